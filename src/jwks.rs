@@ -1,0 +1,328 @@
+//! The remote key set: `GET {apiUrl}/{apiVersion}/jwks` from Clerk's Backend API, parsed once per fetch and cached
+//! per (apiUrl, secret key, settings). One fetch at a time per cache (single flight), a TTL after which the set
+//! must be fetched again, a cooldown that bounds how often an unknown `kid` can cause a refetch, and a short
+//! back-off after a failed fetch so that a down server is not hammered.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::error::{action, Reason, VerifyError};
+use crate::key::RsaKey;
+
+pub const CLERK_API_VERSION_HEADER: &str = "2025-11-10";
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+pub const DEFAULT_API_VERSION: &str = "v1";
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+pub const DEFAULT_KID_COOLDOWN: Duration = Duration::from_secs(30);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// After a failed fetch, requests within this window get the same error instead of a new fetch.
+pub const FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+pub const USER_AGENT: &str = concat!("clerk-remix-native/", env!("CARGO_PKG_VERSION"));
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct JwksConfig {
+    pub api_url: String,
+    pub api_version: String,
+    pub secret_key: String,
+    pub ttl: Duration,
+    pub kid_cooldown: Duration,
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+}
+
+impl JwksConfig {
+    pub fn new(api_url: &str, secret_key: &str) -> Self {
+        JwksConfig {
+            api_url: api_url.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            secret_key: secret_key.to_owned(),
+            ttl: DEFAULT_TTL,
+            kid_cooldown: DEFAULT_KID_COOLDOWN,
+            timeout: DEFAULT_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Clerk's `joinPaths(new URL(apiUrl).pathname, apiVersion, '/jwks')`: a path prefix in apiUrl is kept.
+    pub fn jwks_url(&self) -> Result<reqwest::Url, VerifyError> {
+        let mut url = reqwest::Url::parse(&self.api_url).map_err(|_| {
+            VerifyError::new(
+                Reason::JwkRemoteFailedToLoad,
+                format!("The Clerk API URL {:?} is not a valid absolute URL.", self.api_url),
+            )
+            .with_action(action::CONTACT_SUPPORT)
+        })?;
+        let joined = format!("{}/{}/jwks", url.path(), self.api_version);
+        let mut path = String::with_capacity(joined.len());
+        for c in joined.chars() {
+            if !(c == '/' && path.ends_with('/')) {
+                path.push(c);
+            }
+        }
+        url.set_path(&path);
+        Ok(url)
+    }
+}
+
+/// One fetched key set: the usable keys, and the kids that were present but refused (with why).
+#[derive(Debug, Default)]
+pub struct KeySet {
+    pub keys: HashMap<String, Arc<RsaKey>>,
+    pub rejected: HashMap<String, String>,
+    /// Every kid of the set, sorted and joined with ", " (for Clerk's kid-mismatch message).
+    pub kid_list: String,
+}
+
+impl KeySet {
+    /// Parses a JWKS document. `Err` when the body is not a JWKS at all or holds no keys.
+    pub fn parse(body: &[u8]) -> Result<KeySet, VerifyError> {
+        let doc: Value = serde_json::from_slice(body).map_err(|_| {
+            VerifyError::new(Reason::JwkRemoteInvalid, "The JWKS response is not valid JSON.")
+                .with_action(action::CONTACT_SUPPORT)
+        })?;
+        let entries = doc.get("keys").and_then(Value::as_array).ok_or_else(|| {
+            VerifyError::new(Reason::JwkRemoteInvalid, "The JWKS response has no \"keys\" array.")
+                .with_action(action::CONTACT_SUPPORT)
+        })?;
+        if entries.is_empty() {
+            return Err(VerifyError::new(
+                Reason::JwkRemoteFailedToLoad,
+                "The JWKS endpoint did not contain any signing keys. Contact support@clerk.com.",
+            )
+            .with_action(action::CONTACT_SUPPORT));
+        }
+        let mut set = KeySet::default();
+        let mut all_kids = BTreeSet::new();
+        for entry in entries {
+            let Some(jwk) = entry.as_object() else { continue };
+            let Some(kid) = jwk.get("kid").and_then(Value::as_str) else { continue };
+            let kid = kid.to_owned();
+            if !all_kids.insert(kid.clone()) {
+                // Two keys under one kid: which one is meant is ambiguous, so neither is used.
+                set.keys.remove(&kid);
+                set.rejected.insert(kid, "the JWKS lists this kid more than once".to_owned());
+                continue;
+            }
+            match RsaKey::from_jwk(jwk) {
+                Ok(key) => {
+                    set.keys.insert(kid, Arc::new(key));
+                }
+                Err(why) => {
+                    set.rejected.insert(kid, why);
+                }
+            }
+        }
+        set.kid_list = all_kids.into_iter().collect::<Vec<_>>().join(", ");
+        Ok(set)
+    }
+
+    pub fn kid_mismatch(&self, kid: Option<&str>) -> VerifyError {
+        kid_mismatch(kid, &self.kid_list)
+    }
+}
+
+pub fn kid_mismatch(kid: Option<&str>, available: &str) -> VerifyError {
+    VerifyError::new(
+        Reason::JwkKidMismatch,
+        format!(
+            "Unable to find a signing key in JWKS that matches the kid='{}' of the provided session token. Please make sure that the __session cookie or the HTTP authorization header contain a Clerk-generated session JWT. The following kid is available: {available}",
+            kid.unwrap_or("undefined")
+        ),
+    )
+    .with_action(action::KID_MISMATCH)
+}
+
+pub enum Lookup {
+    Key(Arc<RsaKey>),
+    /// The key set must be fetched first; pass `generation` to `RemoteJwks::refresh`.
+    Fetch { generation: u64 },
+    Fail(VerifyError),
+}
+
+#[derive(Default)]
+struct State {
+    keys: Option<Arc<KeySet>>,
+    fetched_at: Option<Instant>,
+    last_attempt: Option<Instant>,
+    last_error: Option<VerifyError>,
+    /// Counts finished fetch attempts; a waiter that saw an older value knows someone fetched meanwhile.
+    generation: u64,
+}
+
+pub struct RemoteJwks {
+    config: JwksConfig,
+    state: Mutex<State>,
+    fetch_gate: tokio::sync::Mutex<()>,
+}
+
+impl RemoteJwks {
+    /// The cache shared by every verifier with the same configuration in this process.
+    pub fn shared(config: JwksConfig) -> Arc<RemoteJwks> {
+        static REGISTRY: OnceLock<Mutex<HashMap<JwksConfig, Weak<RemoteJwks>>>> = OnceLock::new();
+        let mut registry = lock(REGISTRY.get_or_init(Default::default));
+        if let Some(existing) = registry.get(&config).and_then(Weak::upgrade) {
+            return existing;
+        }
+        registry.retain(|_, weak| weak.strong_count() > 0);
+        let jwks = Arc::new(RemoteJwks::new(config.clone()));
+        registry.insert(config, Arc::downgrade(&jwks));
+        jwks
+    }
+
+    pub fn new(config: JwksConfig) -> RemoteJwks {
+        RemoteJwks { config, state: Mutex::new(State::default()), fetch_gate: tokio::sync::Mutex::new(()) }
+    }
+
+    /// What the cache can say about `kid` right now, without waiting.
+    pub fn lookup(&self, kid: Option<&str>, may_fetch: bool) -> Lookup {
+        let now = Instant::now();
+        let st = lock(&self.state);
+        let fresh = st.fetched_at.is_some_and(|at| now.duration_since(at) < self.config.ttl);
+        let recently_failed = st.last_error.is_some()
+            && st.last_attempt.is_some_and(|at| now.duration_since(at) < FAILURE_BACKOFF);
+        let keys = match (&st.keys, fresh) {
+            (Some(keys), true) => keys,
+            _ => {
+                return match (&st.last_error, recently_failed || !may_fetch) {
+                    (Some(err), true) => Lookup::Fail(err.clone()),
+                    (None, true) => Lookup::Fail(
+                        VerifyError::new(Reason::JwkRemoteFailedToLoad, "Failed to load JWKS from Clerk Backend API.")
+                            .with_action(action::CONTACT_SUPPORT),
+                    ),
+                    (_, false) => Lookup::Fetch { generation: st.generation },
+                }
+            }
+        };
+        let Some(kid) = kid else { return Lookup::Fail(keys.kid_mismatch(None)) };
+        if let Some(key) = keys.keys.get(kid) {
+            return Lookup::Key(Arc::clone(key));
+        }
+        if let Some(why) = keys.rejected.get(kid) {
+            return Lookup::Fail(
+                VerifyError::new(
+                    Reason::JwkRemoteInvalid,
+                    format!("The signing key with kid='{kid}' in the JWKS was refused: {why}."),
+                )
+                .with_action(action::CONTACT_SUPPORT),
+            );
+        }
+        let cooled_down = st.last_attempt.is_none_or(|at| now.duration_since(at) >= self.config.kid_cooldown);
+        if may_fetch && cooled_down {
+            Lookup::Fetch { generation: st.generation }
+        } else {
+            Lookup::Fail(keys.kid_mismatch(Some(kid)))
+        }
+    }
+
+    /// Fetches the key set unless another caller finished a fetch since `seen_generation` (single flight).
+    pub async fn refresh(&self, seen_generation: u64) {
+        let _gate = self.fetch_gate.lock().await;
+        if lock(&self.state).generation != seen_generation {
+            return;
+        }
+        let result = self.fetch().await;
+        let now = Instant::now();
+        let mut st = lock(&self.state);
+        st.generation += 1;
+        st.last_attempt = Some(now);
+        match result {
+            Ok(set) => {
+                st.keys = Some(Arc::new(set));
+                st.fetched_at = Some(now);
+                st.last_error = None;
+            }
+            Err(err) => st.last_error = Some(err),
+        }
+    }
+
+    async fn fetch(&self) -> Result<KeySet, VerifyError> {
+        let url = self.config.jwks_url()?;
+        let timeout = self.config.timeout;
+        let failed = |what: String| {
+            VerifyError::new(Reason::JwkRemoteFailedToLoad, format!("Error loading Clerk JWKS from {url}: {what}."))
+                .with_action(action::CONTACT_SUPPORT)
+        };
+        let request = http_client()
+            .get(url.clone())
+            .bearer_auth(&self.config.secret_key)
+            .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
+            .header("Content-Type", "application/json")
+            .timeout(timeout);
+        let exchange = async {
+            let mut response = request.send().await.map_err(|e| failed(describe(&e)))?;
+            let status = response.status();
+            if let Some(len) = response.content_length() {
+                if len > self.config.max_body_bytes as u64 {
+                    return Err(failed(format!("the response is {len} bytes, over the {} byte limit", self.config.max_body_bytes)));
+                }
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| failed(describe(&e)))? {
+                if body.len() + chunk.len() > self.config.max_body_bytes {
+                    return Err(failed(format!("the response is over the {} byte limit", self.config.max_body_bytes)));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok((status, body))
+        };
+        let (status, body) = tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| failed(format!("no complete answer within {} ms", timeout.as_millis())))??;
+        if !status.is_success() {
+            if let Some(message) = invalid_secret_key_message(&body) {
+                return Err(VerifyError::new(Reason::SecretKeyInvalid, message).with_action(action::CONTACT_SUPPORT));
+            }
+            return Err(VerifyError::new(
+                Reason::JwkRemoteFailedToLoad,
+                format!("Error loading Clerk JWKS from {url} with code={}", status.as_u16()),
+            )
+            .with_action(action::CONTACT_SUPPORT));
+        }
+        KeySet::parse(&body)
+    }
+}
+
+/// The `message` of an `errors[]` entry with `code: "clerk_key_invalid"` in a BAPI error body.
+fn invalid_secret_key_message(body: &[u8]) -> Option<String> {
+    let doc: Value = serde_json::from_slice(body).ok()?;
+    doc.get("errors")?.as_array()?.iter().find_map(|e| {
+        (e.get("code")? == "clerk_key_invalid").then(|| e.get("message").and_then(Value::as_str).unwrap_or("").to_owned())
+    })
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "the request timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else if e.is_redirect() {
+        "redirects are not followed".to_owned()
+    } else if e.is_body() || e.is_decode() {
+        "the response body could not be read".to_owned()
+    } else {
+        "the request failed".to_owned()
+    }
+}
+
+/// One HTTP client for the process: rustls, no redirects, no proxy discovery.
+pub fn http_client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(USER_AGENT)
+            .no_proxy()
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .expect("the HTTP client configuration is static and valid")
+    })
+}
+
+/// A poisoned lock only means another thread panicked mid-update; the cache state stays usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

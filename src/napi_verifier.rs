@@ -1,0 +1,221 @@
+//! The JS surface of the verifier (thin: conversion only). Failures come back as data, not exceptions, so that
+//! the JS side can raise `TokenVerificationError`s with Clerk's shape (see `core.js`) or, in the request
+//! decision, turn them into a signed-out state without a throw.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::credentials::{self, Carrier};
+use crate::error::{VerifyError, VerifyResult};
+use crate::jwks::{JwksConfig, RemoteJwks, DEFAULT_API_URL};
+use crate::key::RsaKey;
+use crate::time::now_ms;
+use crate::verifier::{Attempt, KeySource, Verified, Verifier};
+use crate::verify::ClaimRules;
+
+/// How a `NativeVerifier` finds keys and checks claims. Settings that never change between requests live here,
+/// so a request carries only its token across the boundary.
+#[napi(object)]
+pub struct VerifierOptions {
+    /// PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key, whatever the token's kid.
+    pub jwt_key: Option<String>,
+    /// Secret key (`CLERK_SECRET_KEY`), sent as `Authorization: Bearer` to fetch the JWKS.
+    pub secret_key: Option<String>,
+    /// Backend API base URL. Default `https://api.clerk.com`; a path prefix is kept.
+    pub api_url: Option<String>,
+    /// Backend API version path segment. Default `v1`.
+    pub api_version: Option<String>,
+    /// Allowed clock difference for exp/nbf/iat, in ms. Default 5000.
+    pub clock_skew_ms: Option<f64>,
+    /// When non-empty, `azp` must be one of these origins.
+    pub authorized_parties: Option<Vec<String>>,
+    /// When non-empty, an `aud` claim must name one of these.
+    pub audience: Option<Vec<String>>,
+    /// How long a fetched JWKS is used before it is fetched again, in ms. Default 300000 (5 minutes).
+    pub jwks_cache_ttl_ms: Option<f64>,
+    /// The least time between two fetches caused by unknown kids, in ms. Default 30000.
+    pub kid_cooldown_ms: Option<f64>,
+    /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
+    pub timeout_ms: Option<f64>,
+}
+
+/// The result of one verification. `ok` → `claims` holds the verified payload as JSON text (claim order kept).
+/// Otherwise `reason` is Clerk's kebab-case reason, `message` and `action` its texts. `needsFetch` (only from the
+/// synchronous calls) means the keys are not cached yet: call the asynchronous variant.
+#[napi(object)]
+pub struct VerifyOutcome {
+    pub ok: bool,
+    pub needs_fetch: bool,
+    pub claims: Option<String>,
+    pub alg: Option<String>,
+    pub kid: Option<String>,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    pub action: Option<String>,
+    /// Set by the header variants: the token found, and `header` or `cookie`.
+    pub token: Option<String>,
+    pub carrier: Option<String>,
+}
+
+impl VerifyOutcome {
+    fn needs_fetch() -> Self {
+        VerifyOutcome {
+            ok: false,
+            needs_fetch: true,
+            claims: None,
+            alg: None,
+            kid: None,
+            reason: None,
+            message: None,
+            action: None,
+            token: None,
+            carrier: None,
+        }
+    }
+
+    fn from_result(result: VerifyResult<Verified>) -> Self {
+        let mut out = VerifyOutcome::needs_fetch();
+        out.needs_fetch = false;
+        match result {
+            Ok(v) => {
+                out.ok = true;
+                out.claims = Some(v.payload_json);
+                out.alg = Some(v.alg.as_str().to_owned());
+                out.kid = v.kid;
+            }
+            Err(VerifyError { reason, message, action }) => {
+                out.reason = Some(reason.as_str().to_owned());
+                out.message = Some(message);
+                out.action = action.map(str::to_owned);
+            }
+        }
+        out
+    }
+
+    fn with_credentials(mut self, token: String, carrier: Carrier) -> Self {
+        self.token = Some(token);
+        self.carrier = Some(carrier.as_str().to_owned());
+        self
+    }
+
+    fn no_token() -> Self {
+        VerifyOutcome::from_result(Err(VerifyError::new(
+            crate::error::Reason::TokenInvalid,
+            "No session token in the Authorization header or the __session cookie.",
+        )))
+    }
+}
+
+/// Verifies Clerk session tokens (RS256/RS384/RS512) with cached keys.
+#[napi]
+pub struct NativeVerifier {
+    inner: Arc<Verifier>,
+}
+
+fn ms(value: Option<f64>, default: Duration) -> Duration {
+    match value {
+        Some(v) if v.is_finite() && v >= 0.0 => Duration::from_secs_f64(v / 1000.0),
+        _ => default,
+    }
+}
+
+#[napi]
+impl NativeVerifier {
+    /// Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: VerifierOptions) -> Result<Self> {
+        let rules = ClaimRules {
+            clock_skew_ms: options.clock_skew_ms.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
+            authorized_parties: options.authorized_parties.unwrap_or_default().into_iter().filter(|p| !p.is_empty()).collect(),
+            audience: options.audience.unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
+        };
+        let keys = if let Some(pem) = options.jwt_key.filter(|k| !k.trim().is_empty()) {
+            let key = RsaKey::from_pem(&pem).map_err(|why| {
+                Error::new(Status::InvalidArg, format!("CLERK_JWT_KEY / jwtKey cannot be used: {why}."))
+            })?;
+            KeySource::Local(Arc::new(key))
+        } else if let Some(secret) = options.secret_key.filter(|k| !k.is_empty()) {
+            let mut config = JwksConfig::new(options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL), &secret);
+            if let Some(version) = options.api_version.filter(|v| !v.is_empty()) {
+                config.api_version = version;
+            }
+            config.ttl = ms(options.jwks_cache_ttl_ms, config.ttl);
+            config.kid_cooldown = ms(options.kid_cooldown_ms, config.kid_cooldown);
+            config.timeout = ms(options.timeout_ms, config.timeout);
+            KeySource::Remote(RemoteJwks::shared(config))
+        } else {
+            KeySource::Unresolvable
+        };
+        Ok(NativeVerifier { inner: Arc::new(Verifier { keys, rules }) })
+    }
+
+    /// Verifies without waiting: answers from cached keys, or returns `needsFetch: true`.
+    /// `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
+    #[napi(catch_unwind)]
+    pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> VerifyOutcome {
+        attempt(&self.inner, &token, now_ms)
+    }
+
+    /// Verifies, fetching the JWKS first when needed (one fetch per cache, however many callers wait).
+    #[napi(ts_return_type = "Promise<VerifyOutcome>")]
+    pub fn verify<'env>(&self, env: &'env Env, token: String, now_ms: Option<f64>) -> Result<PromiseRaw<'env, VerifyOutcome>> {
+        let inner = Arc::clone(&self.inner);
+        env.spawn_future(guarded(async move {
+            VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await)
+        }))
+    }
+
+    /// `verifySync` for a request's Authorization and Cookie header values (header first, then `__session`).
+    #[napi(catch_unwind)]
+    pub fn verify_headers_sync(&self, authorization: Option<String>, cookie: Option<String>, now_ms: Option<f64>) -> VerifyOutcome {
+        match credentials::session_token(authorization.as_deref(), cookie.as_deref()) {
+            None => VerifyOutcome::no_token(),
+            Some((token, carrier)) => attempt(&self.inner, &token, now_ms).with_credentials(token, carrier),
+        }
+    }
+
+    /// `verify` for a request's Authorization and Cookie header values.
+    #[napi(ts_return_type = "Promise<VerifyOutcome>")]
+    pub fn verify_headers<'env>(
+        &self,
+        env: &'env Env,
+        authorization: Option<String>,
+        cookie: Option<String>,
+        now_ms: Option<f64>,
+    ) -> Result<PromiseRaw<'env, VerifyOutcome>> {
+        let inner = Arc::clone(&self.inner);
+        let found = credentials::session_token(authorization.as_deref(), cookie.as_deref());
+        env.spawn_future(guarded(async move {
+            match found {
+                None => VerifyOutcome::no_token(),
+                Some((token, carrier)) => {
+                    VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await).with_credentials(token, carrier)
+                }
+            }
+        }))
+    }
+}
+
+fn attempt(verifier: &Verifier, token: &str, now: Option<f64>) -> VerifyOutcome {
+    match verifier.verify_now(token, now.unwrap_or_else(now_ms)) {
+        Attempt::Done(result) => VerifyOutcome::from_result(result),
+        Attempt::NeedsFetch(_) => VerifyOutcome::needs_fetch(),
+    }
+}
+
+fn clock(fixed: Option<f64>) -> impl Fn() -> f64 {
+    move || fixed.unwrap_or_else(now_ms)
+}
+
+/// A panic inside the future becomes a rejected Promise instead of unwinding through the runtime.
+async fn guarded(fut: impl std::future::Future<Output = VerifyOutcome>) -> Result<VerifyOutcome> {
+    AssertUnwindSafe(fut)
+        .catch_unwind()
+        .await
+        .map_err(|_| Error::new(Status::GenericFailure, "clerk-remix-native: internal error (a Rust panic was caught)"))
+}

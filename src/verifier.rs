@@ -1,0 +1,85 @@
+//! One configured verifier: where its keys come from (a local PEM, the remote JWKS cache, or nowhere) and the
+//! claim rules. `verify_now` never waits: it answers, or says a fetch is needed; `verify` may fetch once.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::error::{action, Reason, VerifyError, VerifyResult};
+use crate::jwks::{Lookup, RemoteJwks};
+use crate::jwt::{self, Alg, DecodedJwt};
+use crate::key::RsaKey;
+use crate::verify::{check_claims, check_signature, ClaimRules};
+
+pub enum KeySource {
+    /// `CLERK_JWT_KEY`: one key for every kid, as in Clerk.
+    Local(Arc<RsaKey>),
+    Remote(Arc<RemoteJwks>),
+    /// Neither a JWT key nor a secret key was configured.
+    Unresolvable,
+}
+
+pub struct Verifier {
+    pub keys: KeySource,
+    pub rules: ClaimRules,
+}
+
+#[derive(Debug)]
+pub struct Verified {
+    pub payload_json: String,
+    pub claims: Map<String, Value>,
+    pub alg: Alg,
+    pub kid: Option<String>,
+}
+
+pub enum Attempt {
+    Done(VerifyResult<Verified>),
+    /// The keys must be fetched first: call `Verifier::verify`.
+    NeedsFetch(u64),
+}
+
+impl Verifier {
+    pub fn verify_now(&self, token: &str, now_ms: f64) -> Attempt {
+        let jwt = match jwt::decode(token) {
+            Ok(jwt) => jwt,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        let key = match &self.keys {
+            KeySource::Local(key) => Arc::clone(key),
+            KeySource::Unresolvable => return Attempt::Done(Err(unresolvable())),
+            KeySource::Remote(remote) => match remote.lookup(jwt.kid.as_deref(), true) {
+                Lookup::Key(key) => key,
+                Lookup::Fetch { generation } => return Attempt::NeedsFetch(generation),
+                Lookup::Fail(e) => return Attempt::Done(Err(e)),
+            },
+        };
+        Attempt::Done(self.finish(jwt, &key, now_ms))
+    }
+
+    /// Verifies, fetching the key set at most once when the cache cannot answer.
+    pub async fn verify(&self, token: &str, now_ms: impl Fn() -> f64) -> VerifyResult<Verified> {
+        let generation = match self.verify_now(token, now_ms()) {
+            Attempt::Done(result) => return result,
+            Attempt::NeedsFetch(generation) => generation,
+        };
+        let KeySource::Remote(remote) = &self.keys else { unreachable!("only a remote key source asks for a fetch") };
+        remote.refresh(generation).await;
+        let jwt = jwt::decode(token)?;
+        match remote.lookup(jwt.kid.as_deref(), false) {
+            Lookup::Key(key) => self.finish(jwt, &key, now_ms()),
+            Lookup::Fail(e) => Err(e),
+            Lookup::Fetch { .. } => unreachable!("lookup without fetching never asks for a fetch"),
+        }
+    }
+
+    fn finish(&self, jwt: DecodedJwt<'_>, key: &RsaKey, now_ms: f64) -> VerifyResult<Verified> {
+        check_signature(&jwt, key)?;
+        check_claims(&jwt.payload, &self.rules, now_ms)?;
+        Ok(Verified { payload_json: jwt.payload_json, claims: jwt.payload, alg: jwt.alg, kid: jwt.kid })
+    }
+}
+
+fn unresolvable() -> VerifyError {
+    VerifyError::new(Reason::JwkFailedToResolve, "Failed to resolve JWK during verification.")
+        .with_action(action::SET_CLERK_JWT_KEY)
+}
