@@ -1,0 +1,110 @@
+import native = require('./native');
+import { TokenVerificationError, type TokenCarrier } from './TokenVerificationError';
+
+/** Options of `createTokenVerifier` and `verifyToken` (the names of `@clerk/backend`'s `verifyToken`). */
+export interface TokenVerifierOptions {
+  /** PEM public key (`CLERK_JWT_KEY`): networkless verification; any RSA size from 2048 bits. */
+  jwtKey?: string;
+  /** Secret key (`CLERK_SECRET_KEY`): used to fetch the JWKS from the Backend API. */
+  secretKey?: string;
+  /** Backend API URL. Default `https://api.clerk.com`. */
+  apiUrl?: string;
+  /** Backend API version. Default `v1`. */
+  apiVersion?: string;
+  /** Allowed clock difference for exp/nbf/iat, in ms. Default 5000. */
+  clockSkewInMs?: number;
+  /** Origins allowed in the `azp` claim (checked when non-empty). */
+  authorizedParties?: string[];
+  /** Audience(s) an `aud` claim must name (checked when non-empty). */
+  audience?: string | string[];
+  /** How long a fetched JWKS is used, in ms. Default 300000. */
+  jwksCacheTtlInMs?: number;
+  /** Least time between two refetches caused by unknown kids, in ms. Default 30000. */
+  kidCooldownInMs?: number;
+  /** Total time for one JWKS fetch, in ms. Default 5000. */
+  timeoutInMs?: number;
+}
+
+/** Verified session claims (`sub`, `sid`, `exp`, `iat`, `azp`, `org_id`, `o`, …), as issued. */
+export type SessionClaims = Record<string, unknown> & { sub: string; exp: number };
+
+export interface VerifiedRequestToken {
+  claims: SessionClaims;
+  token: string;
+  carrier: TokenCarrier;
+}
+
+export interface VerifyCallOptions {
+  /** Replaces the clock for exp/nbf/iat (tests with frozen time). */
+  nowMs?: number;
+}
+
+export interface TokenVerifier {
+  /** Claims from cached keys without waiting; `undefined` when the JWKS must be fetched first (use `verify`). */
+  verifySync(token: string, options?: VerifyCallOptions): SessionClaims | undefined;
+  /** Claims, fetching the JWKS first when needed. Rejects with a `TokenVerificationError`. */
+  verify(token: string, options?: VerifyCallOptions): Promise<SessionClaims>;
+  /**
+   * The session token of a request (Authorization header first, then the `__session` cookie), verified.
+   * `null` when the request carries no token.
+   */
+  verifyRequest(
+    headers: { authorization?: string | null; cookie?: string | null },
+    options?: VerifyCallOptions,
+  ): Promise<VerifiedRequestToken | null>;
+}
+
+type Outcome = import('../index').VerifyOutcome;
+
+function toError(outcome: Outcome): TokenVerificationError {
+  const err = new TokenVerificationError({
+    reason: outcome.reason ?? 'token-verification-failed',
+    message: outcome.message ?? '',
+    action: outcome.action ?? undefined,
+  });
+  if (outcome.carrier) err.tokenCarrier = outcome.carrier as TokenCarrier;
+  return err;
+}
+
+function claimsOf(outcome: Outcome): SessionClaims {
+  if (!outcome.ok) throw toError(outcome);
+  return JSON.parse(outcome.claims as string) as SessionClaims;
+}
+
+/**
+ * A verifier whose key (PEM) or JWKS cache is prepared once; keep it and reuse it for every request.
+ * Verifiers with the same `apiUrl`, `secretKey` and cache settings share one JWKS cache.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVerifier {
+  const verifier = new native.NativeVerifier({
+    jwtKey: options.jwtKey,
+    secretKey: options.secretKey,
+    apiUrl: options.apiUrl,
+    apiVersion: options.apiVersion,
+    clockSkewMs: options.clockSkewInMs,
+    authorizedParties: options.authorizedParties,
+    audience: options.audience === undefined ? undefined : ([] as string[]).concat(options.audience),
+    jwksCacheTtlMs: options.jwksCacheTtlInMs,
+    kidCooldownMs: options.kidCooldownInMs,
+    timeoutMs: options.timeoutInMs,
+  });
+
+  return {
+    verifySync(token, call) {
+      const outcome = verifier.verifySync(token, call?.nowMs);
+      return outcome.needsFetch ? undefined : claimsOf(outcome);
+    },
+    async verify(token, call) {
+      const outcome = verifier.verifySync(token, call?.nowMs);
+      return claimsOf(outcome.needsFetch ? await verifier.verify(token, call?.nowMs) : outcome);
+    },
+    async verifyRequest(headers, call) {
+      const authorization = headers.authorization ?? undefined;
+      const cookie = headers.cookie ?? undefined;
+      let outcome = verifier.verifyHeadersSync(authorization, cookie, call?.nowMs);
+      if (outcome.needsFetch) outcome = await verifier.verifyHeaders(authorization, cookie, call?.nowMs);
+      if (!outcome.token) return null;
+      return { claims: claimsOf(outcome), token: outcome.token, carrier: outcome.carrier as TokenCarrier };
+    },
+  };
+}
