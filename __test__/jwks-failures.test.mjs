@@ -1,0 +1,261 @@
+// A JWKS server that is down, silent, slow, or answers wrongly: every call settles in time with Clerk's reasons,
+// nothing is hammered, cached keys keep working, and the cache recovers by itself.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { CONTACT_SUPPORT, createTokenVerifier, freshSecret, rejectsWith, sleep, throwsWith } from './helpers/api.mjs';
+import { refusedUrl, startJwksServer } from './helpers/jwksServer.mjs';
+import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
+
+let key;
+let token;
+const servers = [];
+const serve = async (opts = {}) => {
+  const s = await startJwksServer({ keys: [key.jwk], ...opts });
+  servers.push(s);
+  return s;
+};
+
+before(() => {
+  key = generateRsaKey();
+  token = signJwt({ key });
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** Runs `verify` and returns the rejection and how long it took to settle. */
+async function timedFailure(verifier, reason, t = token) {
+  const start = performance.now();
+  const err = await rejectsWith(verifier.verify(t), reason);
+  return { err, elapsed: performance.now() - start };
+}
+
+const assertNoSecret = (err, secretKey) => {
+  assert.ok(!err.message.includes(secretKey), 'the message leaks the secret key');
+  assert.ok(!err.getFullMessage().includes(secretKey), 'the full message leaks the secret key');
+  assert.ok(!String(err.stack).includes(secretKey), 'the stack leaks the secret key');
+  assert.ok(!err.message.includes(token), 'the message leaks the token');
+};
+
+describe('server down or silent', () => {
+  test('connection refused → jwk-remote-failed-to-load well within the timeout', async () => {
+    const apiUrl = await refusedUrl();
+    const secretKey = freshSecret();
+    const verifier = createTokenVerifier({ secretKey, apiUrl, timeoutInMs: 2_000 });
+    const { err, elapsed } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.ok(elapsed < 2_000, `settled after ${elapsed} ms`);
+    assert.equal(err.action, CONTACT_SUPPORT);
+    assert.equal(err.tokenCarrier, undefined);
+    assert.ok(err.getFullMessage().endsWith('(reason=jwk-remote-failed-to-load, token-carrier=undefined)'), err.getFullMessage());
+    assert.ok(err.getFullMessage().startsWith(`${err.message} ${CONTACT_SUPPORT} `));
+    assert.ok(err.message.includes(`${apiUrl}/v1/jwks`), err.message);
+    assertNoSecret(err, secretKey);
+  });
+
+  test('a server that was stopped refuses; 200 concurrent calls all settle and nothing hangs', async () => {
+    const server = await serve();
+    await server.stop();
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 1_000 });
+    const start = performance.now();
+    const errors = await Promise.all(
+      Array.from({ length: 200 }, () => rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load')),
+    );
+    assert.equal(errors.length, 200);
+    assert.ok(performance.now() - start < 1_000);
+    assert.equal(server.count, 0);
+  });
+
+  test('silent server (accepts, never answers), timeoutInMs 500 → settles in < 1.5 s', async () => {
+    const server = await serve({ mode: 'silent' });
+    const secretKey = freshSecret();
+    const verifier = createTokenVerifier({ secretKey, apiUrl: server.url, timeoutInMs: 500 });
+    const start = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => timedFailure(verifier, 'jwk-remote-failed-to-load')),
+    );
+    const elapsed = performance.now() - start;
+    assert.ok(elapsed < 1_500, `settled after ${elapsed} ms`);
+    assert.ok(elapsed >= 450, `settled after only ${elapsed} ms: not the timeout`);
+    assert.equal(server.count, 1, 'one request for all waiting callers');
+    const [{ err }] = results;
+    assert.ok(err.getFullMessage().endsWith('(reason=jwk-remote-failed-to-load, token-carrier=undefined)'));
+    assertNoSecret(err, secretKey);
+  });
+
+  test('answer headers later than the timeout → jwk-remote-failed-to-load in time', async () => {
+    const server = await serve({ mode: 'slow-headers', options: { delayMs: 3_000 } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 500 });
+    const { elapsed } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.ok(elapsed < 1_500 && elapsed >= 450, `settled after ${elapsed} ms`);
+  });
+
+  test('a body dripping one byte at a time past the timeout → jwk-remote-failed-to-load in time', async () => {
+    const server = await serve({ mode: 'slow-body', options: { intervalMs: 20 } });
+    const secretKey = freshSecret();
+    const verifier = createTokenVerifier({ secretKey, apiUrl: server.url, timeoutInMs: 500 });
+    const { err, elapsed } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.ok(elapsed < 1_500 && elapsed >= 450, `settled after ${elapsed} ms`);
+    assert.equal(server.count, 1);
+    assertNoSecret(err, secretKey);
+  });
+
+  test('a slow answer within the timeout still verifies', async () => {
+    const server = await serve({ options: { delayMs: 200 } });
+    const claims = sessionClaims();
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 2_000 });
+    assert.deepEqual(await verifier.verify(signJwt({ key, claims })), claims);
+  });
+});
+
+describe('error answers', () => {
+  for (const status of [500, 404, 429, 503]) {
+    test(`HTTP ${status} → jwk-remote-failed-to-load "with code=${status}"`, async () => {
+      const server = await serve({ mode: 'status', options: { status } });
+      const secretKey = freshSecret();
+      const verifier = createTokenVerifier({ secretKey, apiUrl: server.url });
+      const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+      assert.equal(err.message, `Error loading Clerk JWKS from ${server.url}/v1/jwks with code=${status}`);
+      assert.equal(err.action, CONTACT_SUPPORT);
+      assert.equal(
+        err.getFullMessage(),
+        `Error loading Clerk JWKS from ${server.url}/v1/jwks with code=${status} ${CONTACT_SUPPORT} (reason=jwk-remote-failed-to-load, token-carrier=undefined)`,
+      );
+      assertNoSecret(err, secretKey);
+      assert.equal(server.count, 1);
+    });
+  }
+
+  test('a wrong path is a 404 as well (the server sees the request)', async () => {
+    const server = await serve({ path: '/elsewhere/v1/jwks' });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.match(err.message, /with code=404$/);
+  });
+
+  test('401 clerk_key_invalid → secret-key-invalid with the body message', async () => {
+    const message = 'The provided Secret Key is invalid. Make sure that your Secret Key is correct.';
+    const server = await serve({ mode: 'key-invalid', options: { message } });
+    const secretKey = freshSecret();
+    const verifier = createTokenVerifier({ secretKey, apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'secret-key-invalid');
+    assert.equal(err.message, message);
+    assert.ok(err.getFullMessage().endsWith('(reason=secret-key-invalid, token-carrier=undefined)'));
+    assertNoSecret(err, secretKey);
+  });
+
+  test('401 without clerk_key_invalid → jwk-remote-failed-to-load with code=401', async () => {
+    const body = JSON.stringify({ errors: [{ code: 'authentication_invalid', message: 'nope' }] });
+    const server = await serve({ mode: 'status', options: { status: 401, body } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.equal(err.message, `Error loading Clerk JWKS from ${server.url}/v1/jwks with code=401`);
+  });
+
+  test('invalid JSON → jwk-remote-invalid', async () => {
+    const server = await serve({ mode: 'body', options: { body: '{"keys": [ {"kid": ' } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'jwk-remote-invalid');
+    assert.equal(err.action, CONTACT_SUPPORT);
+  });
+
+  test('JSON without a keys array → jwk-remote-invalid', async () => {
+    const server = await serve({ mode: 'body', options: { body: '{"data":[]}' } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    await timedFailure(verifier, 'jwk-remote-invalid');
+  });
+
+  test('{"keys":[]} → jwk-remote-failed-to-load "did not contain any signing keys"', async () => {
+    const server = await serve({ mode: 'body', options: { body: '{"keys":[]}' } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.equal(err.message, 'The JWKS endpoint did not contain any signing keys. Contact support@clerk.com.');
+  });
+
+  test('a redirect is not followed, even to a server with valid keys', async () => {
+    const target = await serve();
+    const server = await serve({ mode: 'redirect', options: { location: `${target.url}/v1/jwks` } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+    assert.equal(server.count, 1);
+    assert.equal(target.count, 0, 'the redirect was followed');
+    assert.match(err.message, /code=302|redirect/);
+  });
+
+  for (const chunked of [false, true]) {
+    test(`a body over 1 MiB (${chunked ? 'chunked' : 'with Content-Length'}) → jwk-remote-failed-to-load`, async () => {
+      const server = await serve({ mode: 'huge', options: { bytes: 1024 * 1024 + 1024, chunked } });
+      const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+      const { err } = await timedFailure(verifier, 'jwk-remote-failed-to-load');
+      assert.match(err.message, /over the 1048576 byte limit/);
+      assert.equal(server.count, 1);
+    });
+  }
+
+  test('the same padded JWKS under 1 MiB verifies (control for the size cap)', async () => {
+    const server = await serve({ mode: 'huge', options: { bytes: 1000 * 1024, chunked: true } });
+    const claims = sessionClaims();
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    assert.deepEqual(await verifier.verify(signJwt({ key, claims })), claims);
+  });
+});
+
+describe('outage and recovery', () => {
+  test('keys inside their cache lifetime keep verifying while the server is down', async () => {
+    const server = await serve();
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 500 });
+    const claims = sessionClaims();
+    const t = signJwt({ key, claims });
+    assert.deepEqual(await verifier.verify(t), claims);
+    await server.stop();
+    assert.deepEqual(await verifier.verify(t), claims);
+    assert.deepEqual(verifier.verifySync(t), claims);
+    const other = sessionClaims();
+    assert.deepEqual(await verifier.verify(signJwt({ key, claims: other })), other);
+    assert.equal(server.count, 1);
+  });
+
+  test('after a refused fetch: same error without a new request during the 1 s back-off, then recovery', async () => {
+    const server = await serve();
+    await server.stop();
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 1_000 });
+    const first = await rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load');
+
+    await server.restart();
+    // Within the back-off the failure is repeated, synchronously too, and the server is not asked.
+    const again = await rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load');
+    assert.equal(again.message, first.message);
+    throwsWith(() => verifier.verifySync(token), 'jwk-remote-failed-to-load');
+    assert.equal(server.count, 0);
+
+    await sleep(1_100);
+    const claims = sessionClaims();
+    assert.deepEqual(await verifier.verify(signJwt({ key, claims })), claims);
+    assert.equal(server.count, 1);
+  });
+
+  test('after a 500: no hammering during the back-off, then recovery once the server is fine', async () => {
+    const server = await serve({ mode: 'status', options: { status: 500 } });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    await rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load');
+    await Promise.all(Array.from({ length: 100 }, () => rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load')));
+    assert.equal(server.count, 1);
+
+    server.behave('ok');
+    await sleep(1_100);
+    assert.ok((await verifier.verify(token)).sub);
+    assert.equal(server.count, 2);
+    assert.ok(verifier.verifySync(token).sub);
+    assert.equal(server.count, 2);
+  });
+
+  test('silent server that comes back: the failed timeout is followed by a successful fetch', async () => {
+    const server = await serve({ mode: 'silent' });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, timeoutInMs: 300 });
+    await rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load');
+    server.behave('ok');
+    await sleep(1_100);
+    assert.ok((await verifier.verify(token)).sub);
+    assert.equal(server.jwksCount, 2);
+  });
+});
