@@ -138,9 +138,17 @@ pub fn kid_mismatch(kid: Option<&str>, available: &str) -> VerifyError {
 
 pub enum Lookup {
     Key(Arc<RsaKey>),
-    /// The key set must be fetched first; pass `generation` to `RemoteJwks::refresh`.
-    Fetch { generation: u64 },
+    /// The key set must be fetched first: pass the ticket to `RemoteJwks::refresh`.
+    Fetch(FetchTicket),
     Fail(VerifyError),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct FetchTicket {
+    /// The fetch generation the caller saw: if another fetch finishes first, this one is skipped.
+    generation: u64,
+    /// The fetch is for a kid the fresh set lacks: it starts a new kid cooldown window.
+    unknown_kid: bool,
 }
 
 #[derive(Default)]
@@ -149,6 +157,9 @@ struct State {
     fetched_at: Option<Instant>,
     last_attempt: Option<Instant>,
     last_error: Option<VerifyError>,
+    /// The last fetch caused by an unknown kid; the cooldown counts from here (not from routine fetches, so a
+    /// key rotated in just after a TTL refresh is picked up at once).
+    last_kid_refetch: Option<Instant>,
     /// Counts finished fetch attempts; a waiter that saw an older value knows someone fetched meanwhile.
     generation: u64,
 }
@@ -193,7 +204,7 @@ impl RemoteJwks {
                         VerifyError::new(Reason::JwkRemoteFailedToLoad, "Failed to load JWKS from Clerk Backend API.")
                             .with_action(action::CONTACT_SUPPORT),
                     ),
-                    (_, false) => Lookup::Fetch { generation: st.generation },
+                    (_, false) => Lookup::Fetch(FetchTicket { generation: st.generation, unknown_kid: false }),
                 }
             }
         };
@@ -210,19 +221,25 @@ impl RemoteJwks {
                 .with_action(action::CONTACT_SUPPORT),
             );
         }
-        let cooled_down = st.last_attempt.is_none_or(|at| now.duration_since(at) >= self.config.kid_cooldown);
+        let cooled_down = st.last_kid_refetch.is_none_or(|at| now.duration_since(at) >= self.config.kid_cooldown);
         if may_fetch && cooled_down {
-            Lookup::Fetch { generation: st.generation }
+            Lookup::Fetch(FetchTicket { generation: st.generation, unknown_kid: true })
         } else {
             Lookup::Fail(keys.kid_mismatch(Some(kid)))
         }
     }
 
-    /// Fetches the key set unless another caller finished a fetch since `seen_generation` (single flight).
-    pub async fn refresh(&self, seen_generation: u64) {
+    /// Fetches the key set unless another caller finished a fetch since the ticket was issued (single flight).
+    pub async fn refresh(&self, ticket: FetchTicket) {
         let _gate = self.fetch_gate.lock().await;
-        if lock(&self.state).generation != seen_generation {
-            return;
+        {
+            let mut st = lock(&self.state);
+            if st.generation != ticket.generation {
+                return;
+            }
+            if ticket.unknown_kid {
+                st.last_kid_refetch = Some(Instant::now());
+            }
         }
         let result = self.fetch().await;
         let now = Instant::now();

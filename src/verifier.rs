@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
-use crate::jwks::{Lookup, RemoteJwks};
+use crate::jwks::{FetchTicket, Lookup, RemoteJwks};
 use crate::jwt::{self, Alg, DecodedJwt};
 use crate::key::RsaKey;
 use crate::verify::{check_claims, check_signature, ClaimRules};
@@ -35,7 +35,7 @@ pub struct Verified {
 pub enum Attempt {
     Done(VerifyResult<Verified>),
     /// The keys must be fetched first: call `Verifier::verify`.
-    NeedsFetch(u64),
+    NeedsFetch(FetchTicket),
 }
 
 impl Verifier {
@@ -49,7 +49,7 @@ impl Verifier {
             KeySource::Unresolvable => return Attempt::Done(Err(unresolvable())),
             KeySource::Remote(remote) => match remote.lookup(jwt.kid.as_deref(), true) {
                 Lookup::Key(key) => key,
-                Lookup::Fetch { generation } => return Attempt::NeedsFetch(generation),
+                Lookup::Fetch(ticket) => return Attempt::NeedsFetch(ticket),
                 Lookup::Fail(e) => return Attempt::Done(Err(e)),
             },
         };
@@ -58,17 +58,17 @@ impl Verifier {
 
     /// Verifies, fetching the key set at most once when the cache cannot answer.
     pub async fn verify(&self, token: &str, now_ms: impl Fn() -> f64) -> VerifyResult<Verified> {
-        let generation = match self.verify_now(token, now_ms()) {
+        let ticket = match self.verify_now(token, now_ms()) {
             Attempt::Done(result) => return result,
-            Attempt::NeedsFetch(generation) => generation,
+            Attempt::NeedsFetch(ticket) => ticket,
         };
         let KeySource::Remote(remote) = &self.keys else { unreachable!("only a remote key source asks for a fetch") };
-        remote.refresh(generation).await;
+        remote.refresh(ticket).await;
         let jwt = jwt::decode(token)?;
         match remote.lookup(jwt.kid.as_deref(), false) {
             Lookup::Key(key) => self.finish(jwt, &key, now_ms()),
             Lookup::Fail(e) => Err(e),
-            Lookup::Fetch { .. } => unreachable!("lookup without fetching never asks for a fetch"),
+            Lookup::Fetch(_) => unreachable!("lookup without fetching never asks for a fetch"),
         }
     }
 
