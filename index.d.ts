@@ -26,6 +26,12 @@ export declare class NativeVerifier {
   verifyHeaders(authorization?: string | undefined | null, cookie?: string | undefined | null, nowMs?: number | undefined | null): Promise<VerifyOutcome>
 }
 
+/** Panics inside a synchronous call (test hook). */
+export declare function panicForTests(): void
+
+/** Panics inside a future on the shared runtime (test hook). */
+export declare function panicForTestsAsync(): Promise<void>
+
 /**
  * How a `NativeVerifier` finds keys and checks claims. Settings that never change between requests live here,
  * so a request carries only its token across the boundary.

@@ -836,3 +836,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
+module.exports.panicForTests = nativeBinding.panicForTests
+module.exports.panicForTestsAsync = nativeBinding.panicForTestsAsync

@@ -6,6 +6,7 @@ mod error;
 mod jwks;
 mod jwt;
 mod key;
+mod napi_test_hooks;
 mod napi_verifier;
 mod time;
 mod verifier;

@@ -213,7 +213,7 @@ fn clock(fixed: Option<f64>) -> impl Fn() -> f64 {
 }
 
 /// A panic inside the future becomes a rejected Promise instead of unwinding through the runtime.
-async fn guarded(fut: impl std::future::Future<Output = VerifyOutcome>) -> Result<VerifyOutcome> {
+pub(crate) async fn guarded<T>(fut: impl std::future::Future<Output = T>) -> Result<T> {
     AssertUnwindSafe(fut)
         .catch_unwind()
         .await
