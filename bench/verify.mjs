@@ -1,0 +1,362 @@
+// `npm run bench`: how fast is a full session-token verification through the addon, compared with the floor
+// Node itself offers (`crypto.verify` with a KeyObject created once)?
+//
+// One process, one RS256-2048 token, interleaved rounds: every round runs each contender once (A, B, C, D, the
+// starting contender rotating from round to round), so drift on a noisy machine (CPU frequency, neighbours,
+// GC) lands on every contender alike. Per round and contender, `ops` calls are timed with
+// `process.hrtime.bigint()`; the table shows the median of the per-round µs/op, the p10/p90 of those round
+// values, and the median over rounds of (contender µs/op ÷ crypto.verify µs/op in the same round).
+//
+// Not a test: nothing is asserted about speed. It does crash when a contender stops verifying the token.
+//
+//   node bench/verify.mjs [--rounds N] [--ops N] [--warmup N] [--diag]
+//   BENCH_QUICK=1 node bench/verify.mjs            (short run: 7 rounds of 300 ops)
+//
+// --diag adds contenders that explain where the time goes: tokens that fail at known stages (a short junk string,
+// a full-length token with a fourth part refused by the split, a bad signature refused after the RSA verify),
+// the raw addon given `nowMs`, a plain-JS synchronous verification, and @clerk/backend's own (async) verifyToken.
+
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import crypto from 'node:crypto';
+import os from 'node:os';
+
+const require = createRequire(import.meta.url);
+const { NativeVerifier } = require('../index.js');
+const { createTokenVerifier } = require('../dist/createTokenVerifier.js');
+
+// ---------------------------------------------------------------------------------------------------- options
+function parseArgs(argv) {
+  const quick = process.env.BENCH_QUICK === '1';
+  const opts = { rounds: quick ? 7 : 31, ops: quick ? 300 : 2000, warmup: quick ? 1 : 3, diag: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (name) => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (a === '--rounds') opts.rounds = num(a);
+    else if (a === '--ops') opts.ops = num(a);
+    else if (a === '--warmup') opts.warmup = num(a);
+    else if (a === '--diag') opts.diag = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('node bench/verify.mjs [--rounds N] [--ops N] [--warmup N] [--diag]   (BENCH_QUICK=1 for a short run)');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return { ...opts, quick };
+}
+const opts = parseArgs(process.argv.slice(2));
+
+// ---------------------------------------------------------------------------------------------------- the token
+const b64url = (data) => Buffer.from(data).toString('base64url');
+
+const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+const pem = publicKey.export({ type: 'spki', format: 'pem' });
+const kid = 'ins_bench2048';
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
+
+const nowS = Math.floor(Date.now() / 1000);
+// Shaped like a Clerk session token (v2 claims); valid for a day so that a long run never crosses `exp`.
+const header = { alg: 'RS256', kid, typ: 'JWT' };
+const payload = {
+  azp: 'http://localhost:3000',
+  exp: nowS + 86_400,
+  fva: [0, -1],
+  iat: nowS - 10,
+  iss: 'https://clerk.bench.example.com',
+  nbf: nowS - 20,
+  sid: 'sess_2pZbENCHbenchBENCHbench0001',
+  sub: 'user_2pZbENCHbenchBENCHbench0001',
+  v: 2,
+  o: { id: 'org_2pZbENCHbenchBENCHbench0001', rol: 'admin', slg: 'bench' },
+};
+const signingInputText = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+const signingInput = Buffer.from(signingInputText);
+const signature = crypto.sign('sha256', signingInput, privateKey);
+const token = `${signingInputText}.${b64url(signature)}`;
+
+// The floor: a KeyObject made once, the signature already decoded, nothing but the RSA verify.
+const keyObject = crypto.createPublicKey(pem);
+
+// ---------------------------------------------------------------------------------------------------- verifiers
+const rawLocal = new NativeVerifier({ jwtKey: pem });
+const wrapper = createTokenVerifier({ jwtKey: pem });
+
+let jwksHits = 0;
+const server = createServer((req, res) => {
+  if (req.url === '/v1/jwks' && req.headers.authorization === 'Bearer sk_test_bench') {
+    jwksHits++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  } else {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const apiUrl = `http://127.0.0.1:${server.address().port}`;
+// A long TTL so that a long run never needs a refetch in the middle of a timed loop.
+const rawRemote = new NativeVerifier({ secretKey: 'sk_test_bench', apiUrl, jwksCacheTtlMs: 6 * 3600_000 });
+
+// ---------------------------------------------------------------------------------------------------- sanity
+function die(message, detail) {
+  console.error(`bench/verify.mjs: ${message}`);
+  if (detail !== undefined) console.error(detail);
+  server.close();
+  process.exit(1);
+}
+
+if (crypto.verify('sha256', signingInput, keyObject, signature) !== true) die('crypto.verify rejects the bench token');
+{
+  const out = rawLocal.verifySync(token);
+  if (out.ok !== true) die('the raw addon (jwtKey) does not verify the bench token', out);
+  if (JSON.parse(out.claims).sub !== payload.sub) die('the raw addon returned other claims', out.claims);
+}
+{
+  const claims = wrapper.verifySync(token);
+  if (!claims || claims.sub !== payload.sub) die('the JS wrapper does not verify the bench token', claims);
+}
+{
+  const first = rawRemote.verifySync(token);
+  if (first.needsFetch !== true) die('the remote verifier should need a fetch before its first verification', first);
+  const fetched = await rawRemote.verify(token);
+  if (fetched.ok !== true) die('the remote verifier (JWKS over 127.0.0.1) does not verify the bench token', fetched);
+  const warm = rawRemote.verifySync(token);
+  if (warm.ok !== true) die('the remote verifier is not answering from its warm cache', warm);
+  if (jwksHits !== 1) die(`expected exactly one JWKS fetch, saw ${jwksHits}`);
+}
+
+// ---------------------------------------------------------------------------------------------------- contenders
+// Each `run(n)` does n operations and returns how many succeeded; the sums are checked at the end, which both
+// keeps the optimizer from dropping the work and proves that every timed call verified.
+const contenders = [
+  {
+    name: 'crypto.verify (floor)',
+    note: "crypto.verify('sha256', input, cachedKeyObject, sig)",
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (crypto.verify('sha256', signingInput, keyObject, signature)) ok++;
+      return ok;
+    },
+  },
+  {
+    name: 'addon verifySync (jwtKey)',
+    note: 'NativeVerifier({jwtKey}).verifySync(token): decode, RSA, claims',
+    target: true,
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (rawLocal.verifySync(token).ok === true) ok++;
+      return ok;
+    },
+  },
+  {
+    name: 'wrapper verifySync (jwtKey)',
+    note: 'createTokenVerifier({jwtKey}).verifySync(token), incl. JSON.parse',
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (wrapper.verifySync(token)?.sub !== undefined) ok++;
+      return ok;
+    },
+  },
+  {
+    name: 'addon verifySync (JWKS, warm)',
+    note: 'NativeVerifier({secretKey, apiUrl}) after one await verify()',
+    info: true,
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (rawRemote.verifySync(token).ok === true) ok++;
+      return ok;
+    },
+  },
+];
+
+if (opts.diag) {
+  // Tokens that stop at known points of the pipeline, so that differences between rows are costs of stages.
+  const shortMalformed = 'not-a-jwt';
+  const longMalformed = `${token}.`; // full length, four parts: refused by the split, before any base64 or JSON
+  const badSig = `${signingInputText}.${b64url(Buffer.from(signature).map((b, i) => (i === 0 ? b ^ 1 : b)))}`;
+  const fixedNow = Date.now();
+  const expectFail = (t, reason) => {
+    const out = rawLocal.verifySync(t);
+    if (out.ok !== false || out.reason !== reason) die(`a diagnostic token should fail as ${reason}`, out);
+  };
+  expectFail(shortMalformed, 'token-invalid');
+  expectFail(longMalformed, 'token-invalid');
+  expectFail(badSig, 'token-invalid-signature');
+  if (rawLocal.verifySync(token, fixedNow).ok !== true) die('the raw addon with nowMs does not verify the bench token');
+  // What a careful synchronous pure-JS verifier costs (the same checks, in JS, on top of the floor).
+  const jsVerify = (tok) => {
+    const parts = tok.split('.');
+    if (parts.length !== 3) return null;
+    const h = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+    if (h.alg !== 'RS256' || (h.typ !== undefined && h.typ !== 'JWT')) return null;
+    const p = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    const sig = Buffer.from(parts[2], 'base64url');
+    const input = Buffer.from(tok.slice(0, parts[0].length + 1 + parts[1].length));
+    if (!crypto.verify('sha256', input, keyObject, sig)) return null;
+    const now = Date.now();
+    if (typeof p.sub !== 'string' || typeof p.exp !== 'number' || p.exp * 1000 <= now - 5000) return null;
+    if (typeof p.nbf === 'number' && p.nbf * 1000 > now + 5000) return null;
+    if (typeof p.iat === 'number' && p.iat * 1000 > now + 5000) return null;
+    return p;
+  };
+  if (jsVerify(token)?.sub !== payload.sub) die('the plain-JS diagnostic verifier rejects the bench token');
+  const failing = (name, note, t) => ({
+    name,
+    note,
+    info: true,
+    expectOk: false,
+    run(n) {
+      let failed = 0;
+      for (let i = 0; i < n; i++) if (rawLocal.verifySync(t).ok === false) failed++;
+      return failed;
+    },
+  });
+  // What the addon replaces: @clerk/backend's verifyToken (WebCrypto: importKey + subtle.verify, awaited per call).
+  let clerkVerifyToken = null;
+  try {
+    ({ verifyToken: clerkVerifyToken } = require('@clerk/backend'));
+  } catch {
+    console.log('(diag: @clerk/backend is not installed; its row is left out)');
+  }
+  if (clerkVerifyToken) {
+    // @clerk/backend 2.x resolves to the claims (and rejects on failure); 1.x resolved to { data, errors }.
+    const claimsOfClerk = (r) => r?.data ?? r;
+    const first = await clerkVerifyToken(token, { jwtKey: pem }).catch((e) => die('@clerk/backend verifyToken rejects the bench token', e));
+    if (claimsOfClerk(first)?.sub !== payload.sub) die('@clerk/backend verifyToken rejects the bench token', first);
+    contenders.push({
+      name: 'diag: @clerk/backend verifyToken',
+      note: 'await verifyToken(token, {jwtKey}) one at a time (async, WebCrypto)',
+      info: true,
+      async: true,
+      async run(n) {
+        let ok = 0;
+        for (let i = 0; i < n; i++) if (claimsOfClerk(await clerkVerifyToken(token, { jwtKey: pem }))?.sub !== undefined) ok++;
+        return ok;
+      },
+    });
+  }
+  contenders.push(
+    failing('diag: addon, 9-byte junk', "verifySync('not-a-jwt'): napi call + error outcome", shortMalformed),
+    failing('diag: addon, 4-part token', `verifySync(${longMalformed.length}-byte token + '.'): + token string copy`, longMalformed),
+    failing('diag: addon, bad signature', 'decode + RSA verify + error outcome (no claims, no claims string)', badSig),
+    {
+      name: 'diag: addon verifySync(t, nowMs)',
+      note: 'raw addon with a fixed clock (no SystemTime read)',
+      info: true,
+      run(n) {
+        let ok = 0;
+        for (let i = 0; i < n; i++) if (rawLocal.verifySync(token, fixedNow).ok === true) ok++;
+        return ok;
+      },
+    },
+    {
+      name: 'diag: plain-JS sync verify',
+      note: 'split, base64url, JSON.parse x2, crypto.verify, exp/nbf/iat',
+      info: true,
+      run(n) {
+        let ok = 0;
+        for (let i = 0; i < n; i++) if (jsVerify(token) !== null) ok++;
+        return ok;
+      },
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------- run
+const fmt = (x, d = 2) => x.toFixed(d);
+const quantile = (values, q) => {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+};
+const median = (values) => quantile(values, 0.5);
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`clerk-remix-native bench: full RS256-2048 verification, ${token.length}-byte token`);
+console.log(`node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs (${cpu}), ${os.platform()}-${os.arch()}`);
+console.log(
+  `${opts.rounds} rounds x ${opts.ops} ops per contender, ${opts.warmup} warm-up round(s), interleaved` +
+    (opts.quick ? ' (BENCH_QUICK)' : ''),
+);
+
+for (let w = 0; w < opts.warmup; w++) {
+  for (const c of contenders) if (c.async) await c.run(opts.ops); else c.run(opts.ops);
+}
+
+const perOp = contenders.map(() => []); // µs/op per round
+const ratios = contenders.map(() => []); // µs/op ÷ floor µs/op, per round
+const totals = contenders.map(() => 0);
+for (let r = 0; r < opts.rounds; r++) {
+  const roundUs = new Array(contenders.length);
+  for (let k = 0; k < contenders.length; k++) {
+    const i = (r + k) % contenders.length; // rotate who goes first; still A,B,C,… in turn
+    const c = contenders[i];
+    const t0 = process.hrtime.bigint();
+    const done = c.async ? await c.run(opts.ops) : c.run(opts.ops);
+    const t1 = process.hrtime.bigint();
+    totals[i] += done;
+    roundUs[i] = Number(t1 - t0) / 1000 / opts.ops;
+  }
+  for (let i = 0; i < contenders.length; i++) {
+    perOp[i].push(roundUs[i]);
+    ratios[i].push(roundUs[i] / roundUs[0]);
+  }
+}
+
+server.close();
+
+const expected = opts.rounds * opts.ops;
+contenders.forEach((c, i) => {
+  if (totals[i] !== expected) {
+    const what = c.expectOk === false ? 'failed as expected' : 'verified';
+    die(`${c.name}: only ${totals[i]} of ${expected} timed calls ${what}`);
+  }
+});
+if (jwksHits !== 1) die(`the warm JWKS cache refetched during the run (${jwksHits} fetches)`);
+
+// ---------------------------------------------------------------------------------------------------- report
+const rows = contenders.map((c, i) => ({
+  name: c.name,
+  median: median(perOp[i]),
+  p10: quantile(perOp[i], 0.1),
+  p90: quantile(perOp[i], 0.9),
+  ratio: median(ratios[i]),
+  ratioP10: quantile(ratios[i], 0.1),
+  ratioP90: quantile(ratios[i], 0.9),
+  opsPerSec: 1e6 / median(perOp[i]),
+}));
+
+const head = ['contender', 'median µs/op', 'p10 µs', 'p90 µs', 'ops/s', 'x crypto.verify (p10-p90)'];
+const body = rows.map((r) => [
+  r.name,
+  fmt(r.median),
+  fmt(r.p10),
+  fmt(r.p90),
+  String(Math.round(r.opsPerSec)),
+  `${fmt(r.ratio, 3)} (${fmt(r.ratioP10, 3)}-${fmt(r.ratioP90, 3)})`,
+]);
+const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
+const line = (cells) => `| ${cells.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
+console.log('');
+console.log(line(head));
+console.log(`|${widths.map((w, j) => (j === 0 ? ':' : '') + '-'.repeat(w + 1) + (j === 0 ? '' : ':')).join('|')}|`);
+for (const row of body) console.log(line(row));
+console.log('');
+for (const c of contenders) console.log(`  ${c.name}: ${c.note}`);
+console.log('');
+
+const TARGET = 0.8;
+const target = rows[contenders.findIndex((c) => c.target)];
+const wrap = rows[2];
+console.log(
+  `${target.ratio <= TARGET ? 'PASS' : 'MISS'}: addon verifySync (jwtKey) = ${fmt(target.ratio, 3)}x crypto.verify ` +
+    `(median of per-round ratios; target <= ${TARGET}x; ${fmt(target.median)} vs ${fmt(rows[0].median)} µs/op)`,
+);
+console.log(
+  `info: JS wrapper = ${fmt(wrap.ratio, 3)}x crypto.verify (${wrap.ratio <= TARGET ? 'also within' : 'not within'} ${TARGET}x); ` +
+    `warm JWKS verifier = ${fmt(rows[3].ratio, 3)}x; ${jwksHits} JWKS fetch for the whole run`,
+);
