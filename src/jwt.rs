@@ -78,7 +78,20 @@ pub fn split(token: &str) -> Option<(&str, &str, &str)> {
     Some((h, p, s))
 }
 
-pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
+/// A compact JWS checked exactly as `decode` checks it, except that the payload is only base64url-decoded, not
+/// parsed: for signatures over arbitrary bytes (JWS test vectors whose payload is not a JSON object). It never
+/// reads claims, so it must not be used to accept a session token; `decode` is that path.
+#[derive(Debug)]
+pub struct JwsParts<'t> {
+    pub alg: Alg,
+    pub kid: Option<String>,
+    pub payload: Vec<u8>,
+    /// `base64url(header) . base64url(payload)`: the bytes the signature covers.
+    pub signing_input: &'t [u8],
+    pub signature: Vec<u8>,
+}
+
+pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(invalid(format!(
             "Invalid JWT: the token is {} bytes long; at most {MAX_TOKEN_BYTES} bytes are accepted.",
@@ -128,22 +141,28 @@ pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
         }
     };
 
-    let payload_bytes =
+    let payload =
         b64url_decode(p64).ok_or_else(|| invalid("Invalid JWT payload: not strict base64url (RFC 7515 §2)."))?;
-    let payload = parse_object(&payload_bytes).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
-    // parse_object only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
-    let payload_json = String::from_utf8(payload_bytes).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
-
     let signature =
         b64url_decode(s64).ok_or_else(|| invalid("Invalid JWT signature: not strict base64url (RFC 7515 §2)."))?;
 
+    Ok(JwsParts { alg, kid, payload, signing_input: &token.as_bytes()[..h64.len() + 1 + p64.len()], signature })
+}
+
+/// `decode_header_and_signature`, then the payload must be a JSON object without duplicate members.
+pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
+    let parts = decode_header_and_signature(token)?;
+    let payload = parse_object(&parts.payload).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
+    // parse_object only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
+    let payload_json = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
+
     Ok(DecodedJwt {
-        alg,
-        kid,
+        alg: parts.alg,
+        kid: parts.kid,
         payload_json,
         payload,
-        signing_input: &token.as_bytes()[..h64.len() + 1 + p64.len()],
-        signature,
+        signing_input: parts.signing_input,
+        signature: parts.signature,
     })
 }
 

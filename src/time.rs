@@ -21,7 +21,8 @@ pub fn utc_string(ms: f64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
-    let year = if year < 0 { format!("-{:06}", -year) } else { format!("{year:04}") };
+    // ECMAScript DateString: a sign, then the absolute year padded to at least four digits ("-0001", "-271821").
+    let year = if year < 0 { format!("-{:04}", -year) } else { format!("{year:04}") };
     format!(
         "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
         MONTHS[(month - 1) as usize],

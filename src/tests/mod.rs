@@ -1,1 +1,12 @@
+//! Unit tests (the crate is a cdylib, so they live here rather than in `tests/`). Vectors are read from
+//! `../shared/vectors` beside the checkout; see `util::VECTORS`.
 
+mod claims;
+mod cookie_parse;
+mod credentials_jwks;
+mod rfc_vectors;
+mod util;
+mod verifier_e2e;
+mod wycheproof_jwk;
+mod wycheproof_jws;
+mod wycheproof_rsa;

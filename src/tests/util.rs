@@ -1,0 +1,164 @@
+//! Shared helpers: locating and reading the shared test vectors, hex and base64url, generated RSA key pairs and
+//! hand-built tokens.
+
+use std::sync::{Arc, OnceLock};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
+use aws_lc_rs::signature::{self, KeyPair as _};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::error::VerifyResult;
+use crate::jwt::Alg;
+use crate::key::RsaKey;
+use crate::verifier::{Attempt, KeySource, Verified, Verifier};
+use crate::verify::ClaimRules;
+
+/// The shared vectors live beside the checkout (`../shared/vectors`), never inside the repository.
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+
+pub fn vector_path(relative: &str) -> String {
+    format!("{VECTORS}/{relative}")
+}
+
+pub fn load_json(relative: &str) -> Value {
+    let path = vector_path(relative);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read test vector {path}: {e} (the shared vectors must sit at ../shared)"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
+}
+
+pub fn hex(s: &str) -> Vec<u8> {
+    assert!(s.len() % 2 == 0, "odd-length hex {s:?}");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit")).collect()
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Lenient base64url for looking inside malformed vectors (padding and garbage tolerated by skipping them).
+pub fn b64_lenient(s: &str) -> Option<Vec<u8>> {
+    let cleaned: String = s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    base64::engine::general_purpose::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    )
+    .decode(cleaned)
+    .ok()
+}
+
+/// The `alg` of a compact token's header, read leniently (`None` when the header is not a JSON object with a
+/// string `alg`).
+pub fn header_alg(token: &str) -> Option<String> {
+    let header = b64_lenient(token.split('.').next()?)?;
+    let v: Value = serde_json::from_slice(&header).ok()?;
+    v.get("alg")?.as_str().map(str::to_owned)
+}
+
+pub fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        other => panic!("expected a JSON object, got {other}"),
+    }
+}
+
+pub fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.get(name).and_then(Value::as_str).unwrap_or_else(|| panic!("missing string field {name:?} in {v}"))
+}
+
+pub fn alg_from_sha(sha: &str) -> Alg {
+    match sha {
+        "SHA-256" => Alg::RS256,
+        "SHA-384" => Alg::RS384,
+        "SHA-512" => Alg::RS512,
+        other => panic!("unexpected hash {other}"),
+    }
+}
+
+pub const ALL_ALGS: [Alg; 3] = [Alg::RS256, Alg::RS384, Alg::RS512];
+
+/// A public JWK's `n` and `e` as an unpinned key (no kid, no alg, `use`/`key_ops` ignored).
+pub fn key_from_n_e(jwk: &Value) -> Result<RsaKey, String> {
+    let n = URL_SAFE_NO_PAD.decode(str_field(jwk, "n")).map_err(|e| e.to_string())?;
+    let e = URL_SAFE_NO_PAD.decode(str_field(jwk, "e")).map_err(|e| e.to_string())?;
+    RsaKey::from_components(&n, &e, None, None)
+}
+
+/// The public members of a JWK: every private member (RSA `d p q dp dq qi oth`, EC `d`, oct `k`) removed.
+pub fn public_part(jwk: &Value) -> Value {
+    let mut m = jwk.as_object().expect("a JWK is an object").clone();
+    for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
+        m.remove(private);
+    }
+    Value::Object(m)
+}
+
+/// Generated key pairs, made once per test binary (key generation is slow in debug builds).
+pub struct TestKey {
+    pub pair: KeyPair,
+    pub key: Arc<RsaKey>,
+}
+
+fn make(size: KeySize) -> TestKey {
+    let pair = KeyPair::generate(size).expect("RSA key generation");
+    let components = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+    let key = RsaKey::from_components(&components.n, &components.e, None, None).expect("generated key is acceptable");
+    TestKey { pair, key: Arc::new(key) }
+}
+
+pub fn key_2048() -> &'static TestKey {
+    static K: OnceLock<TestKey> = OnceLock::new();
+    K.get_or_init(|| make(KeySize::Rsa2048))
+}
+
+/// A second, unrelated key: the forger's.
+pub fn other_key_2048() -> &'static TestKey {
+    static K: OnceLock<TestKey> = OnceLock::new();
+    K.get_or_init(|| make(KeySize::Rsa2048))
+}
+
+pub fn key_3072() -> &'static TestKey {
+    static K: OnceLock<TestKey> = OnceLock::new();
+    K.get_or_init(|| make(KeySize::Rsa3072))
+}
+
+pub fn sign(pair: &KeyPair, alg: Alg, message: &[u8]) -> Vec<u8> {
+    let padding: &'static dyn signature::RsaEncoding = match alg {
+        Alg::RS256 => &signature::RSA_PKCS1_SHA256,
+        Alg::RS384 => &signature::RSA_PKCS1_SHA384,
+        Alg::RS512 => &signature::RSA_PKCS1_SHA512,
+    };
+    let mut sig = vec![0u8; pair.public_modulus_len()];
+    pair.sign(padding, &SystemRandom::new(), message, &mut sig).expect("RSA signing");
+    sig
+}
+
+/// `b64(header).b64(payload).b64(sign(b64(header).b64(payload)))` with the raw header and payload text given.
+pub fn token_raw(pair: &KeyPair, alg: Alg, header: &str, payload: &str) -> String {
+    let input = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let sig = sign(pair, alg, input.as_bytes());
+    format!("{input}.{}", b64(&sig))
+}
+
+/// A token whose header is `{"alg":<alg>,"kid":"k1","typ":"JWT"}`.
+pub fn token(pair: &KeyPair, alg: Alg, payload: &Value) -> String {
+    let header = format!(r#"{{"alg":"{}","kid":"k1","typ":"JWT"}}"#, alg.as_str());
+    token_raw(pair, alg, &header, &payload.to_string())
+}
+
+pub fn local_verifier(key: &Arc<RsaKey>, rules: ClaimRules) -> Verifier {
+    Verifier { keys: KeySource::Local(Arc::clone(key)), rules }
+}
+
+/// `verify_now` for a source that never needs a fetch.
+pub fn run(verifier: &Verifier, token: &str, now_ms: f64) -> VerifyResult<Verified> {
+    match verifier.verify_now(token, now_ms) {
+        Attempt::Done(result) => result,
+        Attempt::NeedsFetch(_) => panic!("a local key source never asks for a fetch"),
+    }
+}
