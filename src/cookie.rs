@@ -76,6 +76,7 @@ pub fn get<'a>(header: &'a str, name: &str) -> Option<Cow<'a, str>> {
 }
 
 /// The whole header as `cookie.parse` returns it: first occurrence wins, values decoded.
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn parse(header: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (k, v) in pairs(header) {

@@ -1,6 +1,8 @@
 //! A test hook that proves a Rust panic surfaces in Node as a JS error (sync) or a rejected Promise (async),
 //! never as a crashed process. Inert unless `CLERK_REMIX_NATIVE_TEST_HOOKS=1` is set.
 
+#![cfg_attr(test, allow(dead_code))]
+
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 

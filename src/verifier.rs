@@ -27,6 +27,7 @@ pub struct Verifier {
 #[derive(Debug)]
 pub struct Verified {
     pub payload_json: String,
+    #[cfg_attr(not(test), allow(dead_code))]
     pub claims: Map<String, Value>,
     pub alg: Alg,
     pub kid: Option<String>,

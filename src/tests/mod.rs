@@ -4,6 +4,7 @@
 mod claims;
 mod cookie_parse;
 mod credentials_jwks;
+mod publishable_key;
 mod rfc_vectors;
 mod util;
 mod verifier_e2e;
