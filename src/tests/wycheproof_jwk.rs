@@ -25,10 +25,10 @@
 
 use serde_json::{json, Value};
 
-use super::util::{load_json, public_part, str_field};
+use super::util::{jws_signature_ok, load_json, public_part, str_field};
 use crate::error::Reason;
 use crate::jwks::KeySet;
-use crate::jwt::{self, DecodedJwt};
+use crate::jwt;
 use crate::verify::check_signature;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -166,13 +166,5 @@ fn roca_key_is_not_detected_known_gap() {
     let token = str_field(&group["tests"][0], "jws");
     let parts = jwt::decode_header_and_signature(token).unwrap();
     assert_eq!(parts.payload, b"foo");
-    let decoded = DecodedJwt {
-        alg: parts.alg,
-        kid: parts.kid.clone(),
-        payload_json: String::new(),
-        payload: Default::default(),
-        signing_input: parts.signing_input,
-        signature: parts.signature.clone(),
-    };
-    assert!(check_signature(&decoded, key).is_ok());
+    assert!(jws_signature_ok(&parts, key));
 }

@@ -24,11 +24,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::util::{b64_lenient, header_alg, key_from_n_e, load_json, public_part, str_field, ALL_ALGS};
+use super::util::{b64_lenient, header_alg, jws_signature_ok, key_from_n_e, load_json, public_part, str_field, ALL_ALGS};
 use crate::error::Reason;
-use crate::jwt::{self, Alg, DecodedJwt};
+use crate::jwt::{self, Alg};
 use crate::key::RsaKey;
 use crate::verify::check_signature;
 
@@ -63,19 +63,6 @@ struct Group {
 fn rsa_jwk(group: &Value) -> Option<Value> {
     let jwk = group.get("public").or_else(|| group.get("private"))?;
     (jwk["kty"] == "RSA").then(|| public_part(jwk))
-}
-
-/// Signature check for parts whose payload was not parsed (a `DecodedJwt` with no claims).
-fn jws_signature_ok(parts: &jwt::JwsParts<'_>, key: &RsaKey) -> bool {
-    let decoded = DecodedJwt {
-        alg: parts.alg,
-        kid: parts.kid.clone(),
-        payload_json: String::new(),
-        payload: Map::new(),
-        signing_input: parts.signing_input,
-        signature: parts.signature.clone(),
-    };
-    check_signature(&decoded, key).is_ok()
 }
 
 /// Three parts, a strict-base64url header that is a JSON object, `typ` absent or "JWT": then the only header
