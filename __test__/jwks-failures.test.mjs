@@ -4,24 +4,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { CONTACT_SUPPORT, createTokenVerifier, freshSecret, rejectsWith, sleep, throwsWith } from './helpers/api.mjs';
-import { refusedUrl, startJwksServer } from './helpers/jwksServer.mjs';
+import { refusedUrl, serverPool, startJwksServer } from './helpers/jwksServer.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let key;
 let token;
-const servers = [];
-const serve = async (opts = {}) => {
-  const s = await startJwksServer({ keys: [key.jwk], ...opts });
-  servers.push(s);
-  return s;
-};
+const pool = serverPool(() => ({ keys: [key.jwk] }));
+const { serve } = pool;
 
 before(() => {
   key = generateRsaKey();
   token = signJwt({ key });
 });
 after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await pool.closeAll();
 });
 
 /** Runs `verify` and returns the rejection and how long it took to settle. */

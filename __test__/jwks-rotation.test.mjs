@@ -12,24 +12,20 @@ import {
   sleep,
   throwsWith,
 } from './helpers/api.mjs';
-import { startJwksServer } from './helpers/jwksServer.mjs';
+import { serverPool } from './helpers/jwksServer.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let A;
 let B;
-const servers = [];
-const serve = async (keys) => {
-  const s = await startJwksServer({ keys });
-  servers.push(s);
-  return s;
-};
+const pool = serverPool();
+const { serve } = pool;
 
 before(() => {
   A = generateRsaKey();
   B = generateRsaKey();
 });
 after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await pool.closeAll();
 });
 
 describe('key rotation', () => {

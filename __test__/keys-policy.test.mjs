@@ -3,18 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { CONTACT_SUPPORT, createTokenVerifier, freshSecret, rejectsWith, verifyToken } from './helpers/api.mjs';
-import { startJwksServer } from './helpers/jwksServer.mjs';
+import { serverPool } from './helpers/jwksServer.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let good; // 2048-bit, JWK without alg
 let weak; // 1024-bit
 let big; // 3072-bit
-const servers = [];
-const serve = async (keys) => {
-  const s = await startJwksServer({ keys });
-  servers.push(s);
-  return s;
-};
+const pool = serverPool();
+const { serve } = pool;
 
 before(() => {
   good = generateRsaKey({ alg: null });
@@ -22,7 +18,7 @@ before(() => {
   big = generateRsaKey({ bits: 3072, alg: null });
 });
 after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await pool.closeAll();
 });
 
 describe('key policy through the JWKS', () => {

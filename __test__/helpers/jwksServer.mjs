@@ -177,3 +177,19 @@ export async function refusedUrl() {
   await new Promise((resolve) => s.close(resolve));
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * Servers started by one test file, closed together: `serve(opts)` starts one (an array is shorthand for
+ * `{ keys }`), `closeAll()` belongs in that file's `after`.
+ */
+export function serverPool(defaults = () => ({})) {
+  const servers = [];
+  return {
+    async serve(opts = {}) {
+      const s = await startJwksServer({ ...defaults(), ...(Array.isArray(opts) ? { keys: opts } : opts) });
+      servers.push(s);
+      return s;
+    },
+    closeAll: () => Promise.all(servers.map((s) => s.close())),
+  };
+}
