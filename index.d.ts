@@ -14,12 +14,12 @@ export declare class NativeVerifier {
   /** Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`. */
   constructor(options: VerifierOptions)
   /**
-   * Verifies without waiting: answers from cached keys, or returns `needsFetch: true`.
-   * `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
+   * Verifies without waiting: the claims JSON from cached keys, or an outcome (`needsFetch: true` when the
+   * keys must be fetched first). `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
    */
-  verifySync(token: string, nowMs?: number | undefined | null): VerifyOutcome
+  verifySync(token: string, nowMs?: number | undefined | null): ClaimsOrOutcome
   /** Verifies, fetching the JWKS first when needed (one fetch per cache, however many callers wait). */
-  verify(token: string, nowMs?: number | undefined | null): Promise<VerifyOutcome>
+  verify(token: string, nowMs?: number | undefined | null): Promise<string | VerifyOutcome>
   /** `verifySync` for a request's Authorization and Cookie header values (header first, then `__session`). */
   verifyHeadersSync(authorization?: string | undefined | null, cookie?: string | undefined | null, nowMs?: number | undefined | null): VerifyOutcome
   /** `verify` for a request's Authorization and Cookie header values. */
@@ -60,20 +60,19 @@ export interface VerifierOptions {
 }
 
 /**
- * The result of one verification. `ok` → `claims` holds the verified payload as JSON text (claim order kept).
- * Otherwise `reason` is Clerk's kebab-case reason, `message` and `action` its texts. `needsFetch` (only from the
- * synchronous calls) means the keys are not cached yet: call the asynchronous variant.
+ * A verification that did not produce claims: `needsFetch` (only from the synchronous calls: the keys are not
+ * cached yet, call the asynchronous variant), or a failure with Clerk's kebab-case `reason`, its `message` and
+ * `action`. The header variants also carry the `token` found and its `carrier` (`header` or `cookie`), and
+ * report their success here too (`ok` with `claims`).
  */
 export interface VerifyOutcome {
   ok: boolean
-  needsFetch: boolean
+  needsFetch?: boolean
+  /** The verified payload as JSON text (claim order kept). */
   claims?: string
-  alg?: string
-  kid?: string
   reason?: string
   message?: string
   action?: string
-  /** Set by the header variants: the token found, and `header` or `cookie`. */
   token?: string
   carrier?: string
 }

@@ -5,8 +5,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use std::borrow::Cow;
+
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
 
@@ -30,6 +32,7 @@ impl Alg {
         }
     }
 
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn as_str(self) -> &'static str {
         match self {
             Alg::RS256 => "RS256",
@@ -49,10 +52,35 @@ pub struct DecodedJwt<'t> {
     pub kid: Option<String>,
     /// The payload exactly as sent (decoded from base64url): handed to JS as is, so claim order survives.
     pub payload_json: String,
-    pub payload: Map<String, Value>,
+    /// Only the claims the checks read; the rest stay in `payload_json`.
+    pub claims: Claims,
     /// `base64url(header) . base64url(payload)`: the bytes the signature covers.
     pub signing_input: &'t [u8],
     pub signature: Vec<u8>,
+}
+
+/// The header members that matter; any other member is skipped (but still counted for duplicates).
+const HEADER_MEMBERS: [&str; 5] = ["typ", "alg", "crit", "b64", "kid"];
+/// The claims `verify::check_claims` reads.
+pub const CLAIM_MEMBERS: [&str; 6] = ["sub", "aud", "azp", "exp", "nbf", "iat"];
+
+pub type Claims = Members<6>;
+
+/// Selected top-level members of a JSON object, by position in the name list given to `parse_members`.
+#[derive(Debug, Clone)]
+pub struct Members<const N: usize> {
+    names: &'static [&'static str; N],
+    values: [Option<Value>; N],
+}
+
+impl<const N: usize> Members<N> {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.names.iter().position(|n| *n == name).and_then(|i| self.values[i].as_ref())
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
 }
 
 fn invalid(message: impl Into<String>) -> VerifyError {
@@ -102,7 +130,8 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
 
     let header_bytes =
         b64url_decode(h64).ok_or_else(|| invalid("Invalid JWT header: not strict base64url (RFC 7515 §2)."))?;
-    let header = parse_object(&header_bytes).map_err(|why| invalid(format!("Invalid JWT header: {why}.")))?;
+    let header = parse_members(&header_bytes, &HEADER_MEMBERS)
+        .map_err(|why| invalid(format!("Invalid JWT header: {why}.")))?;
 
     // Clerk's order: typ, then alg.
     match header.get("typ") {
@@ -132,7 +161,7 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
     }
     let kid = match header.get("kid") {
         None => None,
-        Some(Value::String(k)) => Some(k.clone()),
+        Some(Value::String(k)) => Some(k.to_owned()),
         Some(other) => {
             return Err(invalid(format!(
                 "Invalid JWT kid {}. Expected a string.",
@@ -152,48 +181,85 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
 /// `decode_header_and_signature`, then the payload must be a JSON object without duplicate members.
 pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
     let parts = decode_header_and_signature(token)?;
-    let payload = parse_object(&parts.payload).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
-    // parse_object only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
+    let claims = parse_members(&parts.payload, &CLAIM_MEMBERS)
+        .map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
+    // parse_members only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
     let payload_json = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
 
     Ok(DecodedJwt {
         alg: parts.alg,
         kid: parts.kid,
         payload_json,
-        payload,
+        claims,
         signing_input: parts.signing_input,
         signature: parts.signature,
     })
 }
 
-/// A JSON object whose top-level members are unique (a duplicate member makes the meaning of a JWT ambiguous:
-/// RFC 7515 §5.2 lets a verifier reject it, and we do). serde_json's recursion limit bounds nesting.
-pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
+/// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are
+/// validated and skipped without building values: the hot path reads six claims, not the whole payload).
+pub fn parse_members<const N: usize>(
+    bytes: &[u8],
+    names: &'static [&'static str; N],
+) -> Result<Members<N>, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let obj = de.deserialize_map(UniqueObject).map_err(|e| e.to_string())?;
+    let values = de.deserialize_map(SelectedMembers { names }).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
-    Ok(obj)
+    Ok(Members { names, values })
 }
 
-struct UniqueObject;
+struct SelectedMembers<const N: usize> {
+    names: &'static [&'static str; N],
+}
 
-impl<'de> Visitor<'de> for UniqueObject {
-    type Value = Map<String, Value>;
+impl<'de, const N: usize> Visitor<'de> for SelectedMembers<N> {
+    type Value = [Option<Value>; N];
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
+        let mut values: [Option<Value>; N] = std::array::from_fn(|_| None);
+        let mut seen: Vec<Cow<'de, str>> = Vec::with_capacity(16);
+        while let Some(KeyText(key)) = access.next_key::<KeyText<'de>>()? {
+            if seen.iter().any(|k| *k == key) {
                 return Err(de::Error::custom(format_args!("duplicate member {key:?}")));
             }
-            let value: Value = access.next_value()?;
-            map.insert(key, value);
+            match self.names.iter().position(|n| *n == key) {
+                Some(i) => values[i] = Some(access.next_value()?),
+                None => {
+                    access.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            seen.push(key);
         }
-        Ok(map)
+        Ok(values)
+    }
+}
+
+/// A member name, borrowed from the input unless it contains escapes.
+struct KeyText<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = KeyText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(KeyText(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(KeyText(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(KeyText(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 

@@ -44,32 +44,33 @@ pub struct VerifierOptions {
     pub timeout_ms: Option<f64>,
 }
 
-/// The result of one verification. `ok` → `claims` holds the verified payload as JSON text (claim order kept).
-/// Otherwise `reason` is Clerk's kebab-case reason, `message` and `action` its texts. `needsFetch` (only from the
-/// synchronous calls) means the keys are not cached yet: call the asynchronous variant.
+/// A verification that did not produce claims: `needsFetch` (only from the synchronous calls: the keys are not
+/// cached yet, call the asynchronous variant), or a failure with Clerk's kebab-case `reason`, its `message` and
+/// `action`. The header variants also carry the `token` found and its `carrier` (`header` or `cookie`), and
+/// report their success here too (`ok` with `claims`).
 #[napi(object)]
 pub struct VerifyOutcome {
     pub ok: bool,
-    pub needs_fetch: bool,
+    pub needs_fetch: Option<bool>,
+    /// The verified payload as JSON text (claim order kept).
     pub claims: Option<String>,
-    pub alg: Option<String>,
-    pub kid: Option<String>,
     pub reason: Option<String>,
     pub message: Option<String>,
     pub action: Option<String>,
-    /// Set by the header variants: the token found, and `header` or `cookie`.
     pub token: Option<String>,
     pub carrier: Option<String>,
 }
 
+/// What `verifySync` / `verify` return: the verified payload as JSON text (the cheapest thing to hand to JS, and
+/// `JSON.parse` keeps claim order), or an outcome that says why not.
+pub type ClaimsOrOutcome = Either<String, VerifyOutcome>;
+
 impl VerifyOutcome {
-    fn needs_fetch() -> Self {
+    fn empty() -> Self {
         VerifyOutcome {
             ok: false,
-            needs_fetch: true,
+            needs_fetch: None,
             claims: None,
-            alg: None,
-            kid: None,
             reason: None,
             message: None,
             action: None,
@@ -78,23 +79,24 @@ impl VerifyOutcome {
         }
     }
 
-    fn from_result(result: VerifyResult<Verified>) -> Self {
-        let mut out = VerifyOutcome::needs_fetch();
-        out.needs_fetch = false;
-        match result {
-            Ok(v) => {
-                out.ok = true;
-                out.claims = Some(v.payload_json);
-                out.alg = Some(v.alg.as_str().to_owned());
-                out.kid = v.kid;
-            }
-            Err(VerifyError { reason, message, action }) => {
-                out.reason = Some(reason.as_str().to_owned());
-                out.message = Some(message);
-                out.action = action.map(str::to_owned);
-            }
+    fn needs_fetch() -> Self {
+        VerifyOutcome { needs_fetch: Some(true), ..VerifyOutcome::empty() }
+    }
+
+    fn failed(VerifyError { reason, message, action }: VerifyError) -> Self {
+        VerifyOutcome {
+            reason: Some(reason.as_str().to_owned()),
+            message: Some(message),
+            action: action.map(str::to_owned),
+            ..VerifyOutcome::empty()
         }
-        out
+    }
+
+    fn from_result(result: VerifyResult<Verified>) -> Self {
+        match result {
+            Ok(v) => VerifyOutcome { ok: true, claims: Some(v.payload_json), ..VerifyOutcome::empty() },
+            Err(e) => VerifyOutcome::failed(e),
+        }
     }
 
     fn with_credentials(mut self, token: String, carrier: Carrier) -> Self {
@@ -104,10 +106,17 @@ impl VerifyOutcome {
     }
 
     fn no_token() -> Self {
-        VerifyOutcome::from_result(Err(VerifyError::new(
+        VerifyOutcome::failed(VerifyError::new(
             crate::error::Reason::TokenInvalid,
             "No session token in the Authorization header or the __session cookie.",
-        )))
+        ))
+    }
+}
+
+fn claims_or_outcome(result: VerifyResult<Verified>) -> ClaimsOrOutcome {
+    match result {
+        Ok(v) => Either::A(v.payload_json),
+        Err(e) => Either::B(VerifyOutcome::failed(e)),
     }
 }
 
@@ -154,20 +163,21 @@ impl NativeVerifier {
         Ok(NativeVerifier { inner: Arc::new(Verifier { keys, rules }) })
     }
 
-    /// Verifies without waiting: answers from cached keys, or returns `needsFetch: true`.
-    /// `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
+    /// Verifies without waiting: the claims JSON from cached keys, or an outcome (`needsFetch: true` when the
+    /// keys must be fetched first). `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
     #[napi(catch_unwind)]
-    pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> VerifyOutcome {
-        attempt(&self.inner, &token, now_ms)
+    pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> ClaimsOrOutcome {
+        match self.inner.verify_now(&token, now_ms.unwrap_or_else(crate::time::now_ms)) {
+            Attempt::Done(result) => claims_or_outcome(result),
+            Attempt::NeedsFetch(_) => Either::B(VerifyOutcome::needs_fetch()),
+        }
     }
 
     /// Verifies, fetching the JWKS first when needed (one fetch per cache, however many callers wait).
-    #[napi(ts_return_type = "Promise<VerifyOutcome>")]
-    pub fn verify<'env>(&self, env: &'env Env, token: String, now_ms: Option<f64>) -> Result<PromiseRaw<'env, VerifyOutcome>> {
+    #[napi(ts_return_type = "Promise<string | VerifyOutcome>")]
+    pub fn verify<'env>(&self, env: &'env Env, token: String, now_ms: Option<f64>) -> Result<PromiseRaw<'env, ClaimsOrOutcome>> {
         let inner = Arc::clone(&self.inner);
-        env.spawn_future(guarded(async move {
-            VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await)
-        }))
+        env.spawn_future(guarded(async move { claims_or_outcome(inner.verify(&token, clock(now_ms)).await) }))
     }
 
     /// `verifySync` for a request's Authorization and Cookie header values (header first, then `__session`).

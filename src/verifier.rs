@@ -3,11 +3,9 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
 use crate::error::{action, Reason, VerifyError, VerifyResult};
 use crate::jwks::{FetchTicket, Lookup, RemoteJwks};
-use crate::jwt::{self, Alg, DecodedJwt};
+use crate::jwt::{self, DecodedJwt};
 use crate::key::RsaKey;
 use crate::verify::{check_claims, check_signature, ClaimRules};
 
@@ -26,11 +24,8 @@ pub struct Verifier {
 
 #[derive(Debug)]
 pub struct Verified {
+    /// The payload exactly as the token carries it.
     pub payload_json: String,
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub claims: Map<String, Value>,
-    pub alg: Alg,
-    pub kid: Option<String>,
 }
 
 pub enum Attempt {
@@ -75,8 +70,8 @@ impl Verifier {
 
     fn finish(&self, jwt: DecodedJwt<'_>, key: &RsaKey, now_ms: f64) -> VerifyResult<Verified> {
         check_signature(&jwt, key)?;
-        check_claims(&jwt.payload, &self.rules, now_ms)?;
-        Ok(Verified { payload_json: jwt.payload_json, claims: jwt.payload, alg: jwt.alg, kid: jwt.kid })
+        check_claims(&jwt.claims, &self.rules, now_ms)?;
+        Ok(Verified { payload_json: jwt.payload_json })
     }
 }
 

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::jwt::Claims;
+
 use crate::error::{action, Reason, VerifyError, VerifyResult};
 use crate::jwt::{js_stringify, DecodedJwt};
 use crate::key::RsaKey;
@@ -33,8 +35,25 @@ pub fn check_signature(jwt: &DecodedJwt<'_>, key: &RsaKey) -> VerifyResult<()> {
     }
 }
 
+/// Where `check_claims` reads claims from: the decoded token's selected members, or a whole map (tests).
+pub trait ClaimSource {
+    fn get(&self, name: &str) -> Option<&Value>;
+}
+
+impl ClaimSource for Claims {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Claims::get(self, name)
+    }
+}
+
+impl ClaimSource for Map<String, Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Map::get(self, name)
+    }
+}
+
 /// Clerk's claim assertions in Clerk's order (sub, aud, azp, exp, nbf, iat), with Clerk's messages.
-pub fn check_claims(claims: &Map<String, Value>, rules: &ClaimRules, now_ms: f64) -> VerifyResult<()> {
+pub fn check_claims(claims: &impl ClaimSource, rules: &ClaimRules, now_ms: f64) -> VerifyResult<()> {
     let failed = |message: String| {
         VerifyError::new(Reason::TokenVerificationFailed, message).with_action(action::ENSURE_CLERK_JWT)
     };
@@ -131,7 +150,7 @@ pub fn check_claims(claims: &Map<String, Value>, rules: &ClaimRules, now_ms: f64
 /// A NumericDate claim as the milliseconds Clerk compares (`Date#setUTCSeconds` truncates to whole seconds).
 /// Not a number → Clerk's "Expected number" failure; a number no `Date` can hold (1e308, ±2^64·1000…) fails too,
 /// where Clerk's comparison with `NaN` would silently pass it.
-fn date_claim(claims: &Map<String, Value>, name: &str, label: &str, required: bool) -> VerifyResult<Option<f64>> {
+fn date_claim(claims: &impl ClaimSource, name: &str, label: &str, required: bool) -> VerifyResult<Option<f64>> {
     let value = claims.get(name);
     let failed = |detail: &str| {
         VerifyError::new(

@@ -55,6 +55,7 @@ export interface TokenVerifier {
 }
 
 type Outcome = import('../index').VerifyOutcome;
+type ClaimsOrOutcome = string | Outcome;
 
 function toError(outcome: Outcome): TokenVerificationError {
   const err = new TokenVerificationError({
@@ -66,10 +67,13 @@ function toError(outcome: Outcome): TokenVerificationError {
   return err;
 }
 
-function claimsOf(outcome: Outcome): SessionClaims {
-  if (!outcome.ok) throw toError(outcome);
-  return JSON.parse(outcome.claims as string) as SessionClaims;
+function claimsOf(result: ClaimsOrOutcome): SessionClaims {
+  if (typeof result === 'string') return JSON.parse(result) as SessionClaims;
+  if (!result.ok) throw toError(result);
+  return JSON.parse(result.claims as string) as SessionClaims;
 }
+
+const needsFetch = (result: ClaimsOrOutcome): boolean => typeof result !== 'string' && result.needsFetch === true;
 
 /**
  * A verifier whose key (PEM) or JWKS cache is prepared once; keep it and reuse it for every request.
@@ -91,12 +95,12 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
 
   return {
     verifySync(token, call) {
-      const outcome = verifier.verifySync(token, call?.nowMs);
-      return outcome.needsFetch ? undefined : claimsOf(outcome);
+      const result = verifier.verifySync(token, call?.nowMs);
+      return needsFetch(result) ? undefined : claimsOf(result);
     },
     async verify(token, call) {
-      const outcome = verifier.verifySync(token, call?.nowMs);
-      return claimsOf(outcome.needsFetch ? await verifier.verify(token, call?.nowMs) : outcome);
+      const result = verifier.verifySync(token, call?.nowMs);
+      return claimsOf(needsFetch(result) ? await verifier.verify(token, call?.nowMs) : result);
     },
     async verifyRequest(headers, call) {
       const authorization = headers.authorization ?? undefined;

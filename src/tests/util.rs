@@ -163,15 +163,7 @@ pub fn run(verifier: &Verifier, token: &str, now_ms: f64) -> VerifyResult<Verifi
     }
 }
 
-/// Signature check for parts whose payload was not parsed (a `DecodedJwt` with no claims).
+/// Signature check for parts whose payload was not parsed (no claims involved).
 pub fn jws_signature_ok(parts: &crate::jwt::JwsParts<'_>, key: &RsaKey) -> bool {
-    let decoded = crate::jwt::DecodedJwt {
-        alg: parts.alg,
-        kid: parts.kid.clone(),
-        payload_json: String::new(),
-        payload: Map::new(),
-        signing_input: parts.signing_input,
-        signature: parts.signature.clone(),
-    };
-    crate::verify::check_signature(&decoded, key).is_ok()
+    key.verify(parts.alg, parts.signing_input, &parts.signature)
 }
