@@ -11,6 +11,8 @@ mod napi_verifier;
 // Groundwork for the request decision (issue 3): used by its tests until then.
 #[cfg_attr(not(test), allow(dead_code))]
 mod publishable_key;
+#[cfg_attr(not(test), allow(dead_code))]
+mod request_context;
 mod time;
 mod verifier;
 mod verify;

@@ -5,6 +5,7 @@ mod claims;
 mod cookie_parse;
 mod credentials_jwks;
 mod publishable_key;
+mod request_context;
 mod rfc_vectors;
 mod util;
 mod verifier_e2e;

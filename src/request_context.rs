@@ -1,0 +1,223 @@
+//! What Clerk's `authenticateRequest` reads from a request (spec §A7.1, §A10), computed once per request:
+//! the URL as the client saw it (`clerkUrl`), the Cookie header with Clerk's pre-decoding, the suffixed-or-not
+//! cookie choice, the header token and the handshake values. Groundwork for the request decision (issue 3).
+
+use std::borrow::Cow;
+
+use reqwest::Url;
+
+use crate::cookie;
+use crate::credentials::token_from_authorization;
+use crate::jwt;
+use crate::publishable_key::{InstanceType, PublishableKey};
+
+/// The request data the decision needs; everything else stays in JS.
+#[derive(Clone, Debug, Default)]
+pub struct RequestParts {
+    pub url: String,
+    pub cookie: Option<String>,
+    pub authorization: Option<String>,
+    pub host: Option<String>,
+    pub forwarded_host: Option<String>,
+    pub forwarded_proto: Option<String>,
+}
+
+/// `ClerkRequest#deriveUrlFromHeaders`: the first `x-forwarded-host` value (or `host`) and the first
+/// `x-forwarded-proto` value (or the URL's scheme) make the origin; when it differs from the URL's own origin, the
+/// path and query are re-based onto it. `None` when the URL does not parse (Clerk's `new URL` would throw).
+pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
+    let initial = Url::parse(&parts.url).ok()?;
+    let first = |v: &Option<String>| v.as_deref().map(|v| v.split(',').next().unwrap_or("").to_owned());
+    let host = first(&parts.forwarded_host).or_else(|| parts.host.clone());
+    let proto = first(&parts.forwarded_proto).unwrap_or_else(|| initial.scheme().to_owned());
+    let origin = match host {
+        Some(h) if !h.is_empty() && !proto.is_empty() => format!("{proto}://{h}"),
+        _ => return Some(initial),
+    };
+    if origin == initial.origin().ascii_serialization() {
+        return Some(initial);
+    }
+    let base = Url::parse(&origin).ok()?;
+    let mut rebased = base.join(initial.path()).ok()?;
+    rebased.set_query(initial.query());
+    Some(rebased)
+}
+
+/// `ClerkRequest#decodeCookieValue`: every run of `(%[0-9A-Z]{2})+` in the whole header is replaced by its
+/// `decodeURIComponent`. Where that would throw (`%ZZ` is not matched, but `%C3%28` is: not UTF-8), Clerk fails the
+/// request with a `URIError`; here the run is left as it was.
+pub fn predecode_cookie_header(header: &str) -> Cow<'_, str> {
+    let bytes = header.as_bytes();
+    let is_escape = |i: usize| {
+        i + 2 < bytes.len()
+            && bytes[i] == b'%'
+            && bytes[i + 1].is_ascii_digit() | bytes[i + 1].is_ascii_uppercase()
+            && bytes[i + 2].is_ascii_digit() | bytes[i + 2].is_ascii_uppercase()
+    };
+    if !(0..bytes.len()).any(is_escape) {
+        return Cow::Borrowed(header);
+    }
+    let mut out = String::with_capacity(header.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if !is_escape(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while is_escape(i) {
+            i += 3;
+        }
+        out.push_str(&header[copied..start]);
+        match cookie::decode_uri_component(&header[start..i]) {
+            Some(decoded) => out.push_str(&decoded),
+            None => out.push_str(&header[start..i]),
+        }
+        copied = i;
+    }
+    out.push_str(&header[copied..]);
+    Cow::Owned(out)
+}
+
+/// The cookie and header values of one request, read the way `AuthenticateContext` reads them.
+#[derive(Clone, Debug, Default)]
+pub struct AuthInputs {
+    pub token_in_header: Option<String>,
+    pub session_token_in_cookie: Option<String>,
+    pub refresh_token_in_cookie: Option<String>,
+    /// `parseInt(__client_uat) || 0`.
+    pub client_uat: i64,
+    pub dev_browser_token: Option<String>,
+    pub handshake_token: Option<String>,
+    pub handshake_nonce: Option<String>,
+    pub redirect_loop_counter: f64,
+    pub uses_suffixed_cookies: bool,
+}
+
+pub struct Cookies<'h> {
+    header: Cow<'h, str>,
+}
+
+impl<'h> Cookies<'h> {
+    pub fn new(raw: Option<&'h str>) -> Self {
+        Cookies { header: raw.map(predecode_cookie_header).unwrap_or(Cow::Borrowed("")) }
+    }
+
+    /// A cookie value; empty counts as absent, as Clerk's `|| undefined` makes it.
+    pub fn get(&self, name: &str) -> Option<String> {
+        cookie::get(&self.header, name).filter(|v| !v.is_empty()).map(Cow::into_owned)
+    }
+}
+
+/// `AuthenticateContext#initHeaderValues`, `#initCookieValues`, `#initHandshakeValues`.
+pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms: f64) -> AuthInputs {
+    let cookies = Cookies::new(parts.cookie.as_deref());
+    let suffixed = |name: &str| format!("{name}_{}", pk.cookie_suffix);
+    let uses_suffixed = uses_suffixed_cookies(&cookies, pk, now_ms);
+    let suffixed_or_not = |name: &str| if uses_suffixed { cookies.get(&suffixed(name)) } else { cookies.get(name) };
+    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty());
+
+    AuthInputs {
+        token_in_header: parts.authorization.as_deref().filter(|v| !v.is_empty()).and_then(token_from_authorization).map(str::to_owned),
+        session_token_in_cookie: suffixed_or_not("__session"),
+        refresh_token_in_cookie: cookies.get(&suffixed("__refresh")),
+        client_uat: suffixed_or_not("__client_uat").map_or(0, |v| parse_int(&v)),
+        dev_browser_token: query("__clerk_db_jwt").or_else(|| suffixed_or_not("__clerk_db_jwt")),
+        handshake_token: query("__clerk_handshake").or_else(|| cookies.get("__clerk_handshake")),
+        handshake_nonce: query("__clerk_handshake_nonce").or_else(|| cookies.get("__clerk_handshake_nonce")),
+        redirect_loop_counter: cookies.get("__clerk_redirect_count").map_or(0.0, |v| js_number(&v)),
+        uses_suffixed_cookies: uses_suffixed,
+    }
+}
+
+/// `AuthenticateContext#usesSuffixedCookies` (spec §A7.1 step 8).
+pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
+    let session = cookies.get("__session");
+    let suffixed_session = cookies.get(&format!("__session_{}", pk.cookie_suffix));
+    let client_uat = cookies.get("__client_uat");
+    let suffixed_client_uat = cookies.get(&format!("__client_uat_{}", pk.cookie_suffix));
+
+    if let Some(s) = session.as_deref() {
+        match issuer(s) {
+            None => return false,
+            Some(iss) => {
+                let host = strip_scheme(&iss);
+                if host != pk.frontend_api {
+                    return true;
+                }
+            }
+        }
+    }
+    if suffixed_client_uat.is_none() && suffixed_session.is_none() {
+        return false;
+    }
+    let session_iat = session.as_deref().and_then(|t| claim_f64(t, "iat")).unwrap_or(0.0);
+    let suffixed_iat = suffixed_session.as_deref().and_then(|t| claim_f64(t, "iat")).unwrap_or(0.0);
+    let (s_uat, uat) = (suffixed_client_uat.as_deref(), client_uat.as_deref());
+    if s_uat != Some("0") && uat != Some("0") && session_iat > suffixed_iat {
+        return false;
+    }
+    if s_uat == Some("0") && uat != Some("0") {
+        return false;
+    }
+    if pk.instance_type != InstanceType::Production {
+        let expired = suffixed_session
+            .as_deref()
+            .and_then(|t| claim_f64(t, "exp"))
+            .is_some_and(|exp| exp <= (now_ms / 1000.0).trunc());
+        if s_uat != Some("0") && uat == Some("0") && expired {
+            return false;
+        }
+    }
+    if s_uat.is_none() && suffixed_session.is_some() {
+        return false;
+    }
+    true
+}
+
+/// The payload of a token without verifying it (Clerk's `decodeJwt`, used only to choose cookies).
+fn unverified_payload(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let (_, p, _) = jwt::split(token)?;
+    serde_json::from_slice(&jwt::b64url_decode(p)?).ok()
+}
+
+fn issuer(token: &str) -> Option<String> {
+    unverified_payload(token)?.get("iss")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn claim_f64(token: &str, name: &str) -> Option<f64> {
+    unverified_payload(token)?.get(name)?.as_f64()
+}
+
+/// `iss.replace(/https?:\/\//gi, '')`.
+fn strip_scheme(iss: &str) -> String {
+    let mut out = iss.to_owned();
+    for scheme in ["https://", "http://"] {
+        loop {
+            let lower = out.to_ascii_lowercase();
+            match lower.find(scheme) {
+                Some(at) => out.replace_range(at..at + scheme.len(), ""),
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// `Number.parseInt(v) || 0` for the decimal strings `__client_uat` holds.
+fn parse_int(v: &str) -> i64 {
+    let t = v.trim_start();
+    let (sign, digits) = match t.as_bytes().first() {
+        Some(b'-') => (-1, &t[1..]),
+        Some(b'+') => (1, &t[1..]),
+        _ => (1, t),
+    };
+    let end = digits.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse::<i64>().map_or(0, |n| sign * n)
+}
+
+/// `Number(v) || 0` for `__clerk_redirect_count`.
+fn js_number(v: &str) -> f64 {
+    v.trim().parse::<f64>().ok().filter(|n| n.is_finite()).unwrap_or(0.0)
+}

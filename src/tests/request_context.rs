@@ -1,0 +1,107 @@
+//! The request context of spec §A7.1 / §A10: clerkUrl, Clerk's cookie pre-decoding, suffixed-cookie choice.
+
+use base64::Engine;
+use serde_json::json;
+
+use super::util::b64;
+use crate::cookie;
+use crate::publishable_key::PublishableKey;
+use crate::request_context::{clerk_url, predecode_cookie_header, read_inputs, uses_suffixed_cookies, Cookies, RequestParts};
+
+const NOW_MS: f64 = 1_700_000_000_000.0;
+
+fn pk(prefix: &str, host: &str) -> PublishableKey {
+    let key = format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(format!("{host}$")));
+    PublishableKey::parse(&key).unwrap()
+}
+
+/// An unsigned token: usesSuffixedCookies only decodes, it never verifies.
+fn tok(claims: serde_json::Value) -> String {
+    format!("{}.{}.sig", b64(br#"{"alg":"RS256"}"#), b64(claims.to_string().as_bytes()))
+}
+
+fn parts(url: &str) -> RequestParts {
+    RequestParts { url: url.into(), ..RequestParts::default() }
+}
+
+#[test]
+fn clerk_url_follows_forwarded_headers() {
+    assert_eq!(clerk_url(&parts("http://localhost:3000/a?b=1")).unwrap().as_str(), "http://localhost:3000/a?b=1");
+    let mut p = parts("http://localhost:3000/a?b=1");
+    p.forwarded_host = Some("app.example.com, proxy.internal".into());
+    p.forwarded_proto = Some("https,http".into());
+    assert_eq!(clerk_url(&p).unwrap().as_str(), "https://app.example.com/a?b=1");
+    let mut p = parts("http://localhost:3000/x");
+    p.host = Some("other.test:8080".into());
+    assert_eq!(clerk_url(&p).unwrap().as_str(), "http://other.test:8080/x");
+    let mut same = parts("http://localhost:3000/x");
+    same.host = Some("localhost:3000".into());
+    assert_eq!(clerk_url(&same).unwrap().as_str(), "http://localhost:3000/x");
+    assert!(clerk_url(&parts("not a url")).is_none());
+}
+
+#[test]
+fn cookie_header_is_predecoded_like_clerk() {
+    assert_eq!(predecode_cookie_header("a=%41%42; b=c"), "a=AB; b=c");
+    // Upper-case hex only: `%2f` is left for the cookie parser's own decoding.
+    assert_eq!(predecode_cookie_header("a=%2f"), "a=%2f");
+    // Values are decoded twice in all: `%2525` → `%25` → `%`.
+    let once = predecode_cookie_header("a=%2525");
+    assert_eq!(once, "a=%25");
+    assert_eq!(cookie::get(&once, "a").unwrap(), "%");
+    // Where Clerk throws URIError, the run is left as it was (and nothing panics).
+    assert_eq!(predecode_cookie_header("a=%C3%28; b=1"), "a=%C3%28; b=1");
+    assert_eq!(predecode_cookie_header("a=%ZZ"), "a=%ZZ");
+    assert_eq!(predecode_cookie_header("%"), "%");
+    assert_eq!(predecode_cookie_header("a=%4"), "a=%4");
+    assert_eq!(predecode_cookie_header("é=%C3%A9"), "é=é");
+}
+
+#[test]
+fn suffixed_cookie_choice() {
+    let key = pk("pk_test_", "happy-cat-12.clerk.accounts.dev");
+    let sfx = key.cookie_suffix.clone();
+    let ours = |iat: i64| tok(json!({ "iss": "https://happy-cat-12.clerk.accounts.dev", "iat": iat, "exp": iat + 60 }));
+    let case = |header: String| uses_suffixed_cookies(&Cookies::new(Some(&header)), &key, NOW_MS);
+
+    assert!(!case(String::new()), "no cookies");
+    assert!(!case(format!("__session={}", ours(10))), "only the un-suffixed session");
+    assert!(case(format!("__session={}", tok(json!({ "iss": "https://other.example.com" })))), "foreign iss");
+    assert!(!case("__session=aaaa.bbbb.cccc".into()), "undecodable session: un-suffixed");
+    assert!(!case(format!("__session={}", tok(json!({ "sub": "x" })))), "no iss: un-suffixed");
+    assert!(case(format!("__client_uat_{sfx}=5; __session_{sfx}={}", ours(10))), "only suffixed cookies");
+    assert!(
+        !case(format!("__session={}; __client_uat=5; __client_uat_{sfx}=5; __session_{sfx}={}", ours(20), ours(10))),
+        "un-suffixed session newer"
+    );
+    assert!(!case(format!("__client_uat=5; __client_uat_{sfx}=0; __session_{sfx}={}", ours(10))), "suffixed uat 0");
+    let expired = tok(json!({ "iss": "https://happy-cat-12.clerk.accounts.dev", "iat": 1, "exp": 2 }));
+    assert!(!case(format!("__client_uat=0; __client_uat_{sfx}=5; __session_{sfx}={expired}")), "dev: expired suffixed");
+    assert!(!case(format!("__session_{sfx}={}", ours(10))), "suffixed session without suffixed uat");
+}
+
+#[test]
+fn inputs_are_read_as_clerk_reads_them() {
+    let key = pk("pk_live_", "clerk.example.com");
+    let url = reqwest::Url::parse("https://example.com/p?__clerk_db_jwt=dbq&__clerk_handshake_nonce=n1").unwrap();
+    let mut p = parts(url.as_str());
+    p.cookie = Some("__client_uat=1700000000xyz; __session=s1; __clerk_redirect_count=2; __clerk_db_jwt=dbc".into());
+    p.authorization = Some("Bearer h1".into());
+    let inputs = read_inputs(&p, &url, &key, NOW_MS);
+    assert_eq!(inputs.token_in_header.as_deref(), Some("h1"));
+    assert_eq!(inputs.session_token_in_cookie.as_deref(), Some("s1"));
+    assert_eq!(inputs.client_uat, 1_700_000_000, "parseInt stops at the first non-digit");
+    assert_eq!(inputs.redirect_loop_counter, 2.0);
+    assert_eq!(inputs.dev_browser_token.as_deref(), Some("dbq"), "the query wins over the cookie");
+    assert_eq!(inputs.handshake_nonce.as_deref(), Some("n1"));
+    assert!(inputs.handshake_token.is_none());
+    assert!(!inputs.uses_suffixed_cookies);
+
+    p.cookie = Some("__client_uat=; __session=".into());
+    p.authorization = Some("Basic x".into());
+    let inputs = read_inputs(&p, &url, &key, NOW_MS);
+    assert_eq!(inputs.client_uat, 0);
+    assert!(inputs.session_token_in_cookie.is_none(), "an empty cookie counts as absent");
+    assert!(inputs.token_in_header.is_none());
+    assert_eq!(inputs.refresh_token_in_cookie, None);
+}
