@@ -3,6 +3,8 @@
 mod cookie;
 mod credentials;
 mod error;
+#[cfg_attr(not(test), allow(dead_code))]
+mod handshake;
 mod jwks;
 mod jwt;
 mod key;

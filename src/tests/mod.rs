@@ -4,6 +4,7 @@
 mod claims;
 mod cookie_parse;
 mod credentials_jwks;
+mod handshake;
 mod publishable_key;
 mod request_context;
 mod rfc_vectors;
