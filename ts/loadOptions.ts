@@ -1,0 +1,354 @@
+import {
+  noSecretKeyError,
+  satelliteAndMissingProxyUrlAndDomain,
+  satelliteAndMissingSignInUrl,
+} from './errors';
+
+/**
+ * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`, spec §A2), plus the
+ * early-2022 beta names `CLERK_API_KEY`, `CLERK_FRONTEND_API` and `CLERK_API_VERSION`.
+ *
+ * Nothing is cached: every call reads the environment, the context and the request again (the whole resolution is
+ * a few property reads and two URL parses, and memoising it would have to key on `process.env`, the context, the
+ * globals and any option functions to stay correct).
+ */
+
+/** A value, or a function of the request URL returning it (Clerk's `domain`, `isSatellite`, `proxyUrl` options). */
+export type ValueOrFn<T> = T | ((url: URL) => T);
+
+/** Anything with `get(name)`, as `Headers`. */
+export interface HeadersGetter {
+  get(name: string): string | null;
+}
+
+/** A `Request`, or the part of one that option resolution reads. */
+export interface RequestLike {
+  url: string;
+  headers?: HeadersGetter | HeadersInit;
+}
+
+/** The Remix loader args that option resolution reads (`{ request, context }`; `params` is ignored). */
+export interface LoaderArgsLike {
+  request: RequestLike;
+  context?: unknown;
+  params?: unknown;
+}
+
+/**
+ * The options of `rootAuthLoader` / `getAuth`. Every key is optional; unknown keys (`audience`,
+ * `authorizedParties`, `loadUser`, …) are passed through to the result unchanged.
+ */
+export interface LoadOptionsOverrides {
+  secretKey?: string;
+  publishableKey?: string;
+  jwtKey?: string;
+  domain?: ValueOrFn<string>;
+  isSatellite?: ValueOrFn<boolean>;
+  proxyUrl?: ValueOrFn<string>;
+  signInUrl?: string;
+  signUpUrl?: string;
+  afterSignInUrl?: string;
+  afterSignUpUrl?: string;
+  signInForceRedirectUrl?: string;
+  signUpForceRedirectUrl?: string;
+  signInFallbackRedirectUrl?: string;
+  signUpFallbackRedirectUrl?: string;
+  newSubscriptionRedirectUrl?: string;
+  /** Backend API version. Not an option in 4.x (which always uses `v1`); defaults to `CLERK_API_VERSION`, then `v1`. */
+  apiVersion?: string;
+  /** 2022 beta (0.3.x): frontend API host, used only when no publishable key is configured. */
+  frontendApi?: string;
+  /** Ignored, as in 4.x: the API URL always comes from `CLERK_API_URL` or the publishable key. */
+  apiUrl?: string;
+  [key: string]: unknown;
+}
+
+/** The resolved option set: the overrides, then the resolved keys (in Clerk's order), then `apiVersion`. */
+export interface LoadedOptions {
+  /** Other option keys (`audience`, `authorizedParties`, `loadUser`, …), passed through from the overrides. */
+  [key: string]: unknown;
+  secretKey: string;
+  publishableKey: string;
+  /** `undefined` when neither the option nor `CLERK_JWT_KEY` is set (`''` when a `context.env` binding object exists). */
+  jwtKey: string | undefined;
+  apiUrl: string;
+  domain: string;
+  isSatellite: boolean;
+  /** Absolute (a relative option or env value is resolved against {@link clerkUrlOf}); `undefined` or `''` when unset. */
+  proxyUrl: string | undefined;
+  signInUrl: string;
+  signUpUrl: string;
+  afterSignInUrl: string;
+  afterSignUpUrl: string;
+  signInForceRedirectUrl: string;
+  signUpForceRedirectUrl: string;
+  signInFallbackRedirectUrl: string;
+  signUpFallbackRedirectUrl: string;
+  newSubscriptionRedirectUrl: string;
+  apiVersion: string;
+}
+
+const PROD_API_URL = 'https://api.clerk.com';
+const LOCAL_API_URL = 'https://api.lclclerk.com';
+const STAGING_API_URL = 'https://api.clerkstage.dev';
+const LEGACY_DEV_INSTANCE_SUFFIXES = ['.lcl.dev', '.lclstage.dev', '.lclclerk.com'];
+// `lclstage.dev` without the leading dot is Clerk's spelling.
+const LOCAL_ENV_SUFFIXES = ['.lcl.dev', 'lclstage.dev', '.lclclerk.com', '.accounts.lclclerk.com'];
+const STAGING_ENV_SUFFIXES = ['.accountsstage.dev'];
+const FRONTEND_API_DEV_REGEX = /^(([a-z]+)-){2}([0-9]{1,2})\.clerk\.accounts([a-z.]*)(dev|com)$/i;
+
+type Bag = Record<string, unknown>;
+const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null;
+
+/**
+ * The value of environment variable `name`, looked up as `@clerk/remix`'s `getEnvVariable` does:
+ * 1. `process.env[name]` when it is a string;
+ * 2. else, when `context.cloudflare.env` exists: `context.cloudflare.env[name] || ''` (returns even when empty);
+ * 3. else, when `context.env` exists: `context.env[name] || ''`;
+ * 4. else `context[name]` when it is a string;
+ * 5. else `globalThis[name]` (so usually `undefined`);
+ * 6. `''` only if reading the global throws.
+ *
+ * Difference: Clerk returns a non-string binding (a Cloudflare JSON var, say) unchanged. Here a number, boolean or
+ * bigint is returned as `String(value)` (which `isTruthy` reads the same way) and any other non-string as
+ * `undefined`, so the result is always a string or `undefined`.
+ */
+export function getEnvVariable(name: string, context?: unknown): string | undefined {
+  if (typeof process !== 'undefined' && process.env && typeof process.env[name] === 'string') {
+    return process.env[name];
+  }
+  const ctx = isBag(context) ? context : undefined;
+  const cloudflare = ctx && isBag(ctx.cloudflare) ? ctx.cloudflare : undefined;
+  if (cloudflare && cloudflare.env) {
+    return asEnvString(isBag(cloudflare.env) ? cloudflare.env[name] : undefined) || '';
+  }
+  if (ctx && ctx.env) {
+    return asEnvString(isBag(ctx.env) ? ctx.env[name] : undefined) || '';
+  }
+  if (ctx && typeof ctx[name] === 'string') {
+    return ctx[name] as string;
+  }
+  try {
+    return asEnvString((globalThis as unknown as Bag)[name]);
+  } catch {
+    // A throwing getter on the global object.
+  }
+  return '';
+}
+
+function asEnvString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+/**
+ * `@clerk/shared`'s `isTruthy`: booleans as is; `null`/`undefined` false; `"true"`/`"false"` in any case;
+ * otherwise true when `parseInt(value, 10) > 0`.
+ */
+export function isTruthy(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'string') {
+    if (value.toLowerCase() === 'true') return true;
+    if (value.toLowerCase() === 'false') return false;
+  }
+  const number = parseInt(value as string, 10);
+  if (isNaN(number)) return false;
+  return number > 0;
+}
+
+/**
+ * `@clerk/shared`'s `handleValueOrFn`: calls `value(url)` when it is a function, else returns `value` when it is
+ * not `undefined`, else `defaultValue`.
+ */
+export function handleValueOrFn<T>(value: ValueOrFn<T> | undefined, url: URL, defaultValue?: T): T | undefined {
+  if (typeof value === 'function') return (value as (url: URL) => T)(url);
+  if (typeof value !== 'undefined') return value;
+  return defaultValue;
+}
+
+/**
+ * The frontend API host of a publishable key (`pk_live_`/`pk_test_` + base64 of `host$`), or `null` when the key
+ * is not valid: wrong prefix, not exactly three `_` parts, undecodable, or a decoded value that does not end in a
+ * single `$` or has no `.`.
+ */
+export function frontendApiFromPublishableKey(publishableKey: string | undefined): string | null {
+  const key = publishableKey || '';
+  if (!key.startsWith('pk_live_') && !key.startsWith('pk_test_')) return null;
+  const parts = key.split('_');
+  if (parts.length !== 3 || !parts[2]) return null;
+  let decoded: string;
+  try {
+    decoded = atob(parts[2]);
+  } catch {
+    return null;
+  }
+  if (!decoded.endsWith('$')) return null;
+  const host = decoded.slice(0, -1);
+  if (host.includes('$') || !host.includes('.')) return null;
+  return host;
+}
+
+/**
+ * The Backend API URL for a publishable key (`@clerk/shared`'s `apiUrlFromPublishableKey`): legacy dev hosts
+ * (`clerk.*.lcl.dev` and friends) → `https://api.clerk.com`; local hosts → `https://api.lclclerk.com`;
+ * `*.accountsstage.dev` → `https://api.clerkstage.dev`; anything else, including an invalid or empty key,
+ * → `https://api.clerk.com`.
+ */
+export function apiUrlFromPublishableKey(publishableKey: string | undefined): string {
+  const frontendApi = frontendApiFromPublishableKey(publishableKey);
+  if (frontendApi === null) return PROD_API_URL;
+  if (frontendApi.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => frontendApi.endsWith(s))) {
+    return PROD_API_URL;
+  }
+  if (LOCAL_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return LOCAL_API_URL;
+  if (STAGING_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return STAGING_API_URL;
+  return PROD_API_URL;
+}
+
+/**
+ * A publishable key for a 2022-style frontend API host (`@clerk/shared`'s `buildPublishableKey`): `pk_test_` for
+ * development hosts (`foo-bar-13.clerk.accounts.dev` and the legacy `clerk.*.lcl.dev`, `.lclstage.dev`,
+ * `.lclclerk.com`), `pk_live_` otherwise, followed by base64 of `host$`.
+ *
+ * Leading/trailing whitespace, an `http(s)://` prefix and trailing slashes are removed first (the beta documented
+ * a bare host, but a URL is an easy mistake); `''` gives `''`.
+ */
+export function buildPublishableKey(frontendApi: string): string {
+  const host = frontendApi.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  if (!host) return '';
+  const isDevKey =
+    FRONTEND_API_DEV_REGEX.test(host) ||
+    (host.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => host.endsWith(s)));
+  return `${isDevKey ? 'pk_test_' : 'pk_live_'}${Buffer.from(`${host}$`, 'utf8').toString('base64')}`;
+}
+
+function headersOf(request: RequestLike): HeadersGetter {
+  const headers = request.headers;
+  if (headers && typeof (headers as HeadersGetter).get === 'function') return headers as HeadersGetter;
+  return new Headers((headers as HeadersInit | undefined) ?? undefined);
+}
+
+/**
+ * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`, spec §A7.1 step 1):
+ * host = first comma-separated value of `x-forwarded-host`, else `host`; protocol = first value of
+ * `x-forwarded-proto`, else the URL's. When that origin differs from the URL's, the result is that origin with the
+ * URL's path and query; otherwise it is the URL itself. Values are not trimmed (`"a, b"` → `"a"`); an unusable
+ * forwarded host makes this throw a `TypeError`, as in Clerk.
+ *
+ * Difference: Clerk builds the moved URL with `new URL(pathname + search, origin)`, so a path starting with `//`
+ * (`https://app.example//evil.example/x`) would move the URL to the host `evil.example`. Here the path and query are
+ * set on the origin, so the host is always the resolved one.
+ */
+export function clerkUrlOf(request: RequestLike): URL {
+  const initialUrl = new URL(request.url);
+  const headers = headersOf(request);
+  const first = (value: string | null): string | undefined => (value === null ? undefined : value.split(',')[0]);
+  const resolvedHost = first(headers.get('x-forwarded-host')) ?? headers.get('host');
+  const resolvedProtocol = first(headers.get('x-forwarded-proto')) ?? initialUrl.protocol.replace(/[:/]/, '');
+  const origin = resolvedHost && resolvedProtocol ? `${resolvedProtocol}://${resolvedHost}` : initialUrl.origin;
+  if (origin === initialUrl.origin) return initialUrl;
+  const url = new URL(origin);
+  url.pathname = initialUrl.pathname;
+  url.search = initialUrl.search;
+  url.hash = '';
+  return url;
+}
+
+/**
+ * Resolves the options of `rootAuthLoader` / `getAuth` as `@clerk/remix@4.13.49` does (spec §A2):
+ * `overrides.X || env(NAME) || default` for each option, then validation:
+ * 1. no secret key → `Error(noSecretKeyError)`;
+ * 2. satellite without `proxyUrl` and `domain` → `Error(satelliteAndMissingProxyUrlAndDomain)`;
+ * 3. satellite on a development secret key (`sk_test_`/`test_`) whose `signInUrl` is not `http(s)://…` →
+ *    `Error(satelliteAndMissingSignInUrl)`.
+ *
+ * `domain` and `isSatellite` may be functions of `new URL(request.url)`; `proxyUrl` may be a function of
+ * {@link clerkUrlOf}`(request)`, and a relative `proxyUrl` (starting with `/`) is made absolute against that URL.
+ * `apiUrl` is `CLERK_API_URL` or derived from the publishable key; an `apiUrl` option is overwritten, as in Clerk.
+ *
+ * Beyond 4.x (2022 beta names):
+ * - `CLERK_API_KEY` is the secret key when neither the option nor `CLERK_SECRET_KEY` gives one;
+ * - with no publishable key, `overrides.frontendApi` or `CLERK_FRONTEND_API` (a frontend API host) is turned into
+ *   one with {@link buildPublishableKey}, so everything downstream works from a publishable key;
+ * - `apiVersion` = `overrides.apiVersion || CLERK_API_VERSION || 'v1'` is added as the last key.
+ *
+ * @returns `{...overrides, secretKey, publishableKey, jwtKey, apiUrl, domain, isSatellite, proxyUrl, signInUrl,
+ *   signUpUrl, afterSignInUrl, afterSignUpUrl, signInForceRedirectUrl, signUpForceRedirectUrl,
+ *   signInFallbackRedirectUrl, signUpFallbackRedirectUrl, newSubscriptionRedirectUrl, apiVersion}`.
+ * @throws `Error` with one of the messages above; `TypeError` for a request whose URL (or forwarded host) does not
+ *   parse.
+ */
+export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverrides = {}): LoadedOptions {
+  const { request, context } = args;
+  // Computed first, as Clerk builds its ClerkRequest before anything else (so a bad URL throws first).
+  const clerkUrl = clerkUrlOf(request);
+  const env = (name: string): string | undefined => getEnvVariable(name, context);
+
+  const secretKey = overrides.secretKey || env('CLERK_SECRET_KEY') || env('CLERK_API_KEY') || '';
+  const publishableKey =
+    overrides.publishableKey ||
+    env('CLERK_PUBLISHABLE_KEY') ||
+    buildPublishableKey(overrides.frontendApi || env('CLERK_FRONTEND_API') || '') ||
+    '';
+  const jwtKey = overrides.jwtKey || env('CLERK_JWT_KEY');
+  const apiUrl = env('CLERK_API_URL') || apiUrlFromPublishableKey(publishableKey);
+  const apiVersion = overrides.apiVersion || env('CLERK_API_VERSION') || 'v1';
+  const domain = handleValueOrFn(overrides.domain, new URL(request.url)) || env('CLERK_DOMAIN') || '';
+  const isSatellite =
+    handleValueOrFn(overrides.isSatellite, new URL(request.url)) || isTruthy(env('CLERK_IS_SATELLITE'));
+  const relativeOrAbsoluteProxyUrl = handleValueOrFn(overrides.proxyUrl, clerkUrl, env('CLERK_PROXY_URL'));
+  const signInUrl = overrides.signInUrl || env('CLERK_SIGN_IN_URL') || '';
+  const signUpUrl = overrides.signUpUrl || env('CLERK_SIGN_UP_URL') || '';
+  const signInForceRedirectUrl = overrides.signInForceRedirectUrl || env('CLERK_SIGN_IN_FORCE_REDIRECT_URL') || '';
+  const signUpForceRedirectUrl = overrides.signUpForceRedirectUrl || env('CLERK_SIGN_UP_FORCE_REDIRECT_URL') || '';
+  const signInFallbackRedirectUrl =
+    overrides.signInFallbackRedirectUrl || env('CLERK_SIGN_IN_FALLBACK_REDIRECT_URL') || '';
+  const signUpFallbackRedirectUrl =
+    overrides.signUpFallbackRedirectUrl || env('CLERK_SIGN_UP_FALLBACK_REDIRECT_URL') || '';
+  const afterSignInUrl = overrides.afterSignInUrl || env('CLERK_AFTER_SIGN_IN_URL') || '';
+  const afterSignUpUrl = overrides.afterSignUpUrl || env('CLERK_AFTER_SIGN_UP_URL') || '';
+  const newSubscriptionRedirectUrl = overrides.newSubscriptionRedirectUrl || env('CLERK_CHECKOUT_CONTINUE_URL') || '';
+
+  const proxyUrl =
+    typeof relativeOrAbsoluteProxyUrl === 'string' && relativeOrAbsoluteProxyUrl.startsWith('/')
+      ? new URL(relativeOrAbsoluteProxyUrl, clerkUrl).toString()
+      : relativeOrAbsoluteProxyUrl;
+
+  if (!secretKey) {
+    throw new Error(noSecretKeyError);
+  }
+  if (isSatellite && !proxyUrl && !domain) {
+    throw new Error(satelliteAndMissingProxyUrlAndDomain);
+  }
+  if (isSatellite && !/^http(s)?:\/\//.test(signInUrl) && isDevelopmentSecretKey(secretKey)) {
+    throw new Error(satelliteAndMissingSignInUrl);
+  }
+
+  return {
+    ...overrides,
+    secretKey,
+    publishableKey,
+    jwtKey,
+    apiUrl,
+    domain,
+    isSatellite,
+    proxyUrl,
+    signInUrl,
+    signUpUrl,
+    afterSignInUrl,
+    afterSignUpUrl,
+    signInForceRedirectUrl,
+    signUpForceRedirectUrl,
+    signInFallbackRedirectUrl,
+    signUpFallbackRedirectUrl,
+    newSubscriptionRedirectUrl,
+    apiVersion,
+  };
+}
+
+/** `sk_test_…` or the legacy `test_…` (`@clerk/shared`'s `isDevelopmentFromSecretKey`). */
+function isDevelopmentSecretKey(secretKey: string): boolean {
+  return typeof secretKey === 'string' && (secretKey.startsWith('test_') || secretKey.startsWith('sk_test_'));
+}
