@@ -24,8 +24,11 @@ pub fn without_query_params(url: &Url, names: &[&str]) -> Url {
     if url.query().is_none() {
         return out;
     }
-    let kept: Vec<(String, String)> =
-        url.query_pairs().filter(|(k, _)| !names.contains(&k.as_ref())).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !names.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     if kept.is_empty() {
         out.set_query(None);
     } else {

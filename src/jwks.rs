@@ -193,8 +193,8 @@ impl RemoteJwks {
         let now = Instant::now();
         let st = lock(&self.state);
         let fresh = st.fetched_at.is_some_and(|at| now.duration_since(at) < self.config.ttl);
-        let recently_failed = st.last_error.is_some()
-            && st.last_attempt.is_some_and(|at| now.duration_since(at) < FAILURE_BACKOFF);
+        let recently_failed =
+            st.last_error.is_some() && st.last_attempt.is_some_and(|at| now.duration_since(at) < FAILURE_BACKOFF);
         let keys = match (&st.keys, fresh) {
             (Some(keys), true) => keys,
             _ => {
@@ -274,7 +274,10 @@ impl RemoteJwks {
             let status = response.status();
             if let Some(len) = response.content_length() {
                 if len > self.config.max_body_bytes as u64 {
-                    return Err(failed(format!("the response is {len} bytes, over the {} byte limit", self.config.max_body_bytes)));
+                    return Err(failed(format!(
+                        "the response is {len} bytes, over the {} byte limit",
+                        self.config.max_body_bytes
+                    )));
                 }
             }
             let mut body = Vec::new();
@@ -307,7 +310,8 @@ impl RemoteJwks {
 fn invalid_secret_key_message(body: &[u8]) -> Option<String> {
     let doc: Value = serde_json::from_slice(body).ok()?;
     doc.get("errors")?.as_array()?.iter().find_map(|e| {
-        (e.get("code")? == "clerk_key_invalid").then(|| e.get("message").and_then(Value::as_str).unwrap_or("").to_owned())
+        (e.get("code")? == "clerk_key_invalid")
+            .then(|| e.get("message").and_then(Value::as_str).unwrap_or("").to_owned())
     })
 }
 

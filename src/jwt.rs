@@ -130,8 +130,8 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
 
     let header_bytes =
         b64url_decode(h64).ok_or_else(|| invalid("Invalid JWT header: not strict base64url (RFC 7515 §2)."))?;
-    let header = parse_members(&header_bytes, &HEADER_MEMBERS)
-        .map_err(|why| invalid(format!("Invalid JWT header: {why}.")))?;
+    let header =
+        parse_members(&header_bytes, &HEADER_MEMBERS).map_err(|why| invalid(format!("Invalid JWT header: {why}.")))?;
 
     // Clerk's order: typ, then alg.
     match header.get("typ") {
@@ -163,10 +163,7 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
         None => None,
         Some(Value::String(k)) => Some(k.to_owned()),
         Some(other) => {
-            return Err(invalid(format!(
-                "Invalid JWT kid {}. Expected a string.",
-                js_stringify(Some(other))
-            )))
+            return Err(invalid(format!("Invalid JWT kid {}. Expected a string.", js_stringify(Some(other)))))
         }
     };
 
@@ -181,8 +178,8 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
 /// `decode_header_and_signature`, then the payload must be a JSON object without duplicate members.
 pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
     let parts = decode_header_and_signature(token)?;
-    let claims = parse_members(&parts.payload, &CLAIM_MEMBERS)
-        .map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
+    let claims =
+        parse_members(&parts.payload, &CLAIM_MEMBERS).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
     // parse_members only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
     let payload_json = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
 
@@ -198,10 +195,7 @@ pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
 
 /// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are
 /// validated and skipped without building values: the hot path reads six claims, not the whole payload).
-pub fn parse_members<const N: usize>(
-    bytes: &[u8],
-    names: &'static [&'static str; N],
-) -> Result<Members<N>, String> {
+pub fn parse_members<const N: usize>(bytes: &[u8], names: &'static [&'static str; N]) -> Result<Members<N>, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let values = de.deserialize_map(SelectedMembers { names }).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;

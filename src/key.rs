@@ -28,7 +28,11 @@ pub struct RsaKey {
 
 impl std::fmt::Debug for RsaKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RsaKey").field("kid", &self.kid).field("alg", &self.alg).field("bits", &self.modulus_bits).finish()
+        f.debug_struct("RsaKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("bits", &self.modulus_bits)
+            .finish()
     }
 }
 

@@ -14,7 +14,7 @@ use crate::credentials::{self, Carrier};
 use crate::error::{VerifyError, VerifyResult};
 use crate::jwks::{JwksConfig, RemoteJwks, DEFAULT_API_URL};
 use crate::key::RsaKey;
-use crate::time::now_ms;
+use crate::time::now_ms as now_ms_fn;
 use crate::verifier::{Attempt, KeySource, Verified, Verifier};
 use crate::verify::ClaimRules;
 
@@ -139,8 +139,16 @@ impl NativeVerifier {
     #[napi(constructor, catch_unwind)]
     pub fn new(options: VerifierOptions) -> Result<Self> {
         let rules = ClaimRules {
-            clock_skew_ms: options.clock_skew_ms.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
-            authorized_parties: options.authorized_parties.unwrap_or_default().into_iter().filter(|p| !p.is_empty()).collect(),
+            clock_skew_ms: options
+                .clock_skew_ms
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
+            authorized_parties: options
+                .authorized_parties
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect(),
             audience: options.audience.unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
         };
         let keys = if let Some(pem) = options.jwt_key.filter(|k| !k.trim().is_empty()) {
@@ -149,7 +157,10 @@ impl NativeVerifier {
             })?;
             KeySource::Local(Arc::new(key))
         } else if let Some(secret) = options.secret_key.filter(|k| !k.is_empty()) {
-            let mut config = JwksConfig::new(options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL), &secret);
+            let mut config = JwksConfig::new(
+                options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL),
+                &secret,
+            );
             if let Some(version) = options.api_version.filter(|v| !v.is_empty()) {
                 config.api_version = version;
             }
@@ -167,7 +178,7 @@ impl NativeVerifier {
     /// keys must be fetched first). `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
     #[napi(catch_unwind)]
     pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> ClaimsOrOutcome {
-        match self.inner.verify_now(&token, now_ms.unwrap_or_else(crate::time::now_ms)) {
+        match self.inner.verify_now(&token, now_ms.unwrap_or_else(now_ms_fn)) {
             Attempt::Done(result) => claims_or_outcome(result),
             Attempt::NeedsFetch(_) => Either::B(VerifyOutcome::needs_fetch()),
         }
@@ -175,14 +186,24 @@ impl NativeVerifier {
 
     /// Verifies, fetching the JWKS first when needed (one fetch per cache, however many callers wait).
     #[napi(ts_return_type = "Promise<string | VerifyOutcome>")]
-    pub fn verify<'env>(&self, env: &'env Env, token: String, now_ms: Option<f64>) -> Result<PromiseRaw<'env, ClaimsOrOutcome>> {
+    pub fn verify<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+        now_ms: Option<f64>,
+    ) -> Result<PromiseRaw<'env, ClaimsOrOutcome>> {
         let inner = Arc::clone(&self.inner);
         env.spawn_future(guarded(async move { claims_or_outcome(inner.verify(&token, clock(now_ms)).await) }))
     }
 
     /// `verifySync` for a request's Authorization and Cookie header values (header first, then `__session`).
     #[napi(catch_unwind)]
-    pub fn verify_headers_sync(&self, authorization: Option<String>, cookie: Option<String>, now_ms: Option<f64>) -> VerifyOutcome {
+    pub fn verify_headers_sync(
+        &self,
+        authorization: Option<String>,
+        cookie: Option<String>,
+        now_ms: Option<f64>,
+    ) -> VerifyOutcome {
         match credentials::session_token(authorization.as_deref(), cookie.as_deref()) {
             None => VerifyOutcome::no_token(),
             Some((token, carrier)) => attempt(&self.inner, &token, now_ms).with_credentials(token, carrier),
@@ -203,23 +224,22 @@ impl NativeVerifier {
         env.spawn_future(guarded(async move {
             match found {
                 None => VerifyOutcome::no_token(),
-                Some((token, carrier)) => {
-                    VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await).with_credentials(token, carrier)
-                }
+                Some((token, carrier)) => VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await)
+                    .with_credentials(token, carrier),
             }
         }))
     }
 }
 
 fn attempt(verifier: &Verifier, token: &str, now: Option<f64>) -> VerifyOutcome {
-    match verifier.verify_now(token, now.unwrap_or_else(now_ms)) {
+    match verifier.verify_now(token, now.unwrap_or_else(now_ms_fn)) {
         Attempt::Done(result) => VerifyOutcome::from_result(result),
         Attempt::NeedsFetch(_) => VerifyOutcome::needs_fetch(),
     }
 }
 
 fn clock(fixed: Option<f64>) -> impl Fn() -> f64 {
-    move || fixed.unwrap_or_else(now_ms)
+    move || fixed.unwrap_or_else(now_ms_fn)
 }
 
 /// A panic inside the future becomes a rejected Promise instead of unwinding through the runtime.

@@ -68,7 +68,8 @@ pub fn api_url_from_publishable_key(key: &str) -> &'static str {
     let legacy_dev = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
     if host.starts_with("clerk.") && legacy_dev.iter().any(|s| host.ends_with(s)) {
         PROD
-    } else if [".lcl.dev", "lclstage.dev", ".lclclerk.com", ".accounts.lclclerk.com"].iter().any(|s| host.ends_with(s)) {
+    } else if [".lcl.dev", "lclstage.dev", ".lclclerk.com", ".accounts.lclclerk.com"].iter().any(|s| host.ends_with(s))
+    {
         "https://api.lclclerk.com"
     } else if host.ends_with(".accountsstage.dev") {
         "https://api.clerkstage.dev"

@@ -116,10 +116,16 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
     let suffixed = |name: &str| format!("{name}_{}", pk.cookie_suffix);
     let uses_suffixed = uses_suffixed_cookies(&cookies, pk, now_ms);
     let suffixed_or_not = |name: &str| if uses_suffixed { cookies.get(&suffixed(name)) } else { cookies.get(name) };
-    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty());
+    let query =
+        |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty());
 
     AuthInputs {
-        token_in_header: parts.authorization.as_deref().filter(|v| !v.is_empty()).and_then(token_from_authorization).map(str::to_owned),
+        token_in_header: parts
+            .authorization
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .and_then(token_from_authorization)
+            .map(str::to_owned),
         session_token_in_cookie: suffixed_or_not("__session"),
         refresh_token_in_cookie: cookies.get(&suffixed("__refresh")),
         client_uat: suffixed_or_not("__client_uat").map_or(0, |v| parse_int(&v)),

@@ -6,7 +6,9 @@ use serde_json::json;
 use super::util::b64;
 use crate::cookie;
 use crate::publishable_key::PublishableKey;
-use crate::request_context::{clerk_url, predecode_cookie_header, read_inputs, uses_suffixed_cookies, Cookies, RequestParts};
+use crate::request_context::{
+    clerk_url, predecode_cookie_header, read_inputs, uses_suffixed_cookies, Cookies, RequestParts,
+};
 
 const NOW_MS: f64 = 1_700_000_000_000.0;
 

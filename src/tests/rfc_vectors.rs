@@ -59,7 +59,8 @@ fn rfc7515_a2_claims() {
     assert_eq!(err.reason, Reason::TokenVerificationFailed);
     assert_eq!(err.message, "Subject claim (sub) is required and must be a string. Received undefined.");
 
-    let mut claims: serde_json::Map<String, Value> = serde_json::from_str(&jwt::decode(token).unwrap().payload_json).unwrap();
+    let mut claims: serde_json::Map<String, Value> =
+        serde_json::from_str(&jwt::decode(token).unwrap().payload_json).unwrap();
     claims.insert("sub".into(), json!("joe"));
     let rules = ClaimRules::default();
     check_claims(&claims, &rules, exp_ms - 60_000.0).expect("before exp");

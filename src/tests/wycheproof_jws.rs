@@ -26,7 +26,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::util::{b64_lenient, header_alg, jws_signature_ok, key_from_n_e, load_json, public_part, str_field, ALL_ALGS};
+use super::util::{
+    b64_lenient, header_alg, jws_signature_ok, key_from_n_e, load_json, public_part, str_field, ALL_ALGS,
+};
 use crate::error::Reason;
 use crate::jwt::{self, Alg};
 use crate::key::RsaKey;
@@ -69,7 +71,11 @@ fn rsa_jwk(group: &Value) -> Option<Value> {
 /// rule left to break is the algorithm, and `decode` must say token-invalid-algorithm.
 fn header_is_readable(token: &str) -> bool {
     let Some((h, _, _)) = jwt::split(token) else { return false };
-    let Some(header) = jwt::b64url_decode(h).and_then(|b| serde_json::from_slice::<serde_json::Map<String, Value>>(&b).ok()) else { return false };
+    let Some(header) =
+        jwt::b64url_decode(h).and_then(|b| serde_json::from_slice::<serde_json::Map<String, Value>>(&b).ok())
+    else {
+        return false;
+    };
     token.len() <= jwt::MAX_TOKEN_BYTES && header.get("typ").is_none_or(|t| t == "JWT")
 }
 
