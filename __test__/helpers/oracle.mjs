@@ -1,0 +1,237 @@
+// The oracle side of the differential tests: runs the REAL `@clerk/remix@4.13.49` server helpers
+// (`rootAuthLoader` without and with a callback, `getAuth`) on one scenario (see scenarios.mjs), against a local
+// issuer, with the scenario's env and a frozen clock, and returns a normalized, JSON-serializable result that an
+// implementation run of the same scenario can be compared with.
+//
+// Global state touched for the duration of ONE call (and restored afterwards): every `CLERK_*` variable of
+// `process.env`, `Date.now`, `console.{log,info,warn,error,debug,trace}` and the issuer's `now`. Calls are
+// serialized, so concurrent `runClerk` calls never see each other's env or clock.
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+
+const require = createRequire(import.meta.url);
+
+/** `createLocalIssuer` & co. from the compiled testing entry (`npx tsc -p ts` first). */
+export const testing = require('../../dist/testing.js');
+
+let clerk;
+/** The real `@clerk/remix/ssr.server` (CommonJS), loaded once with its load-time console noise captured. */
+export function loadClerk() {
+  if (!clerk) {
+    const { logs } = withCapturedConsoleSync(() => {
+      clerk = require('@clerk/remix/ssr.server');
+    });
+    clerk.loadLogs = logs;
+  }
+  return clerk;
+}
+
+/** The three ways the oracle calls Clerk. */
+export const MODES = Object.freeze(['rootAuthLoader', 'rootAuthLoaderCallback', 'getAuth']);
+
+const issuers = new Map();
+/** A shared local issuer per instance type (`'production'` / `'development'`), started on first use. */
+export async function getIssuer(instance = 'production') {
+  if (!issuers.has(instance)) issuers.set(instance, testing.createLocalIssuer({ instance }));
+  return issuers.get(instance);
+}
+/** Closes the shared issuers started by `getIssuer`. */
+export async function closeIssuers() {
+  const all = await Promise.all(issuers.values());
+  issuers.clear();
+  await Promise.all(all.map((i) => i.close()));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Capturing and restoring global state
+
+const CONSOLE_LEVELS = ['log', 'info', 'warn', 'error', 'debug', 'trace'];
+
+/** One console argument as stable text: errors as `Name: message` (no stack), the rest as util.format does. */
+const stableArg = (arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : arg);
+
+function captureConsole() {
+  const logs = [];
+  const saved = {};
+  for (const level of CONSOLE_LEVELS) {
+    saved[level] = console[level];
+    console[level] = (...args) => {
+      logs.push({ level, text: format(...args.map(stableArg)) });
+    };
+  }
+  const restore = () => {
+    for (const level of CONSOLE_LEVELS) console[level] = saved[level];
+  };
+  return { logs, restore };
+}
+
+function withCapturedConsoleSync(fn) {
+  const { logs, restore } = captureConsole();
+  try {
+    fn();
+  } finally {
+    restore();
+  }
+  return { logs };
+}
+
+const isClerkVar = (name) => name.startsWith('CLERK_');
+
+/**
+ * Replaces every `CLERK_*` variable with `vars` (a value of `null`/`undefined` leaves that variable unset) and
+ * returns a function restoring the previous ones.
+ */
+function applyEnv(vars) {
+  const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => isClerkVar(k)));
+  for (const k of Object.keys(process.env)) if (isClerkVar(k)) delete process.env[k];
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined && v !== null) process.env[k] = String(v);
+  return () => {
+    for (const k of Object.keys(process.env)) if (isClerkVar(k)) delete process.env[k];
+    Object.assign(process.env, saved);
+  };
+}
+
+let queue = Promise.resolve();
+/** Runs `fn` after every earlier serialized call has settled. */
+function serialized(fn) {
+  const run = queue.then(fn, fn);
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Normalization
+
+/** `[name, value]` pairs, lower-case names, sorted by name (stable: Set-Cookies keep their order), one per Set-Cookie. */
+export function normalizeHeaders(headers) {
+  const pairs = [];
+  for (const [name, value] of headers) if (name.toLowerCase() !== 'set-cookie') pairs.push([name.toLowerCase(), value]);
+  for (const value of headers.getSetCookie()) pairs.push(['set-cookie', value]);
+  return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+async function normalizeBody(response) {
+  const text = await response.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function normalizeResponse(kind, response) {
+  return { kind, status: response.status, headers: normalizeHeaders(response.headers), body: await normalizeBody(response) };
+}
+
+const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** The auth object as JSON plus what JSON loses: key order, value types, and what `getToken()` resolves to. */
+async function normalizeAuth(auth) {
+  if (auth === null || typeof auth !== 'object') return { auth, authKeys: null, authTypes: null, token: null };
+  const authKeys = Object.keys(auth);
+  return {
+    auth: JSON.parse(JSON.stringify(auth)),
+    authKeys,
+    authTypes: Object.fromEntries(authKeys.map((k) => [k, typeTag(auth[k])])),
+    token: typeof auth.getToken === 'function' ? await auth.getToken() : undefined,
+  };
+}
+
+function normalizeError(err) {
+  return { name: err?.name ?? typeof err, message: err?.message ?? String(err), code: err?.code };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running
+
+/**
+ * The loader callback the oracle passes to `rootAuthLoader`: it records what it saw (the args keys, the auth the
+ * loader attached to `request`, the loaded resources) and returns a plain object.
+ */
+function makeCallback(seen) {
+  return (args) => {
+    const { request } = args;
+    seen.argKeys = Object.keys(args);
+    seen.requestAuthUserId = request.auth ? request.auth.userId ?? null : undefined;
+    seen.requestAuthKeys = request.auth ? Object.keys(request.auth) : null;
+    const resource = (r) =>
+      r === undefined ? undefined : r === null ? null : { id: r.id, privateMetadata: 'privateMetadata' in r ? r.privateMetadata : 'absent' };
+    seen.user = resource(request.user);
+    seen.session = resource(request.session);
+    seen.organization = resource(request.organization);
+    return { fromCallback: true };
+  };
+}
+
+/**
+ * Runs one mode of one scenario against the real Clerk. Returns:
+ * `{ mode, kind, status?, headers?, body?, error?, auth?, authKeys?, authTypes?, token?, callback?, logs, bapi }`
+ * where `kind` is `'response'` (returned Response), `'auth'` (getAuth's return value), `'thrown-response'` or
+ * `'thrown-error'`; `logs` is the captured console output and `bapi` the `METHOD /path` list of Backend API
+ * requests the issuer received during the call.
+ */
+export function runClerkMode(scenario, mode, { issuer } = {}) {
+  return serialized(async () => {
+    const { rootAuthLoader, getAuth } = loadClerk();
+    const iss = issuer ?? (await getIssuer(scenario.instance ?? 'production'));
+    const previousIssuerNow = iss.now;
+    const now = scenario.now;
+    iss.now = () => now;
+    const built = await scenario.build(iss);
+    const restoreEnv = applyEnv({ ...iss.env({ jwtKey: Boolean(built.jwtKey) }), ...built.env });
+    const realDateNow = Date.now;
+    Date.now = () => now;
+    const { logs, restore: restoreConsole } = captureConsole();
+    const requestsBefore = iss.requests.length;
+    const args = { request: built.request, params: built.params ?? {}, context: built.context ?? {} };
+    const result = { mode };
+    try {
+      if (mode === 'rootAuthLoader') {
+        Object.assign(result, await normalizeResponse('response', await rootAuthLoader(args, built.options)));
+      } else if (mode === 'rootAuthLoaderCallback') {
+        const seen = {};
+        const response = await rootAuthLoader(args, makeCallback(seen), built.options);
+        Object.assign(result, await normalizeResponse('response', response), { callback: seen });
+      } else if (mode === 'getAuth') {
+        Object.assign(result, { kind: 'auth' }, await normalizeAuth(await getAuth(args, built.options)));
+      } else {
+        throw new Error(`unknown mode ${mode}`);
+      }
+    } catch (thrown) {
+      if (thrown instanceof Response) Object.assign(result, await normalizeResponse('thrown-response', thrown));
+      else Object.assign(result, { kind: 'thrown-error', error: normalizeError(thrown) });
+    } finally {
+      restoreConsole();
+      Date.now = realDateNow;
+      restoreEnv();
+      iss.now = previousIssuerNow;
+    }
+    result.logs = logs;
+    result.bapi = iss.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
+    // Plain JSON from here on (members that are `undefined` disappear), so results can be stored and diffed.
+    return JSON.parse(JSON.stringify(result));
+  });
+}
+
+/**
+ * Runs a scenario in every mode (or `options.modes`). Returns `{ name, instance, now, results: { [mode]: result } }`.
+ * `options.issuer` replaces the shared issuer of the scenario's instance type.
+ */
+export async function runClerk(scenario, { issuer, modes = MODES } = {}) {
+  const results = {};
+  for (const mode of modes) results[mode] = await runClerkMode(scenario, mode, { issuer });
+  return { name: scenario.name, instance: scenario.instance ?? 'production', now: scenario.now, results };
+}
+
+/** Header value(s) of a normalized result: the first value, or with `all` every value. */
+export function header(result, name, all = false) {
+  const values = (result.headers ?? []).filter(([n]) => n === name).map(([, v]) => v);
+  return all ? values : values[0];
+}
+
+/** `__internal_clerk_state` of a normalized loader response body, if any. */
+export const internalState = (result) => result.body?.clerkState?.__internal_clerk_state;

@@ -1,0 +1,598 @@
+// Named request scenarios for the differential tests: each one is a description (instance type, env overrides,
+// loader options, the request, how to mint its token, the frozen clock) plus `build(issuer)`, which turns the
+// description into concrete loader inputs for ANY local issuer — so the oracle (real @clerk/remix) and our
+// implementation run exactly the same request. `expect` is the outcome the spec documents (Part A of
+// /work/shared/spec/clerk-remix-behaviour.md; section in `spec`), asserted against the oracle in oracle.test.mjs.
+//
+// A scenario:
+//   name, spec            unique name; spec section(s) it exercises
+//   instance              'production' | 'development' (which issuer)
+//   now                   frozen clock, ms since the epoch (Date.now during the call, the issuer's clock while building)
+//   env                   overrides of issuer.env() (null = unset); jwtKey: true adds CLERK_JWT_KEY
+//   options               passed to rootAuthLoader / getAuth
+//   tokenSpec             LocalSessionTokenSpec (or (issuer, ctx) => spec) minted with issuer.sessionToken;
+//                         rawToken replaces the minted token with a literal string
+//   carrier               where the token goes: 'cookie' (default when there is a token) | 'header' | 'none';
+//                         authScheme: 'Bearer' (default), 'bearer', 'Basic', '' (raw token, no scheme)
+//   request               { method (GET), url (path + query, relative to APP_ORIGIN), headers (DOCUMENT),
+//                           cookies: issuer.cookieHeader options besides `session` (object) or a raw Cookie header (string) }
+//   setup(issuer, ctx)    registers issuer state (nonces, refresh tokens); may return { query } to append to the url
+//   expect                the documented outcome: { state: 'signed-in' | 'signed-out' | 'handshake' |
+//                         'handshake-resolved' | 'error', reason, userId, … } (checked in oracle.test.mjs)
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { generateSigningKey } = require('../../dist/testing.js');
+
+/** The frozen clock every scenario uses: 2026-01-15T12:00:00Z. */
+export const BASE_NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+export const NOW_S = BASE_NOW / 1000;
+/** Where the app under test lives. */
+export const APP_ORIGIN = 'http://localhost:3000';
+export const USER_ID = 'user_2oracleUserA00000000000000';
+export const SESSION_ID = 'sess_2oracleSessionA000000000000';
+export const DEV_BROWSER = 'dvb_2oracleDevBrowser0000000000';
+/** A key that is NOT the issuer's: signs forged tokens. */
+export const FOREIGN_KEY = generateSigningKey('ins_foreign_oracle');
+
+const DOCUMENT = {
+  'sec-fetch-dest': 'document',
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'user-agent': 'Mozilla/5.0 (oracle)',
+};
+const DATA = { 'sec-fetch-dest': 'empty', accept: '*/*', 'user-agent': 'Mozilla/5.0 (oracle)' };
+
+/** A valid token: issued 5 s ago, expires in 55 s. */
+const valid = (extra = {}) => ({ userId: USER_ID, sessionId: SESSION_ID, issuedAt: NOW_S - 5, expiresInSeconds: 60, ...extra });
+/** Expired a minute ago. */
+const expired = (extra = {}) => ({ userId: USER_ID, sessionId: SESSION_ID, issuedAt: NOW_S - 120, expiresInSeconds: 60, ...extra });
+
+const EXPIRED_NO_REFRESH = 'session-token-expired-refresh-non-eligible-no-refresh-cookie';
+
+/**
+ * Concrete loader inputs of a scenario for `issuer`:
+ * `{ request, options, env, jwtKey, context, params, token }`.
+ */
+export function buildScenario(def, issuer) {
+  const ctx = { now: def.now, nowS: Math.floor(def.now / 1000) };
+  const spec = typeof def.tokenSpec === 'function' ? def.tokenSpec(issuer, ctx) : def.tokenSpec;
+  const token = def.rawToken ?? (spec ? issuer.sessionToken(spec) : undefined);
+  const extra = (def.setup && def.setup(issuer, { ...ctx, token })) || {};
+  const request = def.request ?? {};
+  const url = new URL(request.url ?? '/', APP_ORIGIN);
+  for (const [k, v] of Object.entries(extra.query ?? {})) url.searchParams.set(k, v);
+  const headers = new Headers(request.headers ?? DOCUMENT);
+  const carrier = def.carrier ?? (token !== undefined ? 'cookie' : 'none');
+  if (carrier === 'header' && token !== undefined) {
+    const scheme = def.authScheme ?? 'Bearer';
+    headers.set('authorization', scheme === 'Bearer' ? issuer.authorizationHeader(token) : scheme ? `${scheme} ${token}` : token);
+  }
+  let cookie;
+  if (typeof request.cookies === 'string') cookie = request.cookies;
+  else if (carrier === 'cookie' || request.cookies) {
+    cookie = issuer.cookieHeader({ ...(carrier === 'cookie' ? { session: token } : {}), ...request.cookies });
+  }
+  if (cookie) headers.set('cookie', cookie);
+  const options = typeof def.options === 'function' ? def.options(issuer, ctx) : { ...(def.options ?? {}) };
+  return {
+    request: new Request(url, { method: request.method ?? 'GET', headers }),
+    options,
+    env: { ...(def.env ?? {}) },
+    jwtKey: Boolean(def.jwtKey),
+    context: {},
+    params: {},
+    token,
+  };
+}
+
+const defineScenario = (def) => {
+  const full = { instance: 'production', now: BASE_NOW, ...def };
+  full.build = (issuer) => buildScenario(full, issuer);
+  return Object.freeze(full);
+};
+
+const handshakeDirectives = (issuer) =>
+  issuer.setCookieDirectives({ session: issuer.sessionToken(valid({ issuedAt: NOW_S - 1 })) });
+
+export const scenarios = [
+  // --- signed in -------------------------------------------------------------------------------------------------
+  {
+    name: 'cookie-signed-in-document',
+    spec: 'A7.4 step 16',
+    tokenSpec: valid(),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, sessionId: SESSION_ID },
+  },
+  {
+    name: 'cookie-signed-in-data-request',
+    spec: 'A7.4 step 16',
+    tokenSpec: valid(),
+    request: { url: '/dashboard?_data=root', headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'rs512-token-against-rs256-jwk',
+    spec: 'A8 step 3/10 (RS512 passes the alg check, but the JWKS key says alg RS256: WebCrypto import fails)',
+    tokenSpec: valid({ alg: 'RS512' }),
+    expect: { state: 'signed-out', reason: 'token-verification-failed', messageIncludes: 'JWK "alg" does not match the requested algorithm' },
+  },
+  {
+    name: 'header-signed-in',
+    spec: 'A7.3 step 2',
+    tokenSpec: valid(),
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'header-raw-token-without-scheme',
+    spec: 'A7.1 step 4 (no space: whole value is the token)',
+    tokenSpec: valid(),
+    carrier: 'header',
+    authScheme: '',
+    request: { headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'header-lowercase-bearer',
+    spec: 'A7.1 step 4 (scheme is case-sensitive) → cookie flow',
+    tokenSpec: valid(),
+    carrier: 'header',
+    authScheme: 'bearer',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'header-other-scheme',
+    spec: 'A7.1 step 4 (other scheme → no header token) → cookie flow',
+    tokenSpec: valid(),
+    carrier: 'header',
+    authScheme: 'Basic',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'suffixed-cookies-only',
+    spec: 'A7.1 step 8.8',
+    tokenSpec: valid(),
+    request: { cookies: { suffixed: true } },
+    expect: { state: 'signed-in', userId: USER_ID, suffixedCookies: true },
+  },
+  {
+    name: 'suffixed-and-plain-cookies',
+    spec: 'A7.1 step 8',
+    tokenSpec: valid(),
+    request: { cookies: { suffixed: 'both' } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'org-claims-v1',
+    spec: 'A9 (v1 org_* claims)',
+    tokenSpec: valid({ org: { id: 'org_2oracleV1', slug: 'acme', role: 'org:admin', permissions: ['org:sys_memberships:read'] } }),
+    expect: {
+      state: 'signed-in',
+      userId: USER_ID,
+      org: { orgId: 'org_2oracleV1', orgSlug: 'acme', orgRole: 'org:admin', orgPermissions: ['org:sys_memberships:read'] },
+    },
+  },
+  {
+    name: 'org-claims-v2',
+    spec: 'A9 (v2 o claim + fea; worked example)',
+    tokenSpec: valid({ orgV2: { id: 'org_2oracleV2', slg: 'acme', rol: 'admin', per: 'read,manage', fpm: '3,1', fea: 'o:dashboard,o:billing' } }),
+    expect: {
+      state: 'signed-in',
+      userId: USER_ID,
+      org: {
+        orgId: 'org_2oracleV2',
+        orgSlug: 'acme',
+        orgRole: 'org:admin',
+        orgPermissions: ['org:dashboard:read', 'org:dashboard:manage', 'org:billing:read'],
+      },
+    },
+  },
+  {
+    name: 'pending-session',
+    spec: 'A4 / A9 (sts pending → signed-out auth object, sessionStatus stays pending)',
+    tokenSpec: valid({ status: 'pending' }),
+    expect: { state: 'signed-in', userId: null, sessionStatus: 'pending' },
+  },
+  {
+    name: 'azp-authorized',
+    spec: 'A8 step 6',
+    tokenSpec: valid(),
+    options: { authorizedParties: ['https://app.example.test', 'http://localhost:3000'] },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'load-resources-in-callback',
+    spec: 'A3 step 5.2 (loadUser/loadSession/loadOrganization fetch BAPI, strip private metadata)',
+    tokenSpec: valid({ org: { id: 'org_2oracleLoad', slug: 'load', role: 'org:member', permissions: [] } }),
+    options: { loadUser: true, loadSession: true, loadOrganization: true },
+    expect: {
+      state: 'signed-in',
+      userId: USER_ID,
+      loadsResources: true,
+      org: { orgId: 'org_2oracleLoad', orgSlug: 'load', orgRole: 'org:member', orgPermissions: [] },
+    },
+  },
+  {
+    name: 'cross-origin-referer-after-redirect',
+    spec: 'A7.4 step 14 (redirect counter ≠ 0 → no sync)',
+    tokenSpec: valid(),
+    request: { headers: { ...DOCUMENT, referer: 'https://www.google.com/' }, cookies: { extra: { __clerk_redirect_count: '1' } } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'known-clerk-referer',
+    spec: 'A7.4 step 14 (accounts.* referer is a Clerk origin)',
+    tokenSpec: valid(),
+    request: { headers: { ...DOCUMENT, referer: 'https://accounts.local-issuer.test/sign-in' } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'foreign-iss-in-header',
+    spec: 'A8 (iss never verified)',
+    tokenSpec: valid({ extraClaims: { iss: 'https://clerk.other-instance.test' } }),
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'proxy-signed-in',
+    spec: 'A2 proxyUrl / A5 __proxyUrl',
+    tokenSpec: valid(),
+    options: { proxyUrl: 'https://app.example.test/__clerk' },
+    expect: { state: 'signed-in', userId: USER_ID, proxyUrl: 'https://app.example.test/__clerk' },
+  },
+
+  // --- signed out ------------------------------------------------------------------------------------------------
+  {
+    name: 'signed-out-no-cookies',
+    spec: 'A7.4 step 8',
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'client-uat-zero-no-session',
+    spec: 'A7.4 step 8 (__client_uat=0 counts as missing)',
+    request: { headers: DOCUMENT, cookies: { clientUat: 0 } },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'foreign-iss-in-cookie',
+    spec: 'A7.1 step 8.2 (foreign iss → suffixed cookies, which are absent)',
+    tokenSpec: valid({ extraClaims: { iss: 'https://clerk.other-instance.test' } }),
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'expired-data-request',
+    spec: 'A7.5 (not eligible for handshake → signed-out)',
+    tokenSpec: expired(),
+    request: { url: '/?_data=root', headers: DATA },
+    expect: { state: 'signed-out', reason: EXPIRED_NO_REFRESH, messageIncludes: 'JWT is expired' },
+  },
+  {
+    name: 'expired-post-data-request',
+    spec: 'A7.5 (non-GET never refreshes)',
+    tokenSpec: expired(),
+    request: { method: 'POST', url: '/?_data=root', headers: DATA, cookies: { refresh: 'rt_oracle_unused' } },
+    expect: { state: 'signed-out', reason: 'session-token-expired-refresh-non-eligible-non-get' },
+  },
+  {
+    name: 'expired-refresh-token-unknown',
+    spec: 'A7.5 (refresh fails with a BAPI error code)',
+    tokenSpec: expired(),
+    request: { url: '/?_data=root', headers: DATA, cookies: { refresh: 'rt_oracle_not_registered' } },
+    expect: { state: 'signed-out', reason: 'session-token-expired-refresh-refresh_token_invalid', bapi: ['POST /v1/sessions/' + SESSION_ID + '/refresh'] },
+  },
+  {
+    name: 'expired-redirect-count-exhausted',
+    spec: 'A7.5 handleMaybeHandshakeStatus step 3',
+    tokenSpec: expired(),
+    request: { headers: DOCUMENT, cookies: { extra: { __clerk_redirect_count: '3' } } },
+    expect: { state: 'signed-out', reason: EXPIRED_NO_REFRESH, logIncludes: 'infinite redirect loop' },
+  },
+  {
+    name: 'nbf-in-future-data-request',
+    spec: 'A7.5 (token-not-active-yet → session-token-nbf)',
+    tokenSpec: valid({ issuedAt: NOW_S - 5, notBefore: NOW_S + 60 }),
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'session-token-nbf' },
+  },
+  {
+    name: 'iat-in-future-data-request',
+    spec: 'A7.5 (token-iat-in-the-future)',
+    tokenSpec: valid({ issuedAt: NOW_S + 60, notBefore: NOW_S - 10 }),
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'session-token-iat-in-the-future' },
+  },
+  {
+    name: 'client-uat-without-session-data-request',
+    spec: 'A7.4 step 10 (not eligible → signed-out)',
+    request: { headers: DATA, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'signed-out', reason: 'client-uat-but-no-session-token' },
+  },
+  {
+    name: 'forged-signature-same-kid',
+    spec: 'A8 step 10',
+    tokenSpec: valid({ signWith: FOREIGN_KEY.privateKey }),
+    expect: { state: 'signed-out', reason: 'token-invalid-signature', messageIncludes: 'JWT signature is invalid.' },
+  },
+  {
+    name: 'unknown-kid',
+    spec: 'A8 key resolution 2 (kid miss refetches, then jwk-kid-mismatch)',
+    tokenSpec: valid({ kid: 'ins_unknown_oracle_kid' }),
+    expect: { state: 'signed-out', reason: 'jwk-kid-mismatch', bapiIncludes: 'GET /v1/jwks' },
+  },
+  {
+    name: 'malformed-two-parts-cookie',
+    spec: 'A7.4 step 11',
+    rawToken: 'aaaa.bbbb',
+    request: { cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'signed-out', reason: 'token-invalid' },
+  },
+  {
+    name: 'malformed-two-parts-header',
+    spec: 'A7.3 step 3',
+    rawToken: 'aaaa.bbbb',
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'token-invalid' },
+  },
+  {
+    name: 'malformed-three-parts-header',
+    spec: 'A7.3 step 3 (decode throws inside try → unexpected-error)',
+    rawToken: 'aaaa.bbbb.cccc',
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'unexpected-error' },
+  },
+  {
+    name: 'azp-not-authorized',
+    spec: 'A8 step 6',
+    tokenSpec: valid(),
+    options: { authorizedParties: ['https://app.example.test'] },
+    expect: { state: 'signed-out', reason: 'token-invalid-authorized-parties' },
+  },
+  {
+    name: 'machine-token-in-header',
+    spec: 'A7.3 step 1',
+    tokenSpec: valid({ userId: 'mch_2oracleMachine' }),
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'token-type-mismatch' },
+  },
+  {
+    name: 'handshake-nonce-unknown',
+    spec: 'A7.6 resolution 2/5 (nonce lookup fails → logged, no directives → session-token-missing)',
+    request: { url: '/?__clerk_handshake_nonce=nonce_oracle_unknown', headers: DOCUMENT },
+    expect: { state: 'signed-out', reason: 'session-token-missing', logIncludes: 'error getting handshake payload', bapiIncludes: 'GET /v1/clients/handshake_payload' },
+  },
+  {
+    name: 'handshake-token-forged',
+    spec: 'A7.4 step 1 (production: resolution error logged, falls through)',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { signWith: FOREIGN_KEY.privateKey }) } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing', logIncludes: 'unable to resolve handshake' },
+  },
+
+  // --- handshake redirects ---------------------------------------------------------------------------------------
+  {
+    name: 'expired-document-request',
+    spec: 'A7.5 + A7.6 redirect',
+    tokenSpec: expired(),
+    request: { url: '/dashboard?tab=1', headers: DOCUMENT },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH, redirectUrl: `${APP_ORIGIN}/dashboard?tab=1`, sessionParam: true },
+  },
+  {
+    name: 'expired-post-document-request',
+    spec: 'A7.5 (non-GET, but a document → handshake)',
+    tokenSpec: expired(),
+    request: { method: 'POST', headers: DOCUMENT },
+    expect: { state: 'handshake', reason: 'session-token-expired-refresh-non-eligible-non-get' },
+  },
+  {
+    name: 'expired-header-document-request',
+    spec: 'A7.3 step 3 → A7.5 (header carrier, __session param = header token)',
+    tokenSpec: expired(),
+    carrier: 'header',
+    request: { headers: DOCUMENT },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH, sessionParam: true },
+  },
+  {
+    name: 'forged-expired-document-request',
+    spec: 'A8 (claims before signature: a forged expired token still hands-shake)',
+    tokenSpec: expired({ signWith: FOREIGN_KEY.privateKey }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH },
+  },
+  {
+    name: 'nbf-in-future-document-request',
+    spec: 'A7.5 (session-token-nbf, eligible)',
+    tokenSpec: valid({ issuedAt: NOW_S - 5, notBefore: NOW_S + 60 }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'handshake', reason: 'session-token-nbf' },
+  },
+  {
+    name: 'iat-before-client-uat',
+    spec: 'A7.4 step 12',
+    tokenSpec: valid(),
+    request: { headers: DOCUMENT, cookies: { clientUat: NOW_S - 1 } },
+    expect: { state: 'handshake', reason: 'session-token-iat-before-client-uat' },
+  },
+  {
+    name: 'session-without-client-uat',
+    spec: 'A7.4 step 9',
+    tokenSpec: valid(),
+    request: { headers: DOCUMENT, cookies: { clientUat: null } },
+    expect: { state: 'handshake', reason: 'session-token-but-no-client-uat' },
+  },
+  {
+    name: 'session-with-client-uat-zero',
+    spec: 'A7.4 step 9 (__client_uat=0 is "no client uat")',
+    tokenSpec: valid(),
+    request: { headers: DOCUMENT, cookies: { clientUat: 0 } },
+    expect: { state: 'handshake', reason: 'session-token-but-no-client-uat' },
+  },
+  {
+    name: 'client-uat-without-session',
+    spec: 'A7.4 step 10',
+    request: { headers: DOCUMENT, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token' },
+  },
+  {
+    name: 'cross-origin-referer-document',
+    spec: 'A7.4 step 14 / C16',
+    tokenSpec: valid(),
+    request: { headers: { ...DOCUMENT, referer: 'https://www.google.com/search?q=x' } },
+    expect: { state: 'handshake', reason: 'primary-domain-cross-origin-sync', messageIncludes: 'Cross-origin request from satellite domain requires handshake' },
+  },
+  {
+    name: 'satellite-document-request',
+    spec: 'A7.4 step 3 (production satellite → FAPI clerk.<domain>)',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test' },
+    request: { headers: DOCUMENT },
+    // suffixed_cookies=true: the token's iss is the primary FAPI, not clerk.<domain> (see the plain-cookies case below)
+    expect: { state: 'handshake', reason: 'satellite-needs-syncing', fapi: 'https://clerk.satellite.example.test', suffixedCookies: true },
+  },
+  {
+    name: 'satellite-data-request-plain-cookies',
+    spec: 'A7.1 steps 3 + 8.2 (satellite FAPI clerk.<domain> ≠ token iss → suffixed cookies are read)',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test' },
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'session-token-and-uat-missing' },
+  },
+  {
+    name: 'satellite-data-request-suffixed-cookies',
+    spec: 'A7.1 steps 3 + 8.2',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test' },
+    request: { headers: DATA, cookies: { suffixed: 'both' } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'proxy-expired-document-request',
+    spec: 'A7.6 redirect (frontendApi = proxyUrl)',
+    tokenSpec: expired(),
+    options: { proxyUrl: 'https://app.example.test/__clerk' },
+    request: { headers: DOCUMENT },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH, fapi: 'https://app.example.test/__clerk' },
+  },
+
+  // --- handshake / refresh resolution -----------------------------------------------------------------------------
+  {
+    name: 'expired-refresh-cookie-refreshes',
+    spec: 'A7.5 step 2 (eligible → POST /v1/sessions/{sid}/refresh → signed-in with Set-Cookie)',
+    tokenSpec: expired(),
+    setup: (issuer) => {
+      issuer.createRefreshToken({ token: 'rt_oracle_registered', sessionId: SESSION_ID });
+    },
+    request: { url: '/?_data=root', headers: DATA, cookies: { refresh: 'rt_oracle_registered' } },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], bapi: ['POST /v1/sessions/' + SESSION_ID + '/refresh'] },
+  },
+  {
+    name: 'handshake-nonce-resolves',
+    spec: 'A7.6 resolution (nonce → GET /v1/clients/handshake_payload; production → 200 signed-in)',
+    setup: (issuer) => {
+      issuer.registerHandshakeNonce('nonce_oracle_ok', handshakeDirectives(issuer));
+    },
+    request: { url: '/?__clerk_handshake_nonce=nonce_oracle_ok', headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true, bapiIncludes: 'GET /v1/clients/handshake_payload' },
+  },
+  {
+    name: 'handshake-token-resolves',
+    spec: 'A7.6 resolution (__clerk_handshake JWT; production → 200 signed-in)',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)) } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+
+  // --- errors -----------------------------------------------------------------------------------------------------
+  {
+    name: 'malformed-three-parts-cookie',
+    spec: 'A7.1 step 8 / A7.4 step 11 (non-JSON parts throw uncaught)',
+    rawToken: 'aaaa.bbbb.cccc',
+    request: { cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'error', errorName: 'SyntaxError' },
+  },
+  {
+    name: 'cookie-header-percent-ZZ',
+    spec: 'A10 (decodeURIComponent of %ZZ throws)',
+    request: { cookies: '__session=abc%ZZdef; __client_uat=1' },
+    expect: { state: 'error', errorName: 'URIError', errorMessage: 'URI malformed' },
+  },
+  {
+    name: 'no-secret-key',
+    spec: 'A2 validation 1 / A6 noSecretKeyError',
+    env: { CLERK_SECRET_KEY: null },
+    tokenSpec: valid(),
+    expect: { state: 'error', errorMessage: 'A secretKey must be provided in order to use SSR' },
+  },
+
+  // --- development instance -------------------------------------------------------------------------------------
+  {
+    name: 'dev-browser-missing-document',
+    spec: 'A7.4 step 7',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: { headers: DOCUMENT },
+    expect: { state: 'handshake', reason: 'dev-browser-missing' },
+  },
+  {
+    name: 'dev-browser-missing-data-request',
+    spec: 'A7.4 step 7 (not eligible → signed-out)',
+    instance: 'development',
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'dev-browser-missing' },
+  },
+  {
+    name: 'dev-signed-in-with-dev-browser-cookie',
+    spec: 'A7.1 step 6 / A7.4 step 16',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: { cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'dev-browser-sync-query',
+    spec: 'A7.4 step 6 (__clerk_db_jwt in the query)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: { url: `/?__clerk_db_jwt=${DEV_BROWSER}`, headers: DOCUMENT },
+    expect: { state: 'handshake', reason: 'dev-browser-sync', devBrowserParam: DEV_BROWSER, redirectUrl: `${APP_ORIGIN}/` },
+  },
+  {
+    name: 'dev-expired-document-request',
+    spec: 'A7.6 redirect (development adds __clerk_db_jwt)',
+    instance: 'development',
+    tokenSpec: expired(),
+    request: { headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH, devBrowserParam: DEV_BROWSER },
+  },
+  {
+    name: 'dev-handshake-token-resolves',
+    spec: 'A7.6 resolution step 4 (development → 307 to the clean URL with Set-Cookies)',
+    instance: 'development',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)), keep: 'me' } }),
+    request: { url: '/welcome', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'handshake-resolved', location: `${APP_ORIGIN}/welcome?keep=me`, setCookies: ['__session=', '__client_uat='] },
+  },
+
+  // --- last: CLERK_JWT_KEY makes @clerk/backend's JWKS cache never expire for the rest of the process ---------------
+  {
+    name: 'jwt-key-pem-networkless',
+    spec: 'A8 key resolution 1 (CLERK_JWT_KEY: no JWKS fetch)',
+    jwtKey: true,
+    tokenSpec: valid(),
+    expect: { state: 'signed-in', userId: USER_ID, bapi: [] },
+  },
+].map(defineScenario);
+
+/** The scenario named `name` (throws when unknown). */
+export function scenario(name) {
+  const found = scenarios.find((s) => s.name === name);
+  if (!found) throw new Error(`no scenario named ${name}`);
+  return found;
+}
