@@ -1,5 +1,6 @@
 // A consumer of the packed tarball needs no Rust toolchain: pack, install into a fresh directory with a PATH
-// that has node and npm but no cargo/rustc, and verify a token through the installed package.
+// that has node and npm but no cargo/rustc, and verify tokens through the installed package (a PEM key, and the
+// testing entry's local issuer over 127.0.0.1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -39,10 +40,20 @@ test('the packed tarball installs and verifies without Rust', { timeout: 180_000
       const input = b64({ alg: 'RS256', kid: 'k', typ: 'JWT' }) + '.' + b64({ sub: 'user_pack', exp: Math.floor(Date.now() / 1000) + 60 });
       const token = input + '.' + crypto.sign('sha256', Buffer.from(input), privateKey).toString('base64url');
       const v = createTokenVerifier({ jwtKey: publicKey.export({ type: 'spki', format: 'pem' }) });
-      process.stdout.write(v.verifySync(token).sub);
+      const { createLocalIssuer } = require('clerk-remix-native/testing');
+      (async () => {
+        const issuer = await createLocalIssuer();
+        try {
+          const remote = createTokenVerifier({ secretKey: issuer.secretKey, apiUrl: issuer.apiUrl });
+          const claims = await remote.verify(issuer.sessionToken({ userId: 'user_issuer' }));
+          process.stdout.write(v.verifySync(token).sub + ',' + claims.sub);
+        } finally {
+          await issuer.close();
+        }
+      })();
     `;
     const out = execFileSync(join(bin, 'node'), ['-e', script], { cwd: app, env, encoding: 'utf8' });
-    assert.equal(out, 'user_pack');
+    assert.equal(out, 'user_pack,user_issuer');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
