@@ -25,6 +25,7 @@ pub struct RequestParts {
 /// `ClerkRequest#deriveUrlFromHeaders`: the first `x-forwarded-host` value (or `host`) and the first
 /// `x-forwarded-proto` value (or the URL's scheme) make the origin; when it differs from the URL's own origin, the
 /// path and query are re-based onto it. `None` when the URL does not parse (Clerk's `new URL` would throw).
+/// Unlike Clerk, a path starting with `//` stays a path (docs/compat.md U1).
 pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
     let initial = Url::parse(&parts.url).ok()?;
     let first = |v: &Option<String>| v.as_deref().map(|v| v.split(',').next().unwrap_or("").to_owned());
@@ -37,8 +38,10 @@ pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
     if origin == initial.origin().ascii_serialization() {
         return Some(initial);
     }
-    let base = Url::parse(&origin).ok()?;
-    let mut rebased = base.join(initial.path()).ok()?;
+    // The path is set on the new origin, never joined to it: Clerk's `new URL(pathname + search, origin)` lets a
+    // path starting with `//` name another host.
+    let mut rebased = Url::parse(&origin).ok()?;
+    rebased.set_path(initial.path());
     rebased.set_query(initial.query());
     Some(rebased)
 }

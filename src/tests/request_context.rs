@@ -40,6 +40,11 @@ fn clerk_url_follows_forwarded_headers() {
     same.host = Some("localhost:3000".into());
     assert_eq!(clerk_url(&same).unwrap().as_str(), "http://localhost:3000/x");
     assert!(clerk_url(&parts("not a url")).is_none());
+    // A `//` path never moves the request to another host (Clerk's `new URL('//evil.example/x', origin)` does).
+    let mut p = parts("http://localhost:3000//evil.example/x?y=1");
+    p.forwarded_host = Some("app.example".into());
+    p.forwarded_proto = Some("https".into());
+    assert_eq!(clerk_url(&p).unwrap().as_str(), "https://app.example//evil.example/x?y=1");
 }
 
 #[test]
