@@ -121,19 +121,16 @@ impl KeySet {
     }
 
     pub fn kid_mismatch(&self, kid: Option<&str>) -> VerifyError {
-        kid_mismatch(kid, &self.kid_list)
-    }
-}
-
-pub fn kid_mismatch(kid: Option<&str>, available: &str) -> VerifyError {
-    VerifyError::new(
+        VerifyError::new(
         Reason::JwkKidMismatch,
         format!(
-            "Unable to find a signing key in JWKS that matches the kid='{}' of the provided session token. Please make sure that the __session cookie or the HTTP authorization header contain a Clerk-generated session JWT. The following kid is available: {available}",
-            kid.unwrap_or("undefined")
+            "Unable to find a signing key in JWKS that matches the kid='{}' of the provided session token. Please make sure that the __session cookie or the HTTP authorization header contain a Clerk-generated session JWT. The following kid is available: {}",
+            kid.unwrap_or("undefined"),
+            self.kid_list
         ),
     )
     .with_action(action::KID_MISMATCH)
+    }
 }
 
 pub enum Lookup {

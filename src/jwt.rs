@@ -46,17 +46,13 @@ impl Alg {
     }
 }
 
+/// A compact JWS decoded for verification: the header rules passed, the payload is UTF-8 JSON text (kept as sent,
+/// so claim order survives the trip to JS) and the checked claims are parsed out of it.
 #[derive(Debug)]
 pub struct DecodedJwt<'t> {
-    pub alg: Alg,
-    pub kid: Option<String>,
-    /// The payload exactly as sent (decoded from base64url): handed to JS as is, so claim order survives.
-    pub payload_json: String,
-    /// Only the claims the checks read; the rest stay in `payload_json`.
+    pub jws: JwsParts<'t, String>,
+    /// Only the claims the checks read; the rest stay in `jws.payload`.
     pub claims: Claims,
-    /// `base64url(header) . base64url(payload)`: the bytes the signature covers.
-    pub signing_input: &'t [u8],
-    pub signature: Vec<u8>,
 }
 
 /// The header members that matter; any other member is skipped (but still counted for duplicates).
@@ -106,14 +102,14 @@ pub fn split(token: &str) -> Option<(&str, &str, &str)> {
     Some((h, p, s))
 }
 
-/// A compact JWS checked exactly as `decode` checks it, except that the payload is only base64url-decoded, not
-/// parsed: for signatures over arbitrary bytes (JWS test vectors whose payload is not a JSON object). It never
-/// reads claims, so it must not be used to accept a session token; `decode` is that path.
+/// A compact JWS whose header rules passed. From `decode_header_and_signature` the payload is only
+/// base64url-decoded bytes (signatures over arbitrary bytes, as in JWS test vectors; claims are never read there, so
+/// that path must not accept a session token); inside a `DecodedJwt` it is the checked JSON text.
 #[derive(Debug)]
-pub struct JwsParts<'t> {
+pub struct JwsParts<'t, P = Vec<u8>> {
     pub alg: Alg,
     pub kid: Option<String>,
-    pub payload: Vec<u8>,
+    pub payload: P,
     /// `base64url(header) . base64url(payload)`: the bytes the signature covers.
     pub signing_input: &'t [u8],
     pub signature: Vec<u8>,
@@ -175,22 +171,15 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
     Ok(JwsParts { alg, kid, payload, signing_input: &token.as_bytes()[..h64.len() + 1 + p64.len()], signature })
 }
 
-/// `decode_header_and_signature`, then the payload must be a JSON object without duplicate members.
+/// `decode_header_and_signature`, then the payload must be UTF-8 JSON: an object without duplicate members.
 pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
     let parts = decode_header_and_signature(token)?;
     let claims =
         parse_members(&parts.payload, &CLAIM_MEMBERS).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
-    // parse_members only accepts UTF-8 JSON, so this cannot fail; map the impossible case anyway.
-    let payload_json = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
-
-    Ok(DecodedJwt {
-        alg: parts.alg,
-        kid: parts.kid,
-        payload_json,
-        claims,
-        signing_input: parts.signing_input,
-        signature: parts.signature,
-    })
+    // Needed as well as the parse: serde_json does not check UTF-8 inside the members it skips.
+    let payload = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
+    let JwsParts { alg, kid, signing_input, signature, .. } = parts;
+    Ok(DecodedJwt { jws: JwsParts { alg, kid, payload, signing_input, signature }, claims })
 }
 
 /// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are

@@ -180,7 +180,7 @@ impl NativeVerifier {
     pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> ClaimsOrOutcome {
         match self.inner.verify_now(&token, now_ms.unwrap_or_else(now_ms_fn)) {
             Attempt::Done(result) => claims_or_outcome(result),
-            Attempt::NeedsFetch(_) => Either::B(VerifyOutcome::needs_fetch()),
+            Attempt::NeedsFetch => Either::B(VerifyOutcome::needs_fetch()),
         }
     }
 
@@ -234,7 +234,7 @@ impl NativeVerifier {
 fn attempt(verifier: &Verifier, token: &str, now: Option<f64>) -> VerifyOutcome {
     match verifier.verify_now(token, now.unwrap_or_else(now_ms_fn)) {
         Attempt::Done(result) => VerifyOutcome::from_result(result),
-        Attempt::NeedsFetch(_) => VerifyOutcome::needs_fetch(),
+        Attempt::NeedsFetch => VerifyOutcome::needs_fetch(),
     }
 }
 

@@ -146,23 +146,24 @@ pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms:
     let suffixed_session = cookies.get(&format!("__session_{}", pk.cookie_suffix));
     let client_uat = cookies.get("__client_uat");
     let suffixed_client_uat = cookies.get(&format!("__client_uat_{}", pk.cookie_suffix));
+    // Each token is decoded once, and only for the three claims the choice reads.
+    let session_claims = session.as_deref().and_then(unverified_claims);
+    let suffixed_claims = suffixed_session.as_deref().and_then(unverified_claims);
+    let number = |claims: &Option<CookieChoiceClaims>, name: &str| claims.as_ref()?.get(name)?.as_f64();
 
-    if let Some(s) = session.as_deref() {
-        match issuer(s) {
+    if session.is_some() {
+        let iss = session_claims.as_ref().and_then(|c| c.get("iss")).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+        match iss {
             None => return false,
-            Some(iss) => {
-                let host = strip_scheme(&iss);
-                if host != pk.frontend_api {
-                    return true;
-                }
-            }
+            Some(iss) if strip_scheme(iss) != pk.frontend_api => return true,
+            Some(_) => {}
         }
     }
     if suffixed_client_uat.is_none() && suffixed_session.is_none() {
         return false;
     }
-    let session_iat = session.as_deref().and_then(|t| claim_f64(t, "iat")).unwrap_or(0.0);
-    let suffixed_iat = suffixed_session.as_deref().and_then(|t| claim_f64(t, "iat")).unwrap_or(0.0);
+    let session_iat = number(&session_claims, "iat").unwrap_or(0.0);
+    let suffixed_iat = number(&suffixed_claims, "iat").unwrap_or(0.0);
     let (s_uat, uat) = (suffixed_client_uat.as_deref(), client_uat.as_deref());
     if s_uat != Some("0") && uat != Some("0") && session_iat > suffixed_iat {
         return false;
@@ -171,10 +172,7 @@ pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms:
         return false;
     }
     if pk.instance_type != InstanceType::Production {
-        let expired = suffixed_session
-            .as_deref()
-            .and_then(|t| claim_f64(t, "exp"))
-            .is_some_and(|exp| exp <= (now_ms / 1000.0).trunc());
+        let expired = number(&suffixed_claims, "exp").is_some_and(|exp| exp <= (now_ms / 1000.0).trunc());
         if s_uat != Some("0") && uat == Some("0") && expired {
             return false;
         }
@@ -185,18 +183,13 @@ pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms:
     true
 }
 
-/// The payload of a token without verifying it (Clerk's `decodeJwt`, used only to choose cookies).
-fn unverified_payload(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+type CookieChoiceClaims = jwt::Members<3>;
+
+/// `iss`, `iat` and `exp` of a token, unverified (Clerk's `decodeJwt`, used only to choose cookies).
+fn unverified_claims(token: &str) -> Option<CookieChoiceClaims> {
+    const NAMES: [&str; 3] = ["iss", "iat", "exp"];
     let (_, p, _) = jwt::split(token)?;
-    serde_json::from_slice(&jwt::b64url_decode(p)?).ok()
-}
-
-fn issuer(token: &str) -> Option<String> {
-    unverified_payload(token)?.get("iss")?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
-}
-
-fn claim_f64(token: &str, name: &str) -> Option<f64> {
-    unverified_payload(token)?.get(name)?.as_f64()
+    jwt::parse_members(&jwt::b64url_decode(p)?, &NAMES).ok()
 }
 
 /// `iss.replace(/https?:\/\//gi, '')`.

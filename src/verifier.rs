@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
-use crate::jwks::{FetchTicket, Lookup, RemoteJwks};
+use crate::jwks::{Lookup, RemoteJwks};
 use crate::jwt::{self, DecodedJwt};
 use crate::key::RsaKey;
 use crate::verify::{check_claims, check_signature, ClaimRules};
@@ -31,7 +31,7 @@ pub struct Verified {
 pub enum Attempt {
     Done(VerifyResult<Verified>),
     /// The keys must be fetched first: call `Verifier::verify`.
-    NeedsFetch(FetchTicket),
+    NeedsFetch,
 }
 
 impl Verifier {
@@ -40,38 +40,42 @@ impl Verifier {
             Ok(jwt) => jwt,
             Err(e) => return Attempt::Done(Err(e)),
         };
-        let key = match &self.keys {
-            KeySource::Local(key) => Arc::clone(key),
-            KeySource::Unresolvable => return Attempt::Done(Err(unresolvable())),
-            KeySource::Remote(remote) => match remote.lookup(jwt.kid.as_deref(), true) {
-                Lookup::Key(key) => key,
-                Lookup::Fetch(ticket) => return Attempt::NeedsFetch(ticket),
-                Lookup::Fail(e) => return Attempt::Done(Err(e)),
-            },
-        };
-        Attempt::Done(self.finish(jwt, &key, now_ms))
+        match self.key_for(jwt.jws.kid.as_deref(), true) {
+            Lookup::Key(key) => Attempt::Done(self.finish(jwt, &key, now_ms)),
+            Lookup::Fetch(_) => Attempt::NeedsFetch,
+            Lookup::Fail(e) => Attempt::Done(Err(e)),
+        }
     }
 
     /// Verifies, fetching the key set at most once when the cache cannot answer.
     pub async fn verify(&self, token: &str, now_ms: impl Fn() -> f64) -> VerifyResult<Verified> {
-        let ticket = match self.verify_now(token, now_ms()) {
-            Attempt::Done(result) => return result,
-            Attempt::NeedsFetch(ticket) => ticket,
-        };
-        let KeySource::Remote(remote) = &self.keys else { unreachable!("only a remote key source asks for a fetch") };
-        remote.refresh(ticket).await;
         let jwt = jwt::decode(token)?;
-        match remote.lookup(jwt.kid.as_deref(), false) {
+        let kid = jwt.jws.kid.as_deref();
+        let mut lookup = self.key_for(kid, true);
+        if let (Lookup::Fetch(ticket), KeySource::Remote(remote)) = (&lookup, &self.keys) {
+            remote.refresh(*ticket).await;
+            lookup = self.key_for(kid, false);
+        }
+        match lookup {
             Lookup::Key(key) => self.finish(jwt, &key, now_ms()),
             Lookup::Fail(e) => Err(e),
-            Lookup::Fetch(_) => unreachable!("lookup without fetching never asks for a fetch"),
+            Lookup::Fetch(_) => unreachable!("a lookup that may not fetch never asks for a fetch"),
+        }
+    }
+
+    /// The key for a token's kid, from whichever source this verifier has.
+    fn key_for(&self, kid: Option<&str>, may_fetch: bool) -> Lookup {
+        match &self.keys {
+            KeySource::Local(key) => Lookup::Key(Arc::clone(key)),
+            KeySource::Remote(remote) => remote.lookup(kid, may_fetch),
+            KeySource::Unresolvable => Lookup::Fail(unresolvable()),
         }
     }
 
     fn finish(&self, jwt: DecodedJwt<'_>, key: &RsaKey, now_ms: f64) -> VerifyResult<Verified> {
-        check_signature(&jwt, key)?;
+        check_signature(&jwt.jws, key)?;
         check_claims(&jwt.claims, &self.rules, now_ms)?;
-        Ok(Verified { payload_json: jwt.payload_json })
+        Ok(Verified { payload_json: jwt.jws.payload })
     }
 }
 

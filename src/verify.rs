@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::jwt::Claims;
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
-use crate::jwt::{js_stringify, DecodedJwt};
+use crate::jwt::{js_stringify, JwsParts};
 use crate::key::RsaKey;
 use crate::time::{utc_string, MAX_JS_DATE_MS};
 
@@ -27,8 +27,8 @@ impl Default for ClaimRules {
     }
 }
 
-pub fn check_signature(jwt: &DecodedJwt<'_>, key: &RsaKey) -> VerifyResult<()> {
-    if key.verify(jwt.alg, jwt.signing_input, &jwt.signature) {
+pub fn check_signature<P>(jws: &JwsParts<'_, P>, key: &RsaKey) -> VerifyResult<()> {
+    if key.verify(jws.alg, jws.signing_input, &jws.signature) {
         Ok(())
     } else {
         Err(VerifyError::new(Reason::TokenInvalidSignature, "JWT signature is invalid."))

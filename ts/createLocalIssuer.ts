@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { publishableKeyFor } from './publishableKeyFor';
 
 /** Which kind of Clerk instance the issuer plays: `pk_live_`/`sk_live_` keys or `pk_test_`/`sk_test_` keys. */
 export type LocalInstanceType = 'production' | 'development';
@@ -380,11 +381,7 @@ export function cookieSuffixOf(publishableKey: string): string {
   return createHash('sha1').update(publishableKey).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').slice(0, 8);
 }
 
-/** `pk_live_`/`pk_test_` + base64(`<frontendApi>$`), the publishable key of a Frontend API host. */
-export function publishableKeyFor(frontendApi: string, instance: LocalInstanceType): string {
-  const prefix = instance === 'production' ? 'pk_live_' : 'pk_test_';
-  return prefix + Buffer.from(`${frontendApi}$`).toString('base64');
-}
+export { publishableKeyFor };
 
 /**
  * Starts a local Clerk issuer: an RSA-2048 signing key, a token minter, and a real HTTP server on 127.0.0.1 that

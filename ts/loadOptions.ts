@@ -3,6 +3,7 @@ import {
   satelliteAndMissingProxyUrlAndDomain,
   satelliteAndMissingSignInUrl,
 } from './errors';
+import { publishableKeyFor } from './publishableKeyFor';
 
 /**
  * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`, spec §A2), plus the
@@ -221,7 +222,7 @@ export function buildPublishableKey(frontendApi: string): string {
   const isDevKey =
     FRONTEND_API_DEV_REGEX.test(host) ||
     (host.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => host.endsWith(s)));
-  return `${isDevKey ? 'pk_test_' : 'pk_live_'}${Buffer.from(`${host}$`, 'utf8').toString('base64')}`;
+  return publishableKeyFor(host, isDevKey ? 'development' : 'production');
 }
 
 function headersOf(request: RequestLike): HeadersGetter {

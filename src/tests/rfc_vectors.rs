@@ -28,22 +28,22 @@ fn rfc7515_a2_rs256_verifies() {
     assert_eq!(key.modulus_bits, 2048);
     let token = str_field(c, "jws");
     let decoded = jwt::decode(token).expect("A.2 decodes");
-    assert_eq!(decoded.alg, Alg::RS256);
-    assert_eq!(decoded.kid, None);
-    assert!(decoded.payload_json.contains("\r\n"), "the payload is kept byte for byte");
-    assert_eq!(serde_json::from_str::<Value>(&decoded.payload_json).unwrap(), c["claims"]);
-    check_signature(&decoded, &key).expect("A.2 signature");
+    assert_eq!(decoded.jws.alg, Alg::RS256);
+    assert_eq!(decoded.jws.kid, None);
+    assert!(decoded.jws.payload.contains("\r\n"), "the payload is kept byte for byte");
+    assert_eq!(serde_json::from_str::<Value>(&decoded.jws.payload).unwrap(), c["claims"]);
+    check_signature(&decoded.jws, &key).expect("A.2 signature");
     // The same signature under RS384/RS512 does not verify.
     for alg in [Alg::RS384, Alg::RS512] {
-        assert!(!key.verify(alg, decoded.signing_input, &decoded.signature));
+        assert!(!key.verify(alg, decoded.jws.signing_input, &decoded.jws.signature));
     }
     // One changed byte in the signed input, or in the signature, breaks it.
-    let mut input = decoded.signing_input.to_vec();
+    let mut input = decoded.jws.signing_input.to_vec();
     *input.last_mut().unwrap() ^= 1;
-    assert!(!key.verify(Alg::RS256, &input, &decoded.signature));
-    let mut sig = decoded.signature.clone();
+    assert!(!key.verify(Alg::RS256, &input, &decoded.jws.signature));
+    let mut sig = decoded.jws.signature.clone();
     sig[0] ^= 0x80;
-    assert!(!key.verify(Alg::RS256, decoded.signing_input, &sig));
+    assert!(!key.verify(Alg::RS256, decoded.jws.signing_input, &sig));
 }
 
 /// A.2 end to end: the signature verifies, then Clerk's claim rules apply. The example has no `sub`, which
@@ -60,7 +60,7 @@ fn rfc7515_a2_claims() {
     assert_eq!(err.message, "Subject claim (sub) is required and must be a string. Received undefined.");
 
     let mut claims: serde_json::Map<String, Value> =
-        serde_json::from_str(&jwt::decode(token).unwrap().payload_json).unwrap();
+        serde_json::from_str(&jwt::decode(token).unwrap().jws.payload).unwrap();
     claims.insert("sub".into(), json!("joe"));
     let rules = ClaimRules::default();
     check_claims(&claims, &rules, exp_ms - 60_000.0).expect("before exp");

@@ -111,7 +111,7 @@ fn wycheproof_json_web_key() {
                 _ => false,
             };
             let jwt_ok = match (&full, key) {
-                (Ok(d), Some(k)) => check_signature(d, k).is_ok(),
+                (Ok(d), Some(k)) => check_signature(&d.jws, k).is_ok(),
                 _ => false,
             };
 

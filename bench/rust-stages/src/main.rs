@@ -65,8 +65,8 @@ fn main() {
     let rules = verify::ClaimRules::default();
     let now = time::now_ms();
     let d = jwt::decode(&token).unwrap();
-    let input = d.signing_input.to_vec();
-    let sig = d.signature.clone();
+    let input = d.jws.signing_input.to_vec();
+    let sig = d.jws.signature.clone();
     let claims = d.claims.clone();
     let (h64, p64, _) = jwt::split(&token).unwrap();
     let (hb, pb) = (jwt::b64url_decode(h64).unwrap(), jwt::b64url_decode(p64).unwrap());
@@ -76,7 +76,7 @@ fn main() {
     let cases: Vec<Case> = vec![
         ("full: decode + signature + claims", Box::new(|| {
             let j = jwt::decode(black_box(&token)).unwrap();
-            verify::check_signature(&j, &key).is_ok() && verify::check_claims(&j.claims, &rules, now).is_ok()
+            verify::check_signature(&j.jws, &key).is_ok() && verify::check_claims(&j.claims, &rules, now).is_ok()
         })),
         ("RsaKey::verify (ParsedPublicKey, as shipped)", Box::new(|| key.verify(jwt::Alg::RS256, black_box(&input), black_box(&sig)))),
         ("UnparsedPublicKey::verify (key re-parsed per call)", Box::new(|| unparsed.verify(black_box(&input), black_box(&sig)).is_ok())),
