@@ -1,7 +1,7 @@
 //! Where a request carries its session token: the Authorization header first (no fallback to cookies when it
-//! names one), then the `__session` cookie.
+//! names one), then the `__session` cookie (un-suffixed: the suffixed choice belongs to the request decision).
 
-use crate::cookie;
+use crate::request_context::Cookies;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Carrier {
@@ -37,6 +37,6 @@ pub fn session_token(authorization: Option<&str>, cookie_header: Option<&str>) -
     if let Some(token) = authorization.filter(|v| !v.is_empty()).and_then(token_from_authorization) {
         return Some((token.to_owned(), Carrier::Header));
     }
-    let value = cookie::get(cookie_header?, "__session")?;
-    (!value.is_empty()).then(|| (value.into_owned(), Carrier::Cookie))
+    // Read as Clerk reads cookies (the header pre-decoded, empty meaning absent): one mechanism for every cookie.
+    Some((Cookies::new(Some(cookie_header?)).get("__session")?, Carrier::Cookie))
 }

@@ -13,6 +13,7 @@ mod napi_verifier;
 // Groundwork for the request decision (issue 3): used by its tests until then.
 #[cfg_attr(not(test), allow(dead_code))]
 mod publishable_key;
+// Partly groundwork for the request decision (issue 3): `Cookies` already serves `credentials`.
 #[cfg_attr(not(test), allow(dead_code))]
 mod request_context;
 mod time;

@@ -5,26 +5,17 @@
  * Every message is a plain string; callers throw `new Error(message)` (Clerk's errors carry no `code`).
  */
 
-/**
- * Wraps a message in Clerk's 4.x template: `🔒 Clerk: <msg.trim()>`, a blank line, the docs and discord links,
- * and two trailing newlines.
- */
-export const createErrorMessage = (msg: string): string =>
-  `\u{1F512} Clerk: ${msg.trim()}
+/** Clerk's message template: `🔒 Clerk: <msg.trim()>`, a blank line, docs and discord links, two trailing newlines. */
+const messageTemplate =
+  (docs: string, discord: string) =>
+  (msg: string): string =>
+    `\u{1F512} Clerk: ${msg.trim()}\n\nFor more info, check out the docs: ${docs},\nor come say hi in our discord server: ${discord}\n\n`;
 
-For more info, check out the docs: https://clerk.com/docs,
-or come say hi in our discord server: https://clerk.com/discord
+/** The 4.x template. */
+export const createErrorMessage = messageTemplate('https://clerk.com/docs', 'https://clerk.com/discord');
 
-`;
-
-/** The 2022 beta template: same shape as {@link createErrorMessage}, with the old docs and discord links. */
-export const createBetaErrorMessage = (msg: string): string =>
-  `\u{1F512} Clerk: ${msg.trim()}
-
-For more info, check out the docs: https://docs.clerk.dev,
-or come say hi in our discord server: https://rebrand.ly/clerk-discord
-
-`;
+/** The 2022 beta template: the same, with the old docs and discord links. */
+export const createBetaErrorMessage = messageTemplate('https://docs.clerk.dev', 'https://rebrand.ly/clerk-discord');
 
 const ssrExample = `Use 'rootAuthLoader' as your root loader. Then, simply wrap the App component with ClerkApp and make it the default export.
 Example:
