@@ -9,6 +9,22 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Clerk's request decision for one instance configuration. */
+export declare class NativeAuthenticator {
+  /**
+   * Parses the publishable key and prepares the key source once. Throws an Error with Clerk's message for a
+   * missing or invalid publishable key, or for an unusable `jwtKey`.
+   */
+  constructor(options: AuthenticatorOptions)
+  /**
+   * Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
+   * payload or a session refresh must be fetched first (call `authenticate`). `nowMs` is the clock (`Date.now()`).
+   */
+  authenticateSync(request: RequestInput, nowMs: number): RequestOutcome
+  /** Decides, fetching what the request needs (one JWKS fetch per cache however many requests wait). */
+  authenticate(request: RequestInput, nowMs: number): Promise<RequestOutcome>
+}
+
 /** Verifies Clerk session tokens (RS256/RS384/RS512) with cached keys. */
 export declare class NativeVerifier {
   /** Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`. */
@@ -26,11 +42,81 @@ export declare class NativeVerifier {
   verifyHeaders(authorization?: string | undefined | null, cookie?: string | undefined | null, nowMs?: number | undefined | null): Promise<VerifyOutcome>
 }
 
+/** The resolved options of `rootAuthLoader` / `getAuth` that the decision reads. */
+export interface AuthenticatorOptions {
+  secretKey: string
+  publishableKey: string
+  /** PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key. */
+  jwtKey?: string
+  /** Backend API base URL (`CLERK_API_URL` or derived from the publishable key). */
+  apiUrl: string
+  /** Default `v1`. */
+  apiVersion?: string
+  domain?: string
+  isSatellite?: boolean
+  /** Absolute proxy URL, when the Frontend API is proxied. */
+  proxyUrl?: string
+  signInUrl?: string
+  /** When non-empty, an `aud` claim must name one of these. */
+  audience?: Array<string>
+  /** When non-empty, `azp` must be one of these origins. */
+  authorizedParties?: Array<string>
+  /** `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`. */
+  userAgent?: string
+}
+
+/** A console line Clerk prints during the decision: `console[level](message, detail)`. */
+export interface LogEntry {
+  /** `log` or `error`. */
+  level: string
+  message: string
+  detail?: string
+}
+
 /** Panics inside a synchronous call (test hook). */
 export declare function panicForTests(): void
 
 /** Panics inside a future on the shared runtime (test hook). */
 export declare function panicForTestsAsync(): Promise<void>
+
+/** What the decision reads from a request (header values as sent; absent when the header is absent). */
+export interface RequestInput {
+  url: string
+  method: string
+  cookie?: string
+  authorization?: string
+  host?: string
+  /** `x-forwarded-host`. */
+  forwardedHost?: string
+  /** `x-forwarded-proto`. */
+  forwardedProto?: string
+  origin?: string
+  referer?: string
+  /** `sec-fetch-dest`. */
+  secFetchDest?: string
+  accept?: string
+  /** JSON text `{name: [value]}` of all request headers: sent with a session refresh, as Clerk does. */
+  headersJson?: string
+}
+
+/**
+ * The request state (`status` `signed-in` / `signed-out` / `handshake`, Clerk's `reason` and `message`), or the
+ * message of the Error Clerk throws (`error`), or — from `authenticateSync` only — `needsNetwork`.
+ */
+export interface RequestOutcome {
+  needsNetwork: boolean
+  error?: string
+  status: string
+  reason?: string
+  message?: string
+  /** The verified session token (signed in). */
+  token?: string
+  /** The verified payload as JSON text (signed in; claim order kept). */
+  claims?: string
+  /** Response headers, flat: `[name0, value0, name1, value1, …]` in append order; `set-cookie` may repeat. */
+  headers: Array<string>
+  logs: Array<LogEntry>
+}
 
 /**
  * How a `NativeVerifier` finds keys and checks claims. Settings that never change between requests live here,

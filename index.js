@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativeAuthenticator = nativeBinding.NativeAuthenticator
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.panicForTests = nativeBinding.panicForTests
 module.exports.panicForTestsAsync = nativeBinding.panicForTestsAsync

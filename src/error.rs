@@ -104,9 +104,7 @@ impl VerifyError {
         self
     }
 
-    /// `TokenVerificationError#getFullMessage()`: message and action, then reason and carrier (the JS layer
-    /// builds the same text; this one serves the tests).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// `TokenVerificationError#getFullMessage()`: message and action, then reason and carrier.
     pub fn full_message(&self, carrier: Option<&str>) -> String {
         let mut out = String::with_capacity(self.message.len() + 64);
         out.push_str(&self.message);

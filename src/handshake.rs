@@ -1,5 +1,7 @@
-//! The handshake redirect of spec §A7.6: `https://<frontendApi or proxyUrl>/v1/client/handshake` with Clerk's
-//! query parameters in Clerk's order, and the redirect-count guard. Groundwork for the request decision (issue 3).
+//! The handshake of spec §A7.6: the redirect to `https://<frontendApi or proxyUrl>/v1/client/handshake` with Clerk's
+//! query parameters in Clerk's order, the redirect-count guard, and the pieces of its resolution: the payload of a
+//! `__clerk_handshake` token, the session token among the `Set-Cookie` directives, the URL a development instance
+//! returns to.
 
 use reqwest::Url;
 
@@ -80,4 +82,47 @@ fn js_number_text(n: f64) -> String {
     } else {
         format!("{n}")
     }
+}
+
+/// `URLSearchParams#append` on a URL: the whole query is re-serialized (as a browser does), then the pair added.
+pub fn with_query_param(url: &Url, name: &str, value: &str) -> Url {
+    let mut out = url.clone();
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    out.query_pairs_mut().clear().extend_pairs(pairs).append_pair(name, value);
+    out
+}
+
+/// Whether the query has `name` (`URLSearchParams#has`), and its first value (`#get`).
+pub fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// `getCookieName`: `directive.split(';')[0].split('=')[0]`.
+pub fn directive_name(directive: &str) -> &str {
+    directive.split(';').next().unwrap_or("").split('=').next().unwrap_or("")
+}
+
+/// `getCookieValue`: `directive.split(';')[0].split('=')[1]`; a value containing `=` is cut there, as in Clerk.
+pub fn directive_value(directive: &str) -> &str {
+    directive.split(';').next().unwrap_or("").split('=').nth(1).unwrap_or("")
+}
+
+/// Whether `Headers#append` takes this value: no NUL, CR or LF, and only Latin-1 characters.
+pub fn is_header_value(value: &str) -> bool {
+    value.chars().all(|c| c != '\0' && c != '\r' && c != '\n' && (c as u32) <= 0xFF)
+}
+
+/// The `handshake` directives of a verified `__clerk_handshake` payload (`[]` when there are none).
+pub fn token_directives(payload: &[u8]) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_slice(payload).unwrap_or_default();
+    doc.get("handshake")
+        .and_then(|h| h.as_array())
+        .map(|list| list.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Where a development instance sends the browser after a resolved handshake: the URL without the handshake
+/// parameters.
+pub fn development_return_url(clerk_url: &Url) -> Url {
+    without_query_params(clerk_url, &["__clerk_handshake", "__clerk_help", "__clerk_db_jwt", "__clerk_handshake_nonce"])
 }

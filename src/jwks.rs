@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::error::{action, Reason, VerifyError};
+use crate::http::{exchange, http_client};
 use crate::key::RsaKey;
 
 pub const CLERK_API_VERSION_HEADER: &str = "2025-11-10";
@@ -21,7 +22,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// After a failed fetch, requests within this window get the same error instead of a new fetch.
 pub const FAILURE_BACKOFF: Duration = Duration::from_secs(1);
-pub const USER_AGENT: &str = concat!("clerk-remix-native/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct JwksConfig {
@@ -255,40 +255,16 @@ impl RemoteJwks {
 
     async fn fetch(&self) -> Result<KeySet, VerifyError> {
         let url = self.config.jwks_url()?;
-        let timeout = self.config.timeout;
-        let failed = |what: String| {
-            VerifyError::new(Reason::JwkRemoteFailedToLoad, format!("Error loading Clerk JWKS from {url}: {what}."))
-                .with_action(action::CONTACT_SUPPORT)
-        };
         let request = http_client()
             .get(url.clone())
             .bearer_auth(&self.config.secret_key)
             .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
-            .header("Content-Type", "application/json")
-            .timeout(timeout);
-        let exchange = async {
-            let mut response = request.send().await.map_err(|e| failed(describe(&e)))?;
-            let status = response.status();
-            if let Some(len) = response.content_length() {
-                if len > self.config.max_body_bytes as u64 {
-                    return Err(failed(format!(
-                        "the response is {len} bytes, over the {} byte limit",
-                        self.config.max_body_bytes
-                    )));
-                }
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| failed(describe(&e)))? {
-                if body.len() + chunk.len() > self.config.max_body_bytes {
-                    return Err(failed(format!("the response is over the {} byte limit", self.config.max_body_bytes)));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok((status, body))
-        };
-        let (status, body) = tokio::time::timeout(timeout, exchange)
-            .await
-            .map_err(|_| failed(format!("no complete answer within {} ms", timeout.as_millis())))??;
+            .header("Content-Type", "application/json");
+        let (status, body) =
+            exchange(request, self.config.timeout, self.config.max_body_bytes).await.map_err(|what| {
+                VerifyError::new(Reason::JwkRemoteFailedToLoad, format!("Error loading Clerk JWKS from {url}: {what}."))
+                    .with_action(action::CONTACT_SUPPORT)
+            })?;
         if !status.is_success() {
             if let Some(message) = invalid_secret_key_message(&body) {
                 return Err(VerifyError::new(Reason::SecretKeyInvalid, message).with_action(action::CONTACT_SUPPORT));
@@ -309,34 +285,6 @@ fn invalid_secret_key_message(body: &[u8]) -> Option<String> {
     doc.get("errors")?.as_array()?.iter().find_map(|e| {
         (e.get("code")? == "clerk_key_invalid")
             .then(|| e.get("message").and_then(Value::as_str).unwrap_or("").to_owned())
-    })
-}
-
-fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "the request timed out".to_owned()
-    } else if e.is_connect() {
-        "could not connect".to_owned()
-    } else if e.is_redirect() {
-        "redirects are not followed".to_owned()
-    } else if e.is_body() || e.is_decode() {
-        "the response body could not be read".to_owned()
-    } else {
-        "the request failed".to_owned()
-    }
-}
-
-/// One HTTP client for the process: rustls, no redirects, no proxy discovery.
-pub fn http_client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .no_proxy()
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build()
-            .expect("the HTTP client configuration is static and valid")
     })
 }
 

@@ -1,20 +1,19 @@
-//! clerk-remix-native: Clerk session verification for Remix, in Rust.
+//! clerk-remix-native: Clerk session verification and Clerk's request decision for Remix, in Rust.
 
+mod authenticate;
+mod bapi;
 mod cookie;
 mod credentials;
 mod error;
-#[cfg_attr(not(test), allow(dead_code))]
 mod handshake;
+mod http;
 mod jwks;
 mod jwt;
 mod key;
+mod napi_authenticator;
 mod napi_test_hooks;
 mod napi_verifier;
-// Groundwork for the request decision (issue 3): used by its tests until then.
-#[cfg_attr(not(test), allow(dead_code))]
 mod publishable_key;
-// Partly groundwork for the request decision (issue 3): `Cookies` already serves `credentials`.
-#[cfg_attr(not(test), allow(dead_code))]
 mod request_context;
 mod time;
 mod verifier;

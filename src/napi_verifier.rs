@@ -120,6 +120,41 @@ fn claims_or_outcome(result: VerifyResult<Verified>) -> ClaimsOrOutcome {
     }
 }
 
+/// The key source and claim rules of `options`. Throws on an unusable `jwtKey`.
+pub(crate) fn build_verifier(options: VerifierOptions) -> Result<Verifier> {
+    let rules = ClaimRules {
+        clock_skew_ms: options
+            .clock_skew_ms
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
+        authorized_parties: options
+            .authorized_parties
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect(),
+        audience: options.audience.unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
+    };
+    let keys = if let Some(pem) = options.jwt_key.filter(|k| !k.trim().is_empty()) {
+        let key = RsaKey::from_pem(&pem)
+            .map_err(|why| Error::new(Status::InvalidArg, format!("CLERK_JWT_KEY / jwtKey cannot be used: {why}.")))?;
+        KeySource::Local(Arc::new(key))
+    } else if let Some(secret) = options.secret_key.filter(|k| !k.is_empty()) {
+        let mut config =
+            JwksConfig::new(options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL), &secret);
+        if let Some(version) = options.api_version.filter(|v| !v.is_empty()) {
+            config.api_version = version;
+        }
+        config.ttl = ms(options.jwks_cache_ttl_ms, config.ttl);
+        config.kid_cooldown = ms(options.kid_cooldown_ms, config.kid_cooldown);
+        config.timeout = ms(options.timeout_ms, config.timeout);
+        KeySource::Remote(RemoteJwks::shared(config))
+    } else {
+        KeySource::Unresolvable
+    };
+    Ok(Verifier { keys, rules })
+}
+
 /// Verifies Clerk session tokens (RS256/RS384/RS512) with cached keys.
 #[napi]
 pub struct NativeVerifier {
@@ -138,40 +173,7 @@ impl NativeVerifier {
     /// Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
     pub fn new(options: VerifierOptions) -> Result<Self> {
-        let rules = ClaimRules {
-            clock_skew_ms: options
-                .clock_skew_ms
-                .filter(|v| v.is_finite() && *v > 0.0)
-                .unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
-            authorized_parties: options
-                .authorized_parties
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect(),
-            audience: options.audience.unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
-        };
-        let keys = if let Some(pem) = options.jwt_key.filter(|k| !k.trim().is_empty()) {
-            let key = RsaKey::from_pem(&pem).map_err(|why| {
-                Error::new(Status::InvalidArg, format!("CLERK_JWT_KEY / jwtKey cannot be used: {why}."))
-            })?;
-            KeySource::Local(Arc::new(key))
-        } else if let Some(secret) = options.secret_key.filter(|k| !k.is_empty()) {
-            let mut config = JwksConfig::new(
-                options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL),
-                &secret,
-            );
-            if let Some(version) = options.api_version.filter(|v| !v.is_empty()) {
-                config.api_version = version;
-            }
-            config.ttl = ms(options.jwks_cache_ttl_ms, config.ttl);
-            config.kid_cooldown = ms(options.kid_cooldown_ms, config.kid_cooldown);
-            config.timeout = ms(options.timeout_ms, config.timeout);
-            KeySource::Remote(RemoteJwks::shared(config))
-        } else {
-            KeySource::Unresolvable
-        };
-        Ok(NativeVerifier { inner: Arc::new(Verifier { keys, rules }) })
+        Ok(NativeVerifier { inner: Arc::new(build_verifier(options)?) })
     }
 
     /// Verifies without waiting: the claims JSON from cached keys, or an outcome (`needsFetch: true` when the

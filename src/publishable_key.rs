@@ -1,5 +1,5 @@
 //! The publishable key (`pk_live_…` / `pk_test_…`), decoded once per configuration: instance type, Frontend API
-//! host, the cookie suffix Clerk derives from it, and the Backend API URL it implies (spec §A2, §A7.1).
+//! host, the cookie suffix Clerk derives from it (spec §A7.1).
 
 use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
 use base64::engine::general_purpose::URL_SAFE;
@@ -58,24 +58,6 @@ pub fn cookie_suffix(publishable_key: &str) -> String {
     let mut encoded = URL_SAFE.encode(hash.as_ref());
     encoded.truncate(8);
     encoded
-}
-
-/// `apiUrlFromPublishableKey`: which Backend API a key's instance lives on.
-pub fn api_url_from_publishable_key(key: &str) -> &'static str {
-    const PROD: &str = "https://api.clerk.com";
-    let Ok(pk) = PublishableKey::parse(key) else { return PROD };
-    let host = pk.frontend_api.as_str();
-    let legacy_dev = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
-    if host.starts_with("clerk.") && legacy_dev.iter().any(|s| host.ends_with(s)) {
-        PROD
-    } else if [".lcl.dev", "lclstage.dev", ".lclclerk.com", ".accounts.lclclerk.com"].iter().any(|s| host.ends_with(s))
-    {
-        "https://api.lclclerk.com"
-    } else if host.ends_with(".accountsstage.dev") {
-        "https://api.clerkstage.dev"
-    } else {
-        PROD
-    }
 }
 
 /// WHATWG forgiving-base64 decode (`atob`), bytes read as Latin-1 characters; `None` where `atob` throws.

@@ -1,6 +1,6 @@
 //! What Clerk's `authenticateRequest` reads from a request (spec §A7.1, §A10), computed once per request:
 //! the URL as the client saw it (`clerkUrl`), the Cookie header with Clerk's pre-decoding, the suffixed-or-not
-//! cookie choice, the header token and the handshake values. Groundwork for the request decision (issue 3).
+//! cookie choice, the header token and the handshake values.
 
 use std::borrow::Cow;
 
@@ -15,11 +15,18 @@ use crate::publishable_key::{InstanceType, PublishableKey};
 #[derive(Clone, Debug, Default)]
 pub struct RequestParts {
     pub url: String,
+    pub method: String,
     pub cookie: Option<String>,
     pub authorization: Option<String>,
     pub host: Option<String>,
     pub forwarded_host: Option<String>,
     pub forwarded_proto: Option<String>,
+    pub origin: Option<String>,
+    pub referer: Option<String>,
+    pub sec_fetch_dest: Option<String>,
+    pub accept: Option<String>,
+    /// `{name: [value]}` of every request header as JSON text: sent with a session refresh, as Clerk does.
+    pub headers_json: Option<String>,
 }
 
 /// `ClerkRequest#deriveUrlFromHeaders`: the first `x-forwarded-host` value (or `host`) and the first

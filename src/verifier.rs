@@ -1,7 +1,10 @@
 //! One configured verifier: where its keys come from (a local PEM, the remote JWKS cache, or nowhere) and the
-//! claim rules. `verify_now` never waits: it answers, or says a fetch is needed; `verify` may fetch once.
+//! claim rules. `verify_now` never waits: it answers, or says a fetch is needed; `verify` may fetch once; `check`
+//! does either, as its `Network` argument says.
 
 use std::sync::Arc;
+
+use futures_util::FutureExt;
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
 use crate::jwks::{Lookup, RemoteJwks};
@@ -9,6 +12,7 @@ use crate::jwt::{self, DecodedJwt};
 use crate::key::RsaKey;
 use crate::verify::{check_claims, check_signature, ClaimRules};
 
+#[derive(Clone)]
 pub enum KeySource {
     /// `CLERK_JWT_KEY`: one key for every kid, as in Clerk.
     Local(Arc<RsaKey>),
@@ -28,6 +32,17 @@ pub struct Verified {
     pub payload_json: String,
 }
 
+/// Whether a call may use the network (fetch the JWKS, call the Backend API) or must answer from what it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    Offline,
+    Online,
+}
+
+/// An offline call could not answer without the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedsNetwork;
+
 pub enum Attempt {
     Done(VerifyResult<Verified>),
     /// The keys must be fetched first: call `Verifier::verify`.
@@ -35,35 +50,58 @@ pub enum Attempt {
 }
 
 impl Verifier {
+    /// Verifies without waiting: an answer from cached keys, or `NeedsFetch`.
     pub fn verify_now(&self, token: &str, now_ms: f64) -> Attempt {
-        let jwt = match jwt::decode(token) {
-            Ok(jwt) => jwt,
-            Err(e) => return Attempt::Done(Err(e)),
-        };
-        match self.key_for(jwt.jws.kid.as_deref(), true) {
-            Lookup::Key(key) => Attempt::Done(self.finish(jwt, &key, now_ms)),
-            Lookup::Fetch(_) => Attempt::NeedsFetch,
-            Lookup::Fail(e) => Attempt::Done(Err(e)),
+        match self.check(token, || now_ms, Network::Offline).now_or_never() {
+            Some(Ok(result)) => Attempt::Done(result),
+            Some(Err(NeedsNetwork)) => Attempt::NeedsFetch,
+            None => unreachable!("an offline check never waits"),
         }
     }
 
     /// Verifies, fetching the key set at most once when the cache cannot answer.
     pub async fn verify(&self, token: &str, now_ms: impl Fn() -> f64) -> VerifyResult<Verified> {
-        let jwt = jwt::decode(token)?;
-        let kid = jwt.jws.kid.as_deref();
-        let mut lookup = self.key_for(kid, true);
-        if let (Lookup::Fetch(ticket), KeySource::Remote(remote)) = (&lookup, &self.keys) {
-            remote.refresh(*ticket).await;
-            lookup = self.key_for(kid, false);
-        }
-        match lookup {
-            Lookup::Key(key) => self.finish(jwt, &key, now_ms()),
-            Lookup::Fail(e) => Err(e),
-            Lookup::Fetch(_) => unreachable!("a lookup that may not fetch never asks for a fetch"),
+        match self.check(token, now_ms, Network::Online).await {
+            Ok(result) => result,
+            Err(NeedsNetwork) => unreachable!("an online check never asks for the network"),
         }
     }
 
-    /// The key for a token's kid, from whichever source this verifier has.
+    /// Decodes once, finds the key (fetching only when `net` allows), then signature and claims.
+    pub async fn check(
+        &self,
+        token: &str,
+        now_ms: impl Fn() -> f64,
+        net: Network,
+    ) -> Result<VerifyResult<Verified>, NeedsNetwork> {
+        let jwt = match jwt::decode(token) {
+            Ok(jwt) => jwt,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(match self.key(jwt.jws.kid.as_deref(), net).await? {
+            Ok(key) => self.finish(jwt, &key, now_ms()),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The key for a token's kid, from whichever source this verifier has; the remote set is fetched at most once,
+    /// and only `Online`.
+    pub async fn key(&self, kid: Option<&str>, net: Network) -> Result<VerifyResult<Arc<RsaKey>>, NeedsNetwork> {
+        let mut lookup = self.key_for(kid, true);
+        if let (Lookup::Fetch(ticket), KeySource::Remote(remote)) = (&lookup, &self.keys) {
+            if net == Network::Offline {
+                return Err(NeedsNetwork);
+            }
+            remote.refresh(*ticket).await;
+            lookup = self.key_for(kid, false);
+        }
+        Ok(match lookup {
+            Lookup::Key(key) => Ok(key),
+            Lookup::Fail(e) => Err(e),
+            Lookup::Fetch(_) => unreachable!("a lookup that may not fetch never asks for a fetch"),
+        })
+    }
+
     fn key_for(&self, kid: Option<&str>, may_fetch: bool) -> Lookup {
         match &self.keys {
             KeySource::Local(key) => Lookup::Key(Arc::clone(key)),

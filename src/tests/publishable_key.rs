@@ -1,6 +1,4 @@
-use crate::publishable_key::{
-    api_url_from_publishable_key, cookie_suffix, InstanceType, PublishableKey, MISSING, NOT_VALID,
-};
+use crate::publishable_key::{cookie_suffix, InstanceType, PublishableKey, MISSING, NOT_VALID};
 use base64::Engine;
 
 fn pk(prefix: &str, host: &str) -> String {
@@ -47,15 +45,4 @@ fn cookie_suffix_is_the_first_8_chars_of_base64url_sha1() {
     let key = pk("pk_test_", "happy-cat-12.clerk.accounts.dev");
     assert_eq!(PublishableKey::parse(&key).unwrap().cookie_suffix, cookie_suffix(&key));
     assert_eq!(cookie_suffix(&key).len(), 8);
-}
-
-#[test]
-fn api_url_follows_the_frontend_api_host() {
-    assert_eq!(api_url_from_publishable_key(&pk("pk_live_", "clerk.example.com")), "https://api.clerk.com");
-    assert_eq!(api_url_from_publishable_key(&pk("pk_test_", "clerk.foo.lcl.dev")), "https://api.clerk.com");
-    assert_eq!(api_url_from_publishable_key(&pk("pk_test_", "foo-bar-13.lcl.dev")), "https://api.lclclerk.com");
-    assert_eq!(api_url_from_publishable_key(&pk("pk_test_", "x.accounts.lclclerk.com")), "https://api.lclclerk.com");
-    assert_eq!(api_url_from_publishable_key(&pk("pk_test_", "x.accountsstage.dev")), "https://api.clerkstage.dev");
-    assert_eq!(api_url_from_publishable_key("garbage"), "https://api.clerk.com");
-    assert_eq!(api_url_from_publishable_key(""), "https://api.clerk.com");
 }

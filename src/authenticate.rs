@@ -1,0 +1,662 @@
+//! Clerk's request decision (`@clerk/backend` `authenticateRequest` for session tokens, spec §A7): signed-in,
+//! signed-out or handshake, with Clerk's reason strings, messages, response headers and log lines.
+//!
+//! Configuration that does not change between requests (the parsed publishable key, the cookie suffix, the key
+//! source, the claim rules) is prepared once in `Authenticator::new`; a request brings only its own data. The decision
+//! is one `async fn` that runs `Offline` (never waits: it answers, or says the network is needed) or `Online`
+//! (fetches the JWKS, the handshake payload or a refreshed session when the request needs them).
+//!
+//! Where Clerk throws on hostile input (a `__session` whose parts are not JSON, a Cookie header escape that is not
+//! UTF-8) the request is signed out instead; where Clerk trusts a token's claims before its signature, the signature
+//! comes first (docs/compat.md).
+
+use reqwest::Url;
+
+use crate::bapi::{Bapi, RefreshRequest};
+use crate::credentials::Carrier;
+use crate::error::{Reason, VerifyError, VerifyResult};
+use crate::handshake::{
+    development_return_url, directive_name, directive_value, is_header_value, query_param, redirect_count_cookie,
+    redirect_url, token_directives, with_query_param, HandshakeRequest,
+};
+use crate::jwt;
+use crate::publishable_key::{InstanceType, PublishableKey};
+use crate::request_context::{clerk_url, read_inputs, AuthInputs, RequestParts};
+use crate::verifier::{NeedsNetwork, Network, Verified, Verifier};
+use crate::verify::{check_signature, ClaimRules};
+
+/// Clock skew allowed when a development instance retries a handshake's session token (Clerk: one day).
+const DEVELOPMENT_HANDSHAKE_SKEW_MS: f64 = 86_400_000.0;
+
+const REDIRECT_LOOP_MESSAGE: &str = "Clerk: Refreshing the session token resulted in an infinite redirect loop. This usually means that your Clerk instance keys do not match - make sure to copy the correct publishable and secret keys from the Clerk dashboard.";
+const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means that your system clock is inaccurate. Clerk will attempt to account for the clock skew in development.\n\nTo resolve this issue, make sure your system's clock is set to the correct time (e.g. turn off and on automatic time synchronization).\n\n---\n\n";
+
+/// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
+pub struct AuthenticatorConfig {
+    pub publishable_key: String,
+    pub secret_key: String,
+    pub domain: String,
+    pub is_satellite: bool,
+    /// Absolute, or empty.
+    pub proxy_url: String,
+    pub sign_in_url: String,
+    pub bapi: Bapi,
+}
+
+pub struct Authenticator {
+    config: AuthenticatorConfig,
+    instance: InstanceType,
+    /// `frontendApi`: the proxy URL, or `clerk.<domain>` for a production satellite, or the key's host.
+    frontend_api: String,
+    /// The key with `originalFrontendApi` (no proxy override) as its host: what a token's `iss` is compared with to
+    /// choose between plain and suffixed cookies.
+    cookie_key: PublishableKey,
+    verifier: Verifier,
+    /// The same keys with a one-day clock skew: a development instance's retry of a handshake session token.
+    lenient: Verifier,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthStatus {
+    SignedIn,
+    SignedOut,
+    Handshake,
+}
+
+impl AuthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthStatus::SignedIn => "signed-in",
+            AuthStatus::SignedOut => "signed-out",
+            AuthStatus::Handshake => "handshake",
+        }
+    }
+}
+
+/// Clerk's `RequestState`, without what the JS layer adds from its options.
+#[derive(Debug, Clone)]
+pub struct RequestState {
+    pub status: AuthStatus,
+    /// `None` when signed in.
+    pub reason: Option<String>,
+    /// `None` when signed in.
+    pub message: Option<String>,
+    /// The verified session token (signed in only).
+    pub token: Option<String>,
+    /// The verified payload as JSON text (signed in only).
+    pub claims_json: Option<String>,
+    /// Response headers in append order (lower-case names); `set-cookie` may repeat.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A line Clerk prints on the console during the decision: `console[level](message, detail)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub level: &'static str,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    State(RequestState),
+    /// Clerk throws `new Error(message)` here (configuration errors, development handshake failures).
+    Thrown(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub logs: Vec<LogLine>,
+}
+
+type Step = Result<Outcome, NeedsNetwork>;
+
+impl Authenticator {
+    /// Parses the publishable key (`Err` carries Clerk's message) and takes the key source and claim rules.
+    pub fn new(config: AuthenticatorConfig, verifier: Verifier) -> Result<Authenticator, &'static str> {
+        let pk = PublishableKey::parse(&config.publishable_key)?;
+        let satellite_host =
+            (pk.instance_type == InstanceType::Production && config.is_satellite && !config.domain.is_empty())
+                .then(|| format!("clerk.{}", config.domain));
+        let original_frontend_api = satellite_host.unwrap_or_else(|| pk.frontend_api.clone());
+        let frontend_api =
+            if config.proxy_url.is_empty() { original_frontend_api.clone() } else { config.proxy_url.clone() };
+        let lenient = Verifier {
+            keys: verifier.keys.clone(),
+            rules: ClaimRules { clock_skew_ms: DEVELOPMENT_HANDSHAKE_SKEW_MS, ..verifier.rules.clone() },
+        };
+        Ok(Authenticator {
+            instance: pk.instance_type,
+            frontend_api,
+            cookie_key: PublishableKey { frontend_api: original_frontend_api, ..pk },
+            config,
+            verifier,
+            lenient,
+        })
+    }
+
+    /// Decides one request. `Err(NeedsNetwork)` only `Offline`, before anything was fetched: call again `Online`.
+    pub async fn authenticate(
+        &self,
+        parts: &RequestParts,
+        now_ms: f64,
+        net: Network,
+    ) -> Result<Decision, NeedsNetwork> {
+        let Some(url) = clerk_url(parts) else {
+            return Ok(Decision { outcome: Outcome::Thrown("Invalid URL".into()), logs: Vec::new() });
+        };
+        if let Some(message) = self.configuration_error(parts) {
+            return Ok(Decision { outcome: Outcome::Thrown(message.into()), logs: Vec::new() });
+        }
+        let inputs = read_inputs(parts, &url, &self.cookie_key, now_ms);
+        let mut request = Request { auth: self, parts, url, inputs, now_ms, net, logs: Vec::new() };
+        let outcome = if request.inputs.token_in_header.is_some() {
+            request.header_flow().await?
+        } else {
+            request.cookie_flow().await?
+        };
+        Ok(Decision { outcome, logs: request.logs })
+    }
+
+    /// The assertions `authenticateRequest` makes before deciding (spec §A7.1 step 9).
+    fn configuration_error(&self, parts: &RequestParts) -> Option<&'static str> {
+        let c = &self.config;
+        if !c.is_satellite {
+            return None;
+        }
+        let development_secret = c.secret_key.starts_with("test_") || c.secret_key.starts_with("sk_test_");
+        if c.sign_in_url.is_empty() && development_secret {
+            return Some("Missing signInUrl. Pass a signInUrl for dev instances if an app is satellite");
+        }
+        if let (false, Some(origin)) = (c.sign_in_url.is_empty(), parts.origin.as_deref().filter(|o| !o.is_empty())) {
+            let Ok(sign_in) = Url::parse(&c.sign_in_url) else {
+                return Some("The signInUrl needs to have a absolute url format.");
+            };
+            if sign_in.origin().ascii_serialization() == origin {
+                return Some("The signInUrl needs to be on a different origin than your satellite application.");
+            }
+        }
+        if c.proxy_url.is_empty() && c.domain.is_empty() {
+            return Some(
+                "Missing domain and proxyUrl. A satellite application needs to specify a domain or a proxyUrl",
+            );
+        }
+        None
+    }
+}
+
+/// One request being decided.
+struct Request<'a> {
+    auth: &'a Authenticator,
+    parts: &'a RequestParts,
+    /// `clerkUrl`: the URL as the client saw it.
+    url: Url,
+    inputs: AuthInputs,
+    now_ms: f64,
+    net: Network,
+    logs: Vec<LogLine>,
+}
+
+fn state(status: AuthStatus, reason: &str, message: String, mut headers: Vec<(String, String)>) -> Outcome {
+    // `withDebugHeaders`: set (not appended) after the state's own headers.
+    if !message.is_empty() {
+        set_header(&mut headers, "x-clerk-auth-message", &message);
+    }
+    set_header(&mut headers, "x-clerk-auth-reason", reason);
+    set_header(&mut headers, "x-clerk-auth-status", status.as_str());
+    Outcome::State(RequestState {
+        status,
+        reason: Some(reason.to_owned()),
+        message: Some(message),
+        token: None,
+        claims_json: None,
+        headers,
+    })
+}
+
+fn signed_out(reason: &str, message: String, headers: Vec<(String, String)>) -> Outcome {
+    state(AuthStatus::SignedOut, reason, message, headers)
+}
+
+fn signed_in(verified: Verified, token: &str, headers: Vec<(String, String)>) -> Outcome {
+    Outcome::State(RequestState {
+        status: AuthStatus::SignedIn,
+        reason: None,
+        message: None,
+        token: Some(token.to_owned()),
+        claims_json: Some(verified.payload_json),
+        headers,
+    })
+}
+
+/// `Headers#set`: replaces every value of `name`, or appends. A value `Headers` would refuse is left out, as Clerk's
+/// `try { headers.set(…) } catch {}` does.
+fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if !is_header_value(value) {
+        return;
+    }
+    headers.retain(|(n, _)| n != name);
+    headers.push((name.to_owned(), value.to_owned()));
+}
+
+/// Why a handshake could not be resolved.
+enum HandshakeFailure {
+    /// The `__clerk_handshake` token did not verify (a `TokenVerificationError` in Clerk).
+    Token(VerifyError),
+    /// Anything else (Clerk: a plain `Error`).
+    Other(String),
+}
+
+impl Request<'_> {
+    fn development(&self) -> bool {
+        self.auth.instance == InstanceType::Development
+    }
+
+    fn log(&mut self, level: &'static str, message: impl Into<String>, detail: Option<String>) {
+        self.logs.push(LogLine { level, message: message.into(), detail });
+    }
+
+    async fn verify(&self, verifier: &Verifier, token: &str) -> Result<VerifyResult<Verified>, NeedsNetwork> {
+        verifier.check(token, || self.now_ms, self.net).await
+    }
+
+    /// `sessionTokenInCookie || tokenInHeader`.
+    fn session_token(&self) -> Option<&str> {
+        self.inputs.session_token_in_cookie.as_deref().or(self.inputs.token_in_header.as_deref())
+    }
+
+    /// `authenticateRequestWithTokenInHeader` (spec §A7.3).
+    async fn header_flow(&mut self) -> Step {
+        let token = self.inputs.token_in_header.clone().unwrap_or_default();
+        if is_machine_jwt(&token) {
+            return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
+        }
+        match self.verify(&self.auth.verifier, &token).await? {
+            Ok(verified) => Ok(signed_in(verified, &token, Vec::new())),
+            Err(e) => self.session_token_error(e, Carrier::Header).await,
+        }
+    }
+
+    /// `authenticateRequestWithTokenInCookie` (spec §A7.4), in Clerk's order.
+    async fn cookie_flow(&mut self) -> Step {
+        if self.inputs.handshake_nonce.is_some() || self.inputs.handshake_token.is_some() {
+            match self.resolve_handshake().await? {
+                Ok(outcome) => return Ok(outcome),
+                Err(HandshakeFailure::Token(e)) if self.development() => {
+                    return Ok(Outcome::Thrown(if e.reason == Reason::TokenInvalidSignature {
+                        "Clerk: Handshake token verification failed due to an invalid signature. If you have switched Clerk keys locally, clear your cookies and try again.".to_owned()
+                    } else {
+                        format!("Clerk: Handshake token verification failed: {}.", e.full_message(None))
+                    }));
+                }
+                Err(HandshakeFailure::Token(e)) => {
+                    let detail = format!("TokenVerificationError: {}", e.message);
+                    self.log("error", "Clerk: unable to resolve handshake:", Some(detail));
+                }
+                Err(HandshakeFailure::Other(message)) => {
+                    self.log("error", "Clerk: unable to resolve handshake:", Some(format!("Error: {message}")));
+                }
+            }
+        }
+
+        let c = &self.auth.config;
+        let development = self.development();
+        let document = self.parts.sec_fetch_dest.as_deref() == Some("document");
+        let multi_domain_sync = c.is_satellite && document;
+        if !development && multi_domain_sync {
+            return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), None));
+        }
+        if development && multi_domain_sync && query_param(&self.url, "__clerk_synced").is_none() {
+            let Ok(sign_in) = Url::parse(&c.sign_in_url) else { return Ok(invalid_url()) };
+            let location = with_query_param(&sign_in, "__clerk_redirect_url", self.url.as_str());
+            return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), Some(location)));
+        }
+        let return_to = query_param(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
+        if let (true, false, Some(return_to)) = (development, c.is_satellite, return_to) {
+            let Ok(mut location) = Url::parse(&return_to) else { return Ok(invalid_url()) };
+            if let Some(db) = self.inputs.dev_browser_token.as_deref() {
+                location = with_query_param(&location, "__clerk_db_jwt", db);
+            }
+            location = with_query_param(&location, "__clerk_synced", "true");
+            return Ok(self.maybe_handshake("primary-responds-to-syncing", String::new(), Some(location)));
+        }
+        if development && query_param(&self.url, "__clerk_db_jwt").is_some() {
+            return Ok(self.maybe_handshake("dev-browser-sync", String::new(), None));
+        }
+        if development && self.inputs.dev_browser_token.is_none() {
+            return Ok(self.maybe_handshake("dev-browser-missing", String::new(), None));
+        }
+
+        let has_client = self.inputs.client_uat != 0;
+        let Some(token) = self.inputs.session_token_in_cookie.clone() else {
+            return Ok(if has_client {
+                self.maybe_handshake("client-uat-but-no-session-token", String::new(), None)
+            } else {
+                signed_out("session-token-and-uat-missing", String::new(), Vec::new())
+            });
+        };
+        if !has_client {
+            return Ok(self.maybe_handshake("session-token-but-no-client-uat", String::new(), None));
+        }
+        // Clerk reads `iat` from the unverified token here; it can only send the request to a handshake.
+        let iat = match unverified_iat(&token) {
+            Ok(iat) => iat,
+            Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
+        };
+        if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
+            return Ok(self.maybe_handshake("session-token-iat-before-client-uat", String::new(), None));
+        }
+        let verified = match self.verify(&self.auth.verifier, &token).await? {
+            Ok(verified) => verified,
+            Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
+        };
+        let cross_origin_sync = !c.is_satellite
+            && document
+            && self.is_cross_origin_referrer()
+            && !self.is_known_clerk_referrer()
+            && self.inputs.redirect_loop_counter == 0.0;
+        if cross_origin_sync {
+            let message = "Cross-origin request from satellite domain requires handshake".to_owned();
+            return Ok(self.maybe_handshake("primary-domain-cross-origin-sync", message, None));
+        }
+        Ok(signed_in(verified, &token, Vec::new()))
+    }
+
+    /// `handleSessionTokenError` (spec §A7.5).
+    async fn session_token_error(&mut self, err: VerifyError, carrier: Carrier) -> Step {
+        let refresh_cookie = self.inputs.refresh_token_in_cookie.is_some();
+        let get = self.parts.method == "GET";
+        let refresh_error = if err.reason == Reason::TokenExpired && refresh_cookie && get {
+            match self.attempt_refresh().await? {
+                Ok(outcome) => return Ok(outcome),
+                Err(reason) => Some(reason),
+            }
+        } else if !get {
+            Some("non-eligible-non-get".to_owned())
+        } else if !refresh_cookie {
+            Some("non-eligible-no-refresh-cookie".to_owned())
+        } else {
+            None
+        };
+        let message = err.full_message(Some(carrier.as_str()));
+        let reason = match err.reason {
+            Reason::TokenExpired => {
+                format!("session-token-expired-refresh-{}", refresh_error.as_deref().unwrap_or("null"))
+            }
+            Reason::TokenNotActiveYet => "session-token-nbf".to_owned(),
+            Reason::TokenIatInTheFuture => "session-token-iat-in-the-future".to_owned(),
+            other => return Ok(signed_out(other.as_str(), message, Vec::new())),
+        };
+        Ok(self.maybe_handshake(&reason, message, None))
+    }
+
+    /// `attemptRefresh`: new session cookies from the Backend API for an expired token. `Err` is the
+    /// `refreshError` reason.
+    async fn attempt_refresh(&mut self) -> Result<Result<Outcome, String>, NeedsNetwork> {
+        let Some(expired) = self.session_token().map(str::to_owned) else {
+            return Ok(Err("missing-session-token".into()));
+        };
+        let Some(refresh) = self.inputs.refresh_token_in_cookie.clone() else {
+            return Ok(Err("missing-refresh-token".into()));
+        };
+        let Some(payload) = jwt::split(&expired).and_then(|(_, p, _)| jwt::b64url_decode(p)) else {
+            return Ok(Err("expired-session-token-decode-failed".into()));
+        };
+        let Ok(members) = jwt::parse_members(&payload, &["sid"]) else {
+            return Ok(Err("expired-session-token-decode-failed".into()));
+        };
+        let Some(sid) = members.get("sid").and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
+            return Ok(Err("expired-session-token-missing-sid-claim".into()));
+        };
+        if self.net == Network::Offline {
+            return Err(NeedsNetwork);
+        }
+        let origin = self.url.origin().ascii_serialization();
+        let request = RefreshRequest {
+            suffixed_cookies: self.inputs.uses_suffixed_cookies,
+            expired_token: &expired,
+            refresh_token: &refresh,
+            request_origin: &origin,
+            request_headers_json: self.parts.headers_json.as_deref(),
+        };
+        let cookies = match self.auth.config.bapi.refresh_session(sid, &request).await {
+            Ok(cookies) if !cookies.is_empty() => cookies,
+            Ok(_) => return Ok(Err("unexpected-sdk-error".into())),
+            Err(e) => return Ok(Err(e.refresh_reason())),
+        };
+        let Some((headers, session)) = set_cookie_headers(&cookies) else {
+            return Ok(Err("unexpected-sdk-error".into()));
+        };
+        Ok(match self.verify(&self.auth.verifier, &session).await? {
+            Ok(verified) => Ok(signed_in(verified, &session, headers)),
+            Err(_) => Err("invalid-session-token".into()),
+        })
+    }
+
+    /// `handleMaybeHandshakeStatus`: a handshake for a document request, signed-out otherwise or when the redirect
+    /// loop guard gives up. `location` replaces the handshake URL (multi-domain sync).
+    fn maybe_handshake(&mut self, reason: &str, message: String, location: Option<Url>) -> Outcome {
+        if !self.is_eligible_for_handshake() {
+            return signed_out(reason, message, Vec::new());
+        }
+        let location = match location {
+            Some(url) => url,
+            None => {
+                let request = HandshakeRequest {
+                    frontend_api: &self.auth.frontend_api,
+                    clerk_url: &self.url,
+                    uses_suffixed_cookies: self.inputs.uses_suffixed_cookies,
+                    reason,
+                    session_token: self.session_token(),
+                    dev_browser_token: self.inputs.dev_browser_token.as_deref().filter(|_| self.development()),
+                };
+                match redirect_url(&request) {
+                    Some(url) => url,
+                    None => return invalid_url(),
+                }
+            }
+        };
+        let mut headers = vec![("location".to_owned(), location.to_string())];
+        set_header(&mut headers, "cache-control", "no-store");
+        match redirect_count_cookie(self.inputs.redirect_loop_counter) {
+            None => {
+                self.log("log", REDIRECT_LOOP_MESSAGE, None);
+                signed_out(reason, message, Vec::new())
+            }
+            Some(cookie) => {
+                headers.push(("set-cookie".to_owned(), cookie));
+                state(AuthStatus::Handshake, reason, message, headers)
+            }
+        }
+    }
+
+    fn is_eligible_for_handshake(&self) -> bool {
+        match self.parts.sec_fetch_dest.as_deref().filter(|d| !d.is_empty()) {
+            Some(dest) => dest == "document" || dest == "iframe",
+            None => self.parts.accept.as_deref().is_some_and(|a| a.starts_with("text/html")),
+        }
+    }
+
+    fn referrer(&self) -> Option<Url> {
+        self.parts.referer.as_deref().filter(|r| !r.is_empty()).and_then(|r| Url::parse(r).ok())
+    }
+
+    fn is_cross_origin_referrer(&self) -> bool {
+        self.referrer().is_some_and(|r| r.origin().ascii_serialization() != self.url.origin().ascii_serialization())
+    }
+
+    /// `isKnownClerkReferrer`: the Frontend API host, a development Account Portal, or an `accounts.` host.
+    fn is_known_clerk_referrer(&self) -> bool {
+        let Some(referrer) = self.referrer() else { return false };
+        let host = referrer.host_str().unwrap_or("");
+        let fapi = self.auth.frontend_api.as_str();
+        if !fapi.is_empty() {
+            let fapi_host = if fapi.starts_with("http") {
+                match Url::parse(fapi) {
+                    Ok(u) => u.host_str().unwrap_or("").to_owned(),
+                    Err(_) => return false,
+                }
+            } else {
+                fapi.to_owned()
+            };
+            if host == fapi_host {
+                return true;
+            }
+        }
+        const LEGACY_DEV: [&str; 3] = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
+        const CURRENT_DEV: [&str; 3] = [".accounts.dev", ".accountsstage.dev", ".accounts.lclclerk.com"];
+        if LEGACY_DEV.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
+            || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")))
+        {
+            return true;
+        }
+        if let Some(accounts) = accounts_base_url(fapi).and_then(|u| Url::parse(&u).ok()) {
+            if accounts.origin().ascii_serialization() == referrer.origin().ascii_serialization() {
+                return true;
+            }
+        }
+        host.starts_with("accounts.")
+    }
+
+    /// `HandshakeService#resolveHandshake` (spec §A7.6).
+    async fn resolve_handshake(&mut self) -> Result<Result<Outcome, HandshakeFailure>, NeedsNetwork> {
+        let directives = if let Some(nonce) = self.inputs.handshake_nonce.clone() {
+            if self.net == Network::Offline {
+                return Err(NeedsNetwork);
+            }
+            match self.auth.config.bapi.handshake_payload(&nonce).await {
+                Ok(directives) => directives,
+                Err(e) => {
+                    let message = "Clerk: HandshakeService: error getting handshake payload:";
+                    self.log("error", message, Some(e.describe()));
+                    Vec::new()
+                }
+            }
+        } else {
+            let token = self.inputs.handshake_token.clone().unwrap_or_default();
+            match self.verify_handshake_token(&token).await? {
+                Ok(directives) => directives,
+                Err(e) => return Ok(Err(HandshakeFailure::Token(e))),
+            }
+        };
+
+        let mut headers = vec![
+            ("access-control-allow-origin".to_owned(), "null".to_owned()),
+            ("access-control-allow-credentials".to_owned(), "true".to_owned()),
+        ];
+        let Some((cookies, session)) = set_cookie_headers(&directives) else {
+            let message = "Headers.append: a Set-Cookie directive is an invalid header value.".to_owned();
+            return Ok(Err(HandshakeFailure::Other(message)));
+        };
+        headers.extend(cookies);
+        if self.development() {
+            headers.push(("location".to_owned(), development_return_url(&self.url).to_string()));
+            set_header(&mut headers, "cache-control", "no-store");
+        }
+        if session.is_empty() {
+            return Ok(Ok(signed_out("session-token-missing", String::new(), headers)));
+        }
+        let error = match self.verify(&self.auth.verifier, &session).await? {
+            Ok(verified) => return Ok(Ok(signed_in(verified, &session, headers))),
+            Err(e) => e,
+        };
+        let clock = [Reason::TokenExpired, Reason::TokenNotActiveYet, Reason::TokenIatInTheFuture];
+        if self.development() && clock.contains(&error.reason) {
+            let message = format!("{CLOCK_SKEW_MESSAGE}{}", error.full_message(Some(Carrier::Cookie.as_str())));
+            self.log("error", message, None);
+            return Ok(match self.verify(&self.auth.lenient, &session).await? {
+                Ok(verified) => Ok(signed_in(verified, &session, headers)),
+                Err(retry) => {
+                    Err(HandshakeFailure::Other(non_empty_or(retry.message, "Clerk: Handshake retry failed.")))
+                }
+            });
+        }
+        Ok(Err(HandshakeFailure::Other(non_empty_or(error.message, "Clerk: Handshake failed."))))
+    }
+
+    /// `verifyHandshakeToken`: header rules, key and signature; the payload's claims are not checked (as in Clerk).
+    async fn verify_handshake_token(&self, token: &str) -> Result<VerifyResult<Vec<String>>, NeedsNetwork> {
+        let jws = match jwt::decode_header_and_signature(token) {
+            Ok(jws) => jws,
+            Err(e) => return Ok(Err(e)),
+        };
+        let key = match self.auth.verifier.key(jws.kid.as_deref(), self.net).await? {
+            Ok(key) => key,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(match check_signature(&jws, &key) {
+            Ok(()) => Ok(token_directives(&jws.payload)),
+            Err(_) => Err(VerifyError::new(Reason::TokenInvalidSignature, "Handshake signature is invalid.")),
+        })
+    }
+}
+
+/// `Set-Cookie` headers for the directives, and the value of the last `__session…` one (`""` when there is none).
+/// `None` when a directive is not a valid header value (Clerk's `Headers#append` throws there).
+fn set_cookie_headers(directives: &[String]) -> Option<(Vec<(String, String)>, String)> {
+    let mut session = String::new();
+    let mut headers = Vec::with_capacity(directives.len());
+    for directive in directives {
+        if !is_header_value(directive) {
+            return None;
+        }
+        headers.push(("set-cookie".to_owned(), directive.clone()));
+        if directive_name(directive).starts_with("__session") {
+            session = directive_value(directive).to_owned();
+        }
+    }
+    Some((headers, session))
+}
+
+fn non_empty_or(message: String, fallback: &str) -> String {
+    if message.is_empty() {
+        fallback.to_owned()
+    } else {
+        message
+    }
+}
+
+/// Clerk builds a URL that does not parse with `new URL(…)`, which throws.
+fn invalid_url() -> Outcome {
+    Outcome::Thrown("Invalid URL".to_owned())
+}
+
+/// The `iat` of a cookie token before verification (`decodeJwt(token).payload.iat`, when it is a number).
+/// `Err` is Clerk's `token-invalid` for a token that is not three base64url parts of JSON.
+fn unverified_iat(token: &str) -> VerifyResult<Option<f64>> {
+    let invalid_payload = || VerifyError::new(Reason::TokenInvalid, "Invalid JWT payload: not base64url-encoded JSON.");
+    let (_, payload, _) = jwt::split(token).ok_or_else(jwt::invalid_form)?;
+    let bytes = jwt::b64url_decode(payload).ok_or_else(invalid_payload)?;
+    let members = jwt::parse_members(&bytes, &["iat"]).map_err(|_| invalid_payload())?;
+    Ok(members.get("iat").and_then(|v| v.as_f64()))
+}
+
+/// `isMachineJwt`: an OAuth access token (`typ: at+jwt`) or an M2M token (`sub` starting with `mch_`), read without
+/// verification (it only ever leads to signed-out).
+fn is_machine_jwt(token: &str) -> bool {
+    const HEADER: [&str; 1] = ["typ"];
+    const PAYLOAD: [&str; 1] = ["sub"];
+    let Some((h, p, _)) = jwt::split(token) else { return false };
+    let member = |part: &str, names: &'static [&'static str; 1]| {
+        jwt::b64url_decode(part).and_then(|bytes| jwt::parse_members(&bytes, names).ok())
+    };
+    let (Some(header), Some(payload)) = (member(h, &HEADER), member(p, &PAYLOAD)) else { return false };
+    let typ = header.get("typ").and_then(|v| v.as_str());
+    let sub = payload.get("sub").and_then(|v| v.as_str());
+    matches!(typ, Some("at+jwt" | "application/at+jwt")) || sub.is_some_and(|s| s.starts_with("mch_"))
+}
+
+/// `buildAccountsBaseUrl`: the Account Portal of a Frontend API host.
+fn accounts_base_url(frontend_api: &str) -> Option<String> {
+    if frontend_api.is_empty() {
+        return None;
+    }
+    let staged = frontend_api.replacen("clerk.accountsstage.", "accountsstage.", 1);
+    let host = match (staged.find("clerk.accounts."), staged.find("clerk.")) {
+        (Some(a), Some(b)) if a <= b => format!("{}accounts.{}", &staged[..a], &staged[a + "clerk.accounts.".len()..]),
+        (_, Some(b)) => format!("{}accounts.{}", &staged[..b], &staged[b + "clerk.".len()..]),
+        _ => staged,
+    };
+    Some(format!("https://{host}"))
+}

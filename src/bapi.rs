@@ -1,0 +1,136 @@
+//! The two Backend API calls of the request decision: the handshake payload of a nonce
+//! (`GET {apiUrl}/v1/clients/handshake_payload?nonce=…`) and the cookie refresh of an expired session
+//! (`POST {apiUrl}/v1/sessions/{sid}/refresh`), with Clerk's headers and Clerk's error classification.
+
+use std::time::Duration;
+
+use reqwest::{Method, Url};
+use serde_json::{json, Value};
+
+use crate::http::{exchange, http_client};
+use crate::jwks::CLERK_API_VERSION_HEADER;
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Bapi {
+    pub api_url: String,
+    pub api_version: String,
+    pub secret_key: String,
+    pub user_agent: String,
+}
+
+/// What `refreshSession` needs besides the session id.
+pub struct RefreshRequest<'a> {
+    pub suffixed_cookies: bool,
+    pub expired_token: &'a str,
+    pub refresh_token: &'a str,
+    pub request_origin: &'a str,
+    /// `{name: [value]}` of the request's headers, as JSON text from the caller (`{}` when not given).
+    pub request_headers_json: Option<&'a str>,
+}
+
+/// A failed Backend API call, classified as Clerk's `refreshToken` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BapiError {
+    /// No answer (connection, timeout, size): Clerk's `unexpected_error` code, reported as `fetch-error`.
+    Fetch(String),
+    /// A non-2xx answer whose body names an error code (`errors[0].code`).
+    Code(String),
+    /// A non-2xx answer without a readable error code.
+    Unexpected(u16),
+    /// A 2xx answer whose body is not what the endpoint promises.
+    Malformed,
+}
+
+impl BapiError {
+    /// The `refreshError` part of `session-token-expired-refresh-<refreshError>`.
+    pub fn refresh_reason(&self) -> String {
+        match self {
+            BapiError::Fetch(_) => "fetch-error".to_owned(),
+            BapiError::Code(code) if code == "unexpected_error" => "fetch-error".to_owned(),
+            BapiError::Code(code) => code.clone(),
+            BapiError::Unexpected(_) => "unexpected-bapi-error".to_owned(),
+            BapiError::Malformed => "unexpected-sdk-error".to_owned(),
+        }
+    }
+
+    /// Text for the log line Clerk prints when the handshake payload cannot be fetched.
+    pub fn describe(&self) -> String {
+        match self {
+            BapiError::Fetch(what) => format!("Error: {what}"),
+            BapiError::Code(code) => format!("ClerkAPIResponseError: {code}"),
+            BapiError::Unexpected(status) => format!("ClerkAPIResponseError: Unexpected status {status}"),
+            BapiError::Malformed => "Error: the Backend API answer is not in the expected format".to_owned(),
+        }
+    }
+}
+
+impl Bapi {
+    /// `joinPaths(apiUrl, apiVersion, path)`, as Clerk's `buildRequest` forms Backend API URLs.
+    fn url(&self, segments: &[&str]) -> Result<Url, BapiError> {
+        let mut url =
+            Url::parse(&self.api_url).map_err(|_| BapiError::Fetch("the Clerk API URL is not valid".into()))?;
+        let mut path = url.path().trim_end_matches('/').to_owned();
+        for segment in std::iter::once(self.api_version.as_str()).chain(segments.iter().copied()) {
+            path.push('/');
+            path.push_str(segment.trim_matches('/'));
+        }
+        url.set_path(&path);
+        Ok(url)
+    }
+
+    async fn call(&self, method: Method, url: Url, body: Option<String>) -> Result<Value, BapiError> {
+        let mut request = http_client()
+            .request(method, url)
+            .bearer_auth(&self.secret_key)
+            .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
+            .header("User-Agent", &self.user_agent)
+            .header("Content-Type", "application/json");
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let (status, body) = exchange(request, TIMEOUT, MAX_BODY_BYTES).await.map_err(BapiError::Fetch)?;
+        let doc: Option<Value> = serde_json::from_slice(&body).ok();
+        if !status.is_success() {
+            let code = doc
+                .as_ref()
+                .and_then(|d| d.get("errors")?.as_array()?.first()?.get("code")?.as_str().map(str::to_owned));
+            return Err(code.map_or(BapiError::Unexpected(status.as_u16()), BapiError::Code));
+        }
+        doc.ok_or(BapiError::Malformed)
+    }
+
+    /// `clients.getHandshakePayload({ nonce })` → its `directives` (Set-Cookie values).
+    pub async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, BapiError> {
+        let mut url = self.url(&["clients", "handshake_payload"])?;
+        url.query_pairs_mut().append_pair("nonce", nonce);
+        let doc = self.call(Method::GET, url, None).await?;
+        strings(doc.get("directives")).ok_or(BapiError::Malformed)
+    }
+
+    /// `sessions.refreshSession(sid, { format: 'cookie', … })` → its `cookies` (Set-Cookie values).
+    pub async fn refresh_session(&self, session_id: &str, req: &RefreshRequest<'_>) -> Result<Vec<String>, BapiError> {
+        let mut url = self.url(&["sessions", session_id, "refresh"])?;
+        if req.suffixed_cookies {
+            // Clerk drops query parameters whose value is falsy: `false` is never sent.
+            url.query_pairs_mut().append_pair("suffixed_cookies", "true");
+        }
+        let headers: Value = req.request_headers_json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or(json!({}));
+        let body = json!({
+            "format": "cookie",
+            "expired_token": req.expired_token,
+            "refresh_token": req.refresh_token,
+            "request_origin": req.request_origin,
+            "request_headers": headers,
+        });
+        let doc = self.call(Method::POST, url, Some(body.to_string())).await?;
+        strings(doc.get("cookies")).ok_or(BapiError::Malformed)
+    }
+}
+
+/// An array of strings (other entries are skipped).
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    Some(v?.as_array()?.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+}

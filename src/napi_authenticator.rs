@@ -1,0 +1,221 @@
+//! The JS surface of the request decision (thin: conversion only). One `NativeAuthenticator` per resolved option
+//! set; one call per request: `authenticateSync` answers from cached keys without waiting, or says
+//! `needsNetwork`, and `authenticate` may fetch.
+
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::authenticate::{Authenticator, AuthenticatorConfig, Decision, Outcome};
+use crate::bapi::Bapi;
+use crate::http::USER_AGENT;
+use crate::jwks::{DEFAULT_API_URL, DEFAULT_API_VERSION};
+use crate::napi_verifier::{build_verifier, guarded, VerifierOptions};
+use crate::request_context::RequestParts;
+use crate::verifier::{NeedsNetwork, Network};
+
+/// The resolved options of `rootAuthLoader` / `getAuth` that the decision reads.
+#[napi(object)]
+pub struct AuthenticatorOptions {
+    pub secret_key: String,
+    pub publishable_key: String,
+    /// PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key.
+    pub jwt_key: Option<String>,
+    /// Backend API base URL (`CLERK_API_URL` or derived from the publishable key).
+    pub api_url: String,
+    /// Default `v1`.
+    pub api_version: Option<String>,
+    pub domain: Option<String>,
+    pub is_satellite: Option<bool>,
+    /// Absolute proxy URL, when the Frontend API is proxied.
+    pub proxy_url: Option<String>,
+    pub sign_in_url: Option<String>,
+    /// When non-empty, an `aud` claim must name one of these.
+    pub audience: Option<Vec<String>>,
+    /// When non-empty, `azp` must be one of these origins.
+    pub authorized_parties: Option<Vec<String>>,
+    /// `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`.
+    pub user_agent: Option<String>,
+}
+
+/// What the decision reads from a request (header values as sent; absent when the header is absent).
+#[napi(object)]
+pub struct RequestInput {
+    pub url: String,
+    pub method: String,
+    pub cookie: Option<String>,
+    pub authorization: Option<String>,
+    pub host: Option<String>,
+    /// `x-forwarded-host`.
+    pub forwarded_host: Option<String>,
+    /// `x-forwarded-proto`.
+    pub forwarded_proto: Option<String>,
+    pub origin: Option<String>,
+    pub referer: Option<String>,
+    /// `sec-fetch-dest`.
+    pub sec_fetch_dest: Option<String>,
+    pub accept: Option<String>,
+    /// JSON text `{name: [value]}` of all request headers: sent with a session refresh, as Clerk does.
+    pub headers_json: Option<String>,
+}
+
+/// A console line Clerk prints during the decision: `console[level](message, detail)`.
+#[napi(object)]
+pub struct LogEntry {
+    /// `log` or `error`.
+    pub level: String,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+/// The request state (`status` `signed-in` / `signed-out` / `handshake`, Clerk's `reason` and `message`), or the
+/// message of the Error Clerk throws (`error`), or — from `authenticateSync` only — `needsNetwork`.
+#[napi(object)]
+pub struct RequestOutcome {
+    pub needs_network: bool,
+    pub error: Option<String>,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    /// The verified session token (signed in).
+    pub token: Option<String>,
+    /// The verified payload as JSON text (signed in; claim order kept).
+    pub claims: Option<String>,
+    /// Response headers, flat: `[name0, value0, name1, value1, …]` in append order; `set-cookie` may repeat.
+    pub headers: Vec<String>,
+    pub logs: Vec<LogEntry>,
+}
+
+impl RequestOutcome {
+    fn blank() -> Self {
+        RequestOutcome {
+            needs_network: false,
+            error: None,
+            status: String::new(),
+            reason: None,
+            message: None,
+            token: None,
+            claims: None,
+            headers: Vec::new(),
+            logs: Vec::new(),
+        }
+    }
+
+    fn from_decision(result: std::result::Result<Decision, NeedsNetwork>) -> Self {
+        let Ok(Decision { outcome, logs }) = result else {
+            return RequestOutcome { needs_network: true, ..RequestOutcome::blank() };
+        };
+        let logs = logs
+            .into_iter()
+            .map(|l| LogEntry { level: l.level.to_owned(), message: l.message, detail: l.detail })
+            .collect();
+        match outcome {
+            Outcome::Thrown(message) => RequestOutcome { error: Some(message), logs, ..RequestOutcome::blank() },
+            Outcome::State(s) => RequestOutcome {
+                status: s.status.as_str().to_owned(),
+                reason: s.reason,
+                message: s.message,
+                token: s.token,
+                claims: s.claims_json,
+                headers: s.headers.into_iter().flat_map(|(n, v)| [n, v]).collect(),
+                logs,
+                ..RequestOutcome::blank()
+            },
+        }
+    }
+}
+
+impl From<RequestInput> for RequestParts {
+    fn from(r: RequestInput) -> Self {
+        RequestParts {
+            url: r.url,
+            method: r.method,
+            cookie: r.cookie,
+            authorization: r.authorization,
+            host: r.host,
+            forwarded_host: r.forwarded_host,
+            forwarded_proto: r.forwarded_proto,
+            origin: r.origin,
+            referer: r.referer,
+            sec_fetch_dest: r.sec_fetch_dest,
+            accept: r.accept,
+            headers_json: r.headers_json,
+        }
+    }
+}
+
+/// Clerk's request decision for one instance configuration.
+#[napi]
+pub struct NativeAuthenticator {
+    inner: Arc<Authenticator>,
+}
+
+#[napi]
+impl NativeAuthenticator {
+    /// Parses the publishable key and prepares the key source once. Throws an Error with Clerk's message for a
+    /// missing or invalid publishable key, or for an unusable `jwtKey`.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: AuthenticatorOptions) -> Result<Self> {
+        let api_version = options.api_version.filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_API_VERSION.into());
+        let api_url = Some(options.api_url).filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_API_URL.into());
+        let config = AuthenticatorConfig {
+            publishable_key: options.publishable_key,
+            secret_key: options.secret_key.clone(),
+            domain: options.domain.unwrap_or_default(),
+            is_satellite: options.is_satellite.unwrap_or(false),
+            proxy_url: options.proxy_url.unwrap_or_default(),
+            sign_in_url: options.sign_in_url.unwrap_or_default(),
+            bapi: Bapi {
+                api_url: api_url.clone(),
+                api_version: api_version.clone(),
+                secret_key: options.secret_key.clone(),
+                user_agent: options.user_agent.filter(|u| !u.is_empty()).unwrap_or_else(|| USER_AGENT.into()),
+            },
+        };
+        // The publishable key is checked first, as Clerk builds its context before it touches any key.
+        crate::publishable_key::PublishableKey::parse(&config.publishable_key)
+            .map_err(|message| Error::new(Status::InvalidArg, message))?;
+        let verifier = build_verifier(VerifierOptions {
+            jwt_key: options.jwt_key,
+            secret_key: Some(options.secret_key),
+            api_url: Some(api_url),
+            api_version: Some(api_version),
+            clock_skew_ms: None,
+            authorized_parties: options.authorized_parties,
+            audience: options.audience,
+            jwks_cache_ttl_ms: None,
+            kid_cooldown_ms: None,
+            timeout_ms: None,
+        })?;
+        let inner = Authenticator::new(config, verifier).map_err(|message| Error::new(Status::InvalidArg, message))?;
+        Ok(NativeAuthenticator { inner: Arc::new(inner) })
+    }
+
+    /// Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
+    /// payload or a session refresh must be fetched first (call `authenticate`). `nowMs` is the clock (`Date.now()`).
+    #[napi(catch_unwind)]
+    pub fn authenticate_sync(&self, request: RequestInput, now_ms: f64) -> RequestOutcome {
+        let parts = RequestParts::from(request);
+        match self.inner.authenticate(&parts, now_ms, Network::Offline).now_or_never() {
+            Some(result) => RequestOutcome::from_decision(result),
+            None => RequestOutcome::from_decision(Err(NeedsNetwork)),
+        }
+    }
+
+    /// Decides, fetching what the request needs (one JWKS fetch per cache however many requests wait).
+    #[napi(ts_return_type = "Promise<RequestOutcome>")]
+    pub fn authenticate<'env>(
+        &self,
+        env: &'env Env,
+        request: RequestInput,
+        now_ms: f64,
+    ) -> Result<PromiseRaw<'env, RequestOutcome>> {
+        let inner = Arc::clone(&self.inner);
+        let parts = RequestParts::from(request);
+        env.spawn_future(guarded(async move {
+            RequestOutcome::from_decision(inner.authenticate(&parts, now_ms, Network::Online).await)
+        }))
+    }
+}
