@@ -206,7 +206,7 @@ impl<'de, const N: usize> Visitor<'de> for SelectedMembers<N> {
         let mut values: [Option<Value>; N] = std::array::from_fn(|_| None);
         let mut seen: Vec<Cow<'de, str>> = Vec::with_capacity(16);
         while let Some(KeyText(key)) = access.next_key::<KeyText<'de>>()? {
-            if seen.iter().any(|k| *k == key) {
+            if seen.contains(&key) {
                 return Err(de::Error::custom(format_args!("duplicate member {key:?}")));
             }
             match self.names.iter().position(|n| *n == key) {

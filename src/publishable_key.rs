@@ -63,7 +63,7 @@ pub fn cookie_suffix(publishable_key: &str) -> String {
 /// WHATWG forgiving-base64 decode (`atob`), bytes read as Latin-1 characters; `None` where `atob` throws.
 fn forgiving_atob(input: &str) -> Option<String> {
     let mut data: Vec<u8> = input.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')).collect();
-    if data.len() % 4 == 0 {
+    if data.len().is_multiple_of(4) {
         for _ in 0..2 {
             if data.last() == Some(&b'=') {
                 data.pop();

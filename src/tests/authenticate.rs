@@ -1,0 +1,436 @@
+//! The request decision (spec §A7) with a local key, offline: the branches that need no network, the redirect loop
+//! guard, hostile cookies, configuration errors, and that anything needing the network says so instead of waiting.
+//! The differential tests against `@clerk/remix` itself live in `__test__/ssr-differential.test.mjs`.
+
+use base64::Engine;
+use futures_util::FutureExt;
+use serde_json::{json, Value};
+
+use super::util::{key_2048, local_verifier, other_key_2048, token};
+use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
+use crate::bapi::{Bapi, BapiError};
+use crate::jwt::Alg;
+use crate::request_context::RequestParts;
+use crate::verifier::{KeySource, NeedsNetwork, Network, Verifier};
+use crate::verify::ClaimRules;
+
+const NOW_S: i64 = 1_800_000_000;
+const NOW_MS: f64 = NOW_S as f64 * 1000.0;
+const FAPI: &str = "clerk.example.test";
+
+fn publishable(prefix: &str, host: &str) -> String {
+    format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(format!("{host}$")))
+}
+
+struct Setup {
+    prefix: &'static str,
+    satellite: bool,
+    domain: &'static str,
+    proxy_url: &'static str,
+    sign_in_url: &'static str,
+    secret_key: &'static str,
+    keys: Option<KeySource>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            prefix: "pk_live_",
+            satellite: false,
+            domain: "",
+            proxy_url: "",
+            sign_in_url: "",
+            secret_key: "sk_live_x",
+            keys: None,
+        }
+    }
+}
+
+fn authenticator(s: Setup) -> Authenticator {
+    let config = AuthenticatorConfig {
+        publishable_key: publishable(s.prefix, FAPI),
+        secret_key: s.secret_key.into(),
+        domain: s.domain.into(),
+        is_satellite: s.satellite,
+        proxy_url: s.proxy_url.into(),
+        sign_in_url: s.sign_in_url.into(),
+        bapi: Bapi {
+            api_url: "http://127.0.0.1:9".into(),
+            api_version: "v1".into(),
+            secret_key: s.secret_key.into(),
+            user_agent: "test".into(),
+        },
+    };
+    let verifier = match s.keys {
+        Some(keys) => Verifier { keys, rules: ClaimRules::default() },
+        None => local_verifier(&key_2048().key, ClaimRules::default()),
+    };
+    Authenticator::new(config, verifier).expect("valid publishable key")
+}
+
+fn claims(extra: Value) -> Value {
+    let mut c = json!({ "sub": "user_1", "sid": "sess_1", "iss": format!("https://{FAPI}"),
+        "iat": NOW_S - 5, "nbf": NOW_S - 10, "exp": NOW_S + 55 });
+    c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    c
+}
+
+fn session(extra: Value) -> String {
+    token(&key_2048().pair, Alg::RS256, &claims(extra))
+}
+
+fn document(cookie: &str) -> RequestParts {
+    RequestParts {
+        url: "http://localhost:3000/dashboard?tab=1".into(),
+        method: "GET".into(),
+        cookie: Some(cookie.into()),
+        sec_fetch_dest: Some("document".into()),
+        accept: Some("text/html".into()),
+        ..RequestParts::default()
+    }
+}
+
+fn data(cookie: &str) -> RequestParts {
+    RequestParts { sec_fetch_dest: Some("empty".into()), accept: Some("*/*".into()), ..document(cookie) }
+}
+
+fn decide(a: &Authenticator, parts: &RequestParts) -> Result<Decision, NeedsNetwork> {
+    a.authenticate(parts, NOW_MS, Network::Offline).now_or_never().expect("offline never waits")
+}
+
+fn state(a: &Authenticator, parts: &RequestParts) -> RequestState {
+    match decide(a, parts).expect("answers offline").outcome {
+        Outcome::State(s) => s,
+        Outcome::Thrown(m) => panic!("threw {m}"),
+    }
+}
+
+fn thrown(a: &Authenticator, parts: &RequestParts) -> String {
+    match decide(a, parts).expect("answers offline").outcome {
+        Outcome::Thrown(m) => m,
+        Outcome::State(s) => panic!("expected a throw, got {s:?}"),
+    }
+}
+
+fn header<'s>(s: &'s RequestState, name: &str) -> Vec<&'s str> {
+    s.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+}
+
+fn cookies(token: &str, client_uat: i64) -> String {
+    format!("__session={token}; __client_uat={client_uat}")
+}
+
+#[test]
+fn valid_cookie_is_signed_in_without_headers() {
+    let a = authenticator(Setup::default());
+    let t = session(json!({}));
+    let s = state(&a, &document(&cookies(&t, NOW_S - 100)));
+    assert_eq!(s.status, AuthStatus::SignedIn);
+    assert_eq!(s.token.as_deref(), Some(t.as_str()));
+    let payload: Value = serde_json::from_str(s.claims_json.as_deref().unwrap()).unwrap();
+    assert_eq!(payload["sub"], "user_1");
+    assert!(s.headers.is_empty() && s.reason.is_none() && s.message.is_none());
+}
+
+#[test]
+fn cookie_flow_reasons_in_clerks_order() {
+    let a = authenticator(Setup::default());
+    let t = session(json!({}));
+    let cases = [
+        ("", AuthStatus::SignedOut, "session-token-and-uat-missing"),
+        ("__client_uat=0", AuthStatus::SignedOut, "session-token-and-uat-missing"),
+        (&format!("__session={t}") as &str, AuthStatus::Handshake, "session-token-but-no-client-uat"),
+        (&format!("__session={t}; __client_uat=0"), AuthStatus::Handshake, "session-token-but-no-client-uat"),
+        (&format!("__client_uat={}", NOW_S), AuthStatus::Handshake, "client-uat-but-no-session-token"),
+        (&cookies(&t, NOW_S - 1), AuthStatus::Handshake, "session-token-iat-before-client-uat"),
+    ];
+    for (cookie, status, reason) in cases {
+        let s = state(&a, &document(cookie));
+        assert_eq!((s.status, s.reason.as_deref()), (status, Some(reason)), "cookie {cookie:?}");
+        assert_eq!(header(&s, "x-clerk-auth-reason"), [reason]);
+        assert_eq!(header(&s, "x-clerk-auth-status"), [status.as_str()]);
+        // A data request never gets a handshake: the same reason, signed out.
+        let d = state(&a, &data(cookie));
+        assert_eq!((d.status, d.reason.as_deref()), (AuthStatus::SignedOut, Some(reason)), "data {cookie:?}");
+        assert!(header(&d, "location").is_empty());
+    }
+}
+
+#[test]
+fn handshake_redirect_carries_location_no_store_and_the_loop_counter() {
+    let a = authenticator(Setup::default());
+    let expired = session(json!({ "iat": NOW_S - 120, "exp": NOW_S - 60 }));
+    let s = state(&a, &document(&cookies(&expired, NOW_S - 200)));
+    assert_eq!(s.status, AuthStatus::Handshake);
+    assert_eq!(s.reason.as_deref(), Some("session-token-expired-refresh-non-eligible-no-refresh-cookie"));
+    let location = header(&s, "location")[0];
+    assert!(location.starts_with(&format!("https://{FAPI}/v1/client/handshake?redirect_url=")), "{location}");
+    assert!(location.contains(&format!("&__session={expired}")));
+    assert_eq!(header(&s, "cache-control"), ["no-store"]);
+    assert_eq!(header(&s, "set-cookie"), ["__clerk_redirect_count=1; SameSite=Lax; HttpOnly; Max-Age=2"]);
+    assert!(header(&s, "x-clerk-auth-message")[0].starts_with("JWT is expired. Expiry date: "));
+
+    // The fourth redirect is refused: signed out with the same reason, no handshake headers, a log line.
+    let looped = document(&format!("{}; __clerk_redirect_count=3", cookies(&expired, NOW_S - 200)));
+    let decision = decide(&a, &looped).unwrap();
+    assert!(decision.logs[0].message.contains("infinite redirect loop"));
+    let Outcome::State(s) = decision.outcome else { panic!() };
+    assert_eq!(s.status, AuthStatus::SignedOut);
+    assert!(header(&s, "location").is_empty() && header(&s, "set-cookie").is_empty());
+}
+
+#[test]
+fn nbf_and_iat_in_the_future_take_their_handshake_reasons() {
+    let a = authenticator(Setup::default());
+    let nbf = session(json!({ "nbf": NOW_S + 60 }));
+    assert_eq!(state(&a, &document(&cookies(&nbf, NOW_S - 100))).reason.as_deref(), Some("session-token-nbf"));
+    let iat = session(json!({ "iat": NOW_S + 60 }));
+    assert_eq!(
+        state(&a, &document(&cookies(&iat, NOW_S - 100))).reason.as_deref(),
+        Some("session-token-iat-in-the-future")
+    );
+    let post = RequestParts { method: "POST".into(), ..data(&cookies(&session(json!({ "exp": NOW_S - 60 })), 1)) };
+    assert_eq!(state(&a, &post).reason.as_deref(), Some("session-token-expired-refresh-non-eligible-non-get"));
+}
+
+#[test]
+fn hostile_cookies_are_signed_out_token_invalid_never_a_throw() {
+    let a = authenticator(Setup::default());
+    for cookie in [
+        "__session=aaaa.bbbb.cccc; __client_uat=1",
+        "__session=aaaa.bbbb; __client_uat=1",
+        "__session=abc%ZZdef; __client_uat=1",
+        "__session=%C3%28.x.y; __client_uat=1",
+        "__session=eyJhbGciOiJSUzI1NiJ9.bm90LWpzb24.x; __client_uat=1",
+    ] {
+        let s = state(&a, &document(cookie));
+        assert_eq!((s.status, s.reason.as_deref()), (AuthStatus::SignedOut, Some("token-invalid")), "{cookie}");
+        assert!(s.message.as_deref().unwrap().ends_with("(reason=token-invalid, token-carrier=cookie)"));
+    }
+}
+
+#[test]
+fn forged_tokens_fail_their_signature_before_any_claim_is_read() {
+    let a = authenticator(Setup::default());
+    let forged = token(&other_key_2048().pair, Alg::RS256, &claims(json!({ "exp": NOW_S - 60 })));
+    let s = state(&a, &document(&cookies(&forged, NOW_S - 100)));
+    assert_eq!((s.status, s.reason.as_deref()), (AuthStatus::SignedOut, Some("token-invalid-signature")));
+}
+
+#[test]
+fn header_flow() {
+    let a = authenticator(Setup::default());
+    let t = session(json!({}));
+    let with_auth = |value: String| RequestParts { authorization: Some(value), ..data("") };
+    assert_eq!(state(&a, &with_auth(format!("Bearer {t}"))).status, AuthStatus::SignedIn);
+    assert_eq!(state(&a, &with_auth(t.clone())).status, AuthStatus::SignedIn);
+    // Another scheme (or `bearer`) is no header token: the cookie flow answers.
+    let other = state(&a, &with_auth(format!("bearer {t}")));
+    assert_eq!(other.reason.as_deref(), Some("session-token-and-uat-missing"));
+    // Machine tokens are refused before verification.
+    let m2m = session(json!({ "sub": "mch_1" }));
+    assert_eq!(state(&a, &with_auth(format!("Bearer {m2m}"))).reason.as_deref(), Some("token-type-mismatch"));
+    let malformed = state(&a, &with_auth("Bearer aaaa.bbbb.cccc".into()));
+    assert_eq!(malformed.reason.as_deref(), Some("token-invalid"));
+    assert!(malformed.message.unwrap().ends_with("(reason=token-invalid, token-carrier=header)"));
+    // An expired header token on a document request: handshake, `__session` = the header token.
+    let expired = session(json!({ "exp": NOW_S - 60 }));
+    let doc = RequestParts { authorization: Some(format!("Bearer {expired}")), ..document("") };
+    let s = state(&a, &doc);
+    assert_eq!(s.status, AuthStatus::Handshake);
+    assert!(header(&s, "location")[0].contains(&format!("__session={expired}")));
+}
+
+#[test]
+fn cross_origin_document_referrers_are_synced_once_unless_they_are_clerk_origins() {
+    let a = authenticator(Setup::default());
+    let cookie = cookies(&session(json!({})), NOW_S - 100);
+    let from = |referer: &str| RequestParts { referer: Some(referer.into()), ..document(&cookie) };
+    let s = state(&a, &from("https://www.google.com/search?q=x"));
+    assert_eq!(s.reason.as_deref(), Some("primary-domain-cross-origin-sync"));
+    assert_eq!(header(&s, "x-clerk-auth-message"), ["Cross-origin request from satellite domain requires handshake"]);
+    for known in [
+        "http://localhost:3000/other",
+        &format!("https://{FAPI}/v1/x"),
+        "https://accounts.example.test/sign-in",
+        "https://happy-cat-12.accounts.dev/sign-in",
+        "https://accounts.foo.lcl.dev/",
+        "not a url",
+    ] {
+        assert_eq!(state(&a, &from(known)).status, AuthStatus::SignedIn, "{known}");
+    }
+    let counted =
+        RequestParts { cookie: Some(format!("{cookie}; __clerk_redirect_count=1")), ..from("https://www.google.com/") };
+    assert_eq!(state(&a, &counted).status, AuthStatus::SignedIn);
+}
+
+#[test]
+fn development_instances_need_a_dev_browser() {
+    let a = authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", ..Setup::default() });
+    let t = session(json!({}));
+    assert_eq!(state(&a, &document(&cookies(&t, NOW_S - 100))).reason.as_deref(), Some("dev-browser-missing"));
+    let with_db = format!("{}; __clerk_db_jwt=dvb_1", cookies(&t, NOW_S - 100));
+    assert_eq!(state(&a, &document(&with_db)).status, AuthStatus::SignedIn);
+    let sync = RequestParts { url: "http://localhost:3000/?__clerk_db_jwt=dvb_2&x=1".into(), ..document(&with_db) };
+    let s = state(&a, &sync);
+    assert_eq!(s.reason.as_deref(), Some("dev-browser-sync"));
+    let location = header(&s, "location")[0];
+    assert!(location.contains("redirect_url=http%3A%2F%2Flocalhost%3A3000%2F%3Fx%3D1&"), "{location}");
+    assert!(location.ends_with("&__clerk_db_jwt=dvb_2"), "{location}");
+    // A primary answering a satellite's sync request sends the browser back with the dev browser and a marker.
+    let back = RequestParts {
+        url: "http://localhost:3000/?__clerk_redirect_url=https%3A%2F%2Fsat.example.test%2Fp%3Fa%3D1".into(),
+        ..document(&with_db)
+    };
+    let s = state(&a, &back);
+    assert_eq!(s.reason.as_deref(), Some("primary-responds-to-syncing"));
+    assert_eq!(header(&s, "location"), ["https://sat.example.test/p?a=1&__clerk_db_jwt=dvb_1&__clerk_synced=true"]);
+}
+
+#[test]
+fn satellites() {
+    let prod = authenticator(Setup { satellite: true, domain: "sat.example.test", ..Setup::default() });
+    let s = state(&prod, &document(""));
+    assert_eq!(s.reason.as_deref(), Some("satellite-needs-syncing"));
+    assert!(header(&s, "location")[0].starts_with("https://clerk.sat.example.test/v1/client/handshake?"));
+
+    let dev = authenticator(Setup {
+        prefix: "pk_test_",
+        secret_key: "sk_test_x",
+        satellite: true,
+        domain: "sat.example.test",
+        sign_in_url: "https://primary.example.test/sign-in",
+        ..Setup::default()
+    });
+    let s = state(&dev, &document(""));
+    assert_eq!(
+        header(&s, "location"),
+        ["https://primary.example.test/sign-in?__clerk_redirect_url=http%3A%2F%2Flocalhost%3A3000%2Fdashboard%3Ftab%3D1"]
+    );
+    let synced = RequestParts { url: "http://localhost:3000/?__clerk_synced=true".into(), ..document("") };
+    assert_eq!(state(&dev, &synced).reason.as_deref(), Some("dev-browser-missing"));
+
+    // Clerk's configuration assertions, with its messages.
+    let no_sign_in =
+        authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", satellite: true, ..Setup::default() });
+    assert_eq!(
+        thrown(&no_sign_in, &document("")),
+        "Missing signInUrl. Pass a signInUrl for dev instances if an app is satellite"
+    );
+    let same_origin = authenticator(Setup {
+        satellite: true,
+        domain: "d",
+        sign_in_url: "http://localhost:3000/sign-in",
+        ..Setup::default()
+    });
+    let with_origin = RequestParts { origin: Some("http://localhost:3000".into()), ..document("") };
+    assert_eq!(
+        thrown(&same_origin, &with_origin),
+        "The signInUrl needs to be on a different origin than your satellite application."
+    );
+    let relative = authenticator(Setup { satellite: true, domain: "d", sign_in_url: "/sign-in", ..Setup::default() });
+    assert_eq!(thrown(&relative, &with_origin), "The signInUrl needs to have a absolute url format.");
+    let neither = authenticator(Setup { satellite: true, ..Setup::default() });
+    assert_eq!(
+        thrown(&neither, &document("")),
+        "Missing domain and proxyUrl. A satellite application needs to specify a domain or a proxyUrl"
+    );
+}
+
+#[test]
+fn proxied_instances_hand_shake_through_the_proxy() {
+    let a = authenticator(Setup { proxy_url: "https://app.example.test/__clerk/", ..Setup::default() });
+    let s = state(&a, &document(&format!("__client_uat={NOW_S}")));
+    assert!(header(&s, "location")[0].starts_with("https://app.example.test/__clerk/v1/client/handshake?"));
+}
+
+#[test]
+fn what_needs_the_network_says_so_offline() {
+    // A remote key set that was never fetched.
+    let remote = crate::jwks::RemoteJwks::shared(crate::jwks::JwksConfig::new("http://127.0.0.1:9", "sk_offline_test"));
+    let a = authenticator(Setup { keys: Some(KeySource::Remote(remote)), ..Setup::default() });
+    let t = session(json!({}));
+    assert_eq!(decide(&a, &document(&cookies(&t, NOW_S - 100))).err(), Some(NeedsNetwork));
+    // Branches decided before any key is needed still answer.
+    assert_eq!(state(&a, &document("")).reason.as_deref(), Some("session-token-and-uat-missing"));
+
+    let local = authenticator(Setup::default());
+    let nonce = RequestParts { url: "http://localhost:3000/?__clerk_handshake_nonce=n1".into(), ..document("") };
+    assert_eq!(decide(&local, &nonce).err(), Some(NeedsNetwork));
+    let expired = session(json!({ "exp": NOW_S - 60 }));
+    let refresh = document(&format!("{}; __refresh_{}=rt", cookies(&expired, 1), suffix()));
+    assert_eq!(decide(&local, &refresh).err(), Some(NeedsNetwork));
+}
+
+fn suffix() -> String {
+    crate::publishable_key::cookie_suffix(&publishable("pk_live_", FAPI))
+}
+
+#[test]
+fn handshake_tokens_resolve_offline_with_a_local_key() {
+    let a = authenticator(Setup::default());
+    let fresh = session(json!({}));
+    let payload =
+        json!({ "handshake": [format!("__session={fresh}; Path=/"), format!("__client_uat={NOW_S}; Path=/")] });
+    let hs = token(&key_2048().pair, Alg::RS256, &payload);
+    let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={hs}"), ..document("") };
+    let s = state(&a, &parts);
+    assert_eq!(s.status, AuthStatus::SignedIn);
+    assert_eq!(s.token.as_deref(), Some(fresh.as_str()));
+    assert_eq!(header(&s, "set-cookie").len(), 2);
+    assert_eq!(header(&s, "access-control-allow-origin"), ["null"]);
+    assert!(header(&s, "location").is_empty(), "production: no redirect");
+
+    // A forged handshake token is logged and the request decided as if it were absent.
+    let forged = token(&other_key_2048().pair, Alg::RS256, &payload);
+    let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={forged}"), ..document("") };
+    let decision = decide(&a, &parts).unwrap();
+    assert_eq!(decision.logs[0].message, "Clerk: unable to resolve handshake:");
+    let Outcome::State(s) = decision.outcome else { panic!() };
+    assert_eq!(s.reason.as_deref(), Some("session-token-and-uat-missing"));
+
+    // Development: a forged token is an error (Clerk throws to stop a loop), a good one redirects to the clean URL.
+    let dev = authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", ..Setup::default() });
+    assert!(thrown(&dev, &parts).contains("invalid signature"));
+    let ok = RequestParts { url: format!("http://localhost:3000/p?__clerk_handshake={hs}&keep=1"), ..document("") };
+    let s = state(&dev, &ok);
+    assert_eq!(header(&s, "location"), ["http://localhost:3000/p?keep=1"]);
+    assert_eq!(header(&s, "cache-control"), ["no-store"]);
+
+    // A directive that is not a valid header value is refused as Clerk's Headers#append would refuse it.
+    let bad = token(&key_2048().pair, Alg::RS256, &json!({ "handshake": ["__session=a\r\nx: y"] }));
+    let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={bad}"), ..document("") };
+    let decision = decide(&a, &parts).unwrap();
+    assert_eq!(decision.logs.len(), 1);
+    assert!(matches!(decision.outcome, Outcome::State(RequestState { status: AuthStatus::SignedOut, .. })));
+}
+
+#[test]
+fn refresh_failures_map_to_clerks_reasons() {
+    assert_eq!(BapiError::Fetch("x".into()).refresh_reason(), "fetch-error");
+    assert_eq!(BapiError::Code("unexpected_error".into()).refresh_reason(), "fetch-error");
+    assert_eq!(BapiError::Code("refresh_token_invalid".into()).refresh_reason(), "refresh_token_invalid");
+    assert_eq!(BapiError::Unexpected(500).refresh_reason(), "unexpected-bapi-error");
+    assert_eq!(BapiError::Malformed.refresh_reason(), "unexpected-sdk-error");
+}
+
+#[test]
+fn invalid_publishable_keys_are_refused_with_clerks_messages() {
+    let config = |pk: &str| AuthenticatorConfig {
+        publishable_key: pk.into(),
+        secret_key: "sk".into(),
+        domain: String::new(),
+        is_satellite: false,
+        proxy_url: String::new(),
+        sign_in_url: String::new(),
+        bapi: Bapi {
+            api_url: String::new(),
+            api_version: "v1".into(),
+            secret_key: "sk".into(),
+            user_agent: String::new(),
+        },
+    };
+    let verifier = || local_verifier(&key_2048().key, ClaimRules::default());
+    assert!(Authenticator::new(config(""), verifier()).err().unwrap().starts_with("Publishable key is missing."));
+    assert_eq!(Authenticator::new(config("pk_live_x"), verifier()).err(), Some("Publishable key not valid."));
+}
