@@ -63,6 +63,8 @@ export interface AuthenticatorOptions {
   authorizedParties?: Array<string>
   /** `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`. */
   userAgent?: string
+  /** How many verified tokens to keep (claims are re-checked on every use). Default 10000; 0 turns it off. */
+  tokenCacheSize?: number
 }
 
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
@@ -143,6 +145,11 @@ export interface VerifierOptions {
   kidCooldownMs?: number
   /** Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000. */
   timeoutMs?: number
+  /**
+   * How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
+   * use). Default 10000; 0 turns the cache off.
+   */
+  tokenCacheSize?: number
 }
 
 /**

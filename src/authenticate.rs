@@ -125,6 +125,7 @@ impl Authenticator {
         let lenient = Verifier {
             keys: verifier.keys.clone(),
             rules: ClaimRules { clock_skew_ms: DEVELOPMENT_HANDSHAKE_SKEW_MS, ..verifier.rules.clone() },
+            cache: None,
         };
         Ok(Authenticator {
             instance: pk.instance_type,

@@ -16,6 +16,7 @@ mod napi_verifier;
 mod publishable_key;
 mod request_context;
 mod time;
+mod token_cache;
 mod verifier;
 mod verify;
 

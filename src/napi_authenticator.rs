@@ -38,6 +38,8 @@ pub struct AuthenticatorOptions {
     pub authorized_parties: Option<Vec<String>>,
     /// `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`.
     pub user_agent: Option<String>,
+    /// How many verified tokens to keep (claims are re-checked on every use). Default 10000; 0 turns it off.
+    pub token_cache_size: Option<f64>,
 }
 
 /// What the decision reads from a request (header values as sent; absent when the header is absent).
@@ -188,6 +190,7 @@ impl NativeAuthenticator {
             jwks_cache_ttl_ms: None,
             kid_cooldown_ms: None,
             timeout_ms: None,
+            token_cache_size: options.token_cache_size,
         })?;
         let inner = Authenticator::new(config, verifier).map_err(|message| Error::new(Status::InvalidArg, message))?;
         Ok(NativeAuthenticator { inner: Arc::new(inner) })

@@ -15,6 +15,7 @@ use crate::error::{VerifyError, VerifyResult};
 use crate::jwks::{JwksConfig, RemoteJwks, DEFAULT_API_URL};
 use crate::key::RsaKey;
 use crate::time::now_ms as now_ms_fn;
+use crate::token_cache::{TokenCache, DEFAULT_CAPACITY};
 use crate::verifier::{Attempt, KeySource, Verified, Verifier};
 use crate::verify::ClaimRules;
 
@@ -42,6 +43,9 @@ pub struct VerifierOptions {
     pub kid_cooldown_ms: Option<f64>,
     /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
     pub timeout_ms: Option<f64>,
+    /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
+    /// use). Default 10000; 0 turns the cache off.
+    pub token_cache_size: Option<f64>,
 }
 
 /// A verification that did not produce claims: `needsFetch` (only from the synchronous calls: the keys are not
@@ -152,7 +156,9 @@ pub(crate) fn build_verifier(options: VerifierOptions) -> Result<Verifier> {
     } else {
         KeySource::Unresolvable
     };
-    Ok(Verifier { keys, rules })
+    let capacity =
+        options.token_cache_size.filter(|n| n.is_finite() && *n >= 0.0).map_or(DEFAULT_CAPACITY, |n| n as usize);
+    Ok(Verifier { keys, rules, cache: TokenCache::new(capacity).map(Arc::new) })
 }
 
 /// Verifies Clerk session tokens (RS256/RS384/RS512) with cached keys.

@@ -10,6 +10,7 @@ use crate::error::{action, Reason, VerifyError, VerifyResult};
 use crate::jwks::{Lookup, RemoteJwks};
 use crate::jwt::{self, DecodedJwt};
 use crate::key::RsaKey;
+use crate::token_cache::{CachedToken, TokenCache};
 use crate::verify::{check_claims, check_signature, ClaimRules};
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub enum KeySource {
 pub struct Verifier {
     pub keys: KeySource,
     pub rules: ClaimRules,
+    /// Tokens that verified (none when `None`).
+    pub cache: Option<Arc<TokenCache>>,
 }
 
 #[derive(Debug)]
@@ -74,14 +77,25 @@ impl Verifier {
         now_ms: impl Fn() -> f64,
         net: Network,
     ) -> Result<VerifyResult<Verified>, NeedsNetwork> {
+        if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(token)) {
+            match self.key(hit.kid.as_deref(), net).await? {
+                Ok(key) if Arc::ptr_eq(&key, &hit.key) => {
+                    let verified = Verified { payload_json: hit.payload_json.clone() };
+                    return Ok(check_claims(&hit.claims, &self.rules, now_ms()).map(|()| verified));
+                }
+                // The key set changed since: verify again from the start.
+                _ => self.cache.iter().for_each(|cache| cache.remove(token)),
+            }
+        }
         let jwt = match jwt::decode(token) {
             Ok(jwt) => jwt,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(match self.key(jwt.jws.kid.as_deref(), net).await? {
-            Ok(key) => self.finish(jwt, &key, now_ms()),
-            Err(e) => Err(e),
-        })
+        let key = match self.key(jwt.jws.kid.as_deref(), net).await? {
+            Ok(key) => key,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(self.finish(jwt, key, token, now_ms()))
     }
 
     /// The key for a token's kid, from whichever source this verifier has; the remote set is fetched at most once,
@@ -110,10 +124,16 @@ impl Verifier {
         }
     }
 
-    fn finish(&self, jwt: DecodedJwt<'_>, key: &RsaKey, now_ms: f64) -> VerifyResult<Verified> {
-        check_signature(&jwt.jws, key)?;
-        check_claims(&jwt.claims, &self.rules, now_ms)?;
-        Ok(Verified { payload_json: jwt.jws.payload })
+    /// Signature, then claims; a token that passed both is cached.
+    fn finish(&self, jwt: DecodedJwt<'_>, key: Arc<RsaKey>, token: &str, now_ms: f64) -> VerifyResult<Verified> {
+        check_signature(&jwt.jws, &key)?;
+        let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
+        let DecodedJwt { jws, claims } = jwt;
+        if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
+            let payload_json = jws.payload.clone();
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload_json });
+        }
+        claims_ok.map(|()| Verified { payload_json: jws.payload })
     }
 }
 

@@ -23,6 +23,11 @@ export interface TokenVerifierOptions {
   kidCooldownInMs?: number;
   /** Total time for one JWKS fetch, in ms. Default 5000. */
   timeoutInMs?: number;
+  /**
+   * Verified tokens kept so that a repeat costs no RSA operation (claims are re-checked on every use; an entry is
+   * dropped when its key leaves the JWKS). Default 10000; 0 turns the cache off.
+   */
+  tokenCacheSize?: number;
 }
 
 /** Verified session claims (`sub`, `sid`, `exp`, `iat`, `azp`, `org_id`, `o`, …), as issued. */
@@ -91,6 +96,7 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
     jwksCacheTtlMs: options.jwksCacheTtlInMs,
     kidCooldownMs: options.kidCooldownInMs,
     timeoutMs: options.timeoutInMs,
+    tokenCacheSize: options.tokenCacheSize,
   });
 
   return {

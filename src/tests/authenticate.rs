@@ -62,7 +62,7 @@ fn authenticator(s: Setup) -> Authenticator {
         },
     };
     let verifier = match s.keys {
-        Some(keys) => Verifier { keys, rules: ClaimRules::default() },
+        Some(keys) => Verifier { keys, rules: ClaimRules::default(), cache: None },
         None => local_verifier(&key_2048().key, ClaimRules::default()),
     };
     Authenticator::new(config, verifier).expect("valid publishable key")

@@ -9,6 +9,7 @@ mod handshake;
 mod publishable_key;
 mod request_context;
 mod rfc_vectors;
+mod token_cache;
 mod util;
 mod verifier_e2e;
 mod wycheproof_jwk;

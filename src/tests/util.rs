@@ -152,7 +152,7 @@ pub fn token(pair: &KeyPair, alg: Alg, payload: &Value) -> String {
 }
 
 pub fn local_verifier(key: &Arc<RsaKey>, rules: ClaimRules) -> Verifier {
-    Verifier { keys: KeySource::Local(Arc::clone(key)), rules }
+    Verifier { keys: KeySource::Local(Arc::clone(key)), rules, cache: None }
 }
 
 /// `verify_now` for a source that never needs a fetch.

@@ -427,7 +427,7 @@ fn reason_strings() {
 #[test]
 fn other_key_sources() {
     let t = token(&key_2048().pair, Alg::RS256, &good_claims());
-    let none = Verifier { keys: KeySource::Unresolvable, rules: ClaimRules::default() };
+    let none = Verifier { keys: KeySource::Unresolvable, rules: ClaimRules::default(), cache: None };
     let err = run(&none, &t, NOW).unwrap_err();
     assert_eq!(err.reason, Reason::JwkFailedToResolve);
     assert_eq!(err.message, "Failed to resolve JWK during verification.");
@@ -436,7 +436,7 @@ fn other_key_sources() {
     assert_eq!(run(&none, "x", NOW).unwrap_err().reason, Reason::TokenInvalid);
     // A remote cache that has never fetched asks for a fetch (no network is touched by verify_now).
     let remote = crate::jwks::RemoteJwks::new(crate::jwks::JwksConfig::new("http://127.0.0.1:9", "sk_test"));
-    let v = Verifier { keys: KeySource::Remote(Arc::new(remote)), rules: ClaimRules::default() };
+    let v = Verifier { keys: KeySource::Remote(Arc::new(remote)), rules: ClaimRules::default(), cache: None };
     assert!(matches!(v.verify_now(&t, NOW), Attempt::NeedsFetch));
     assert!(matches!(v.verify_now("a.b", NOW), Attempt::Done(Err(ref e)) if e.reason == Reason::TokenInvalid));
 }

@@ -1,0 +1,57 @@
+//! Tokens that verified, so that a repeat request (Remix runs `rootAuthLoader` and a route's `getAuth` on the same
+//! request; a browser sends the same session token for up to a minute) costs a lookup instead of an RSA operation.
+//!
+//! Only tokens whose signature verified are stored. A hit is used only while the key that verified it is still the
+//! key the key source answers for its `kid` (a key that left the JWKS, or any refetch of the set, makes the entry a
+//! miss), and the claims (`exp`, `nbf`, `iat`, `azp`, `aud`, `sub`) are checked again against the clock on every hit.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
+
+use crate::jwt::Claims;
+use crate::key::RsaKey;
+
+/// Entries kept by default: a few MiB (a session token and its payload are about 1 KiB each).
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
+pub struct CachedToken {
+    /// The key that verified the signature.
+    pub key: Arc<RsaKey>,
+    pub kid: Option<String>,
+    pub claims: Claims,
+    pub payload_json: String,
+}
+
+pub struct TokenCache {
+    entries: Mutex<LruCache<Box<str>, Arc<CachedToken>>>,
+}
+
+impl TokenCache {
+    /// `None` for a capacity of 0 (no cache).
+    pub fn new(capacity: usize) -> Option<TokenCache> {
+        Some(TokenCache { entries: Mutex::new(LruCache::new(NonZeroUsize::new(capacity)?)) })
+    }
+
+    pub fn get(&self, token: &str) -> Option<Arc<CachedToken>> {
+        self.lock().get(token).cloned()
+    }
+
+    pub fn insert(&self, token: &str, entry: CachedToken) {
+        self.lock().put(token.into(), Arc::new(entry));
+    }
+
+    pub fn remove(&self, token: &str) {
+        self.lock().pop(token);
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Box<str>, Arc<CachedToken>>> {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
