@@ -483,6 +483,20 @@ function checkExpectation(s, issuer, r) {
       assert.equal(header(r, 'x-clerk-auth-reason'), e.reason, where);
       if (e.messageIncludes) assert.ok((header(r, 'x-clerk-auth-message') ?? '').includes(e.messageIncludes), where);
       assert.equal(header(r, 'cache-control'), 'no-store', where);
+      const count = e.redirectCount ?? 1;
+      assert.ok(setCookies.includes(`__clerk_redirect_count=${count}; SameSite=Lax; HttpOnly; Max-Age=2`), `${where}: ${setCookies}`);
+      if (r.mode === 'rootAuthLoaderCallback') assert.equal(r.callback, undefined, `${where}: the callback must not run`);
+      return;
+    }
+    case 'redirect': {
+      // A handshake state whose Location is not the FAPI handshake endpoint (multi-domain sync).
+      assert.equal(r.kind, 'thrown-response', where);
+      assert.equal(r.status, 307, where);
+      assert.equal(r.body, null, where);
+      assert.equal(header(r, 'location'), e.location, where);
+      assert.equal(header(r, 'x-clerk-auth-status'), 'handshake', where);
+      assert.equal(header(r, 'x-clerk-auth-reason'), e.reason, where);
+      assert.equal(header(r, 'cache-control'), 'no-store', where);
       assert.ok(setCookies.includes('__clerk_redirect_count=1; SameSite=Lax; HttpOnly; Max-Age=2'), `${where}: ${setCookies}`);
       if (r.mode === 'rootAuthLoaderCallback') assert.equal(r.callback, undefined, `${where}: the callback must not run`);
       return;

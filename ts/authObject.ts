@@ -347,25 +347,22 @@ function parseApiErrors(body: unknown): ClerkAPIErrorEntry[] {
 }
 
 /**
- * `POST {apiUrl}/{apiVersion}/sessions/{sid}/tokens[/{template}]` with `{expires_in_seconds}` when given; resolves
- * the `jwt` of the response. Template and session id are URL-encoded (Clerk inserts them raw).
+ * One Backend API call: `{method} {apiUrl}/{apiVersion}{path}` with Clerk's headers (`Authorization: Bearer
+ * <secretKey>`, `Clerk-API-Version: 2025-11-10`, `User-Agent`, `Content-Type: application/json`) and an optional JSON
+ * body. Resolves the parsed JSON body (text when the answer is not `application/json`); rejects with a
+ * {@link ClerkAPIResponseError} for a non-2xx answer or a network failure, and with a plain `Error` (Clerk's text)
+ * when there is no secret key. `path` must already be encoded.
  */
-async function fetchSessionToken(
+export async function backendApiRequest(
   context: AuthContext,
-  sessionId: string,
-  template: string | undefined,
-  expiresInSeconds: number | undefined,
-): Promise<string> {
+  method: 'GET' | 'POST',
+  path: string,
+  jsonBody?: unknown,
+): Promise<unknown> {
   const { secretKey } = context;
   if (!secretKey || typeof secretKey !== 'string') {
     throw new Error('Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your instance.');
   }
-  const path = joinPaths(
-    '/sessions',
-    encodeURIComponent(sessionId),
-    'tokens',
-    template ? encodeURIComponent(template) : '',
-  );
   const url = new URL(joinPaths(context.apiUrl || 'https://api.clerk.com', context.apiVersion || 'v1', path));
   const headers = new Headers({
     'Clerk-API-Version': '2025-11-10',
@@ -373,11 +370,11 @@ async function fetchSessionToken(
     Authorization: `Bearer ${secretKey}`,
     'Content-Type': 'application/json',
   });
-  const body = expiresInSeconds !== undefined ? JSON.stringify({ expires_in_seconds: expiresInSeconds }) : undefined;
+  const body = jsonBody !== undefined ? JSON.stringify(jsonBody) : undefined;
   let res: Response | undefined;
   let payload: unknown;
   try {
-    res = await globalThis.fetch(url.href, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+    res = await globalThis.fetch(url.href, { method, headers, ...(body === undefined ? {} : { body }) });
     payload = res.headers.get('content-type') === 'application/json' ? await res.json() : await res.text();
   } catch (err) {
     const message = err instanceof Error ? err.message || 'Unexpected error' : 'Unexpected error';
@@ -399,6 +396,22 @@ async function fetchSessionToken(
       errors: parseApiErrors(payload),
     });
   }
+  return payload;
+}
+
+/**
+ * `POST {apiUrl}/{apiVersion}/sessions/{sid}/tokens[/{template}]` with `{expires_in_seconds}` when given; resolves
+ * the `jwt` of the response. Template and session id are URL-encoded (Clerk inserts them raw).
+ */
+async function fetchSessionToken(
+  context: AuthContext,
+  sessionId: string,
+  template: string | undefined,
+  expiresInSeconds: number | undefined,
+): Promise<string> {
+  const path = joinPaths('/sessions', encodeURIComponent(sessionId), 'tokens', template ? encodeURIComponent(template) : '');
+  const body = expiresInSeconds !== undefined ? { expires_in_seconds: expiresInSeconds } : undefined;
+  const payload = await backendApiRequest(context, 'POST', path, body);
   return (payload as { jwt: string }).jwt;
 }
 

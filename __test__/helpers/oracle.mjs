@@ -1,7 +1,7 @@
-// The oracle side of the differential tests: runs the REAL `@clerk/remix@4.13.49` server helpers
-// (`rootAuthLoader` without and with a callback, `getAuth`) on one scenario (see scenarios.mjs), against a local
-// issuer, with the scenario's env and a frozen clock, and returns a normalized, JSON-serializable result that an
-// implementation run of the same scenario can be compared with.
+// The runner of the differential tests: runs the REAL `@clerk/remix@4.13.49` server helpers (`rootAuthLoader`
+// without and with a callback, `getAuth`) — or, with `impl: loadOurs()`, ours from `dist/ssr.server.js` — on one
+// scenario (see scenarios.mjs), against a local issuer, with the scenario's env and a frozen clock, and returns a
+// normalized, JSON-serializable result; both implementations go through exactly the same steps.
 //
 // Global state touched for the duration of ONE call (and restored afterwards): every `CLERK_*` variable of
 // `process.env`, `Date.now`, `console.{log,info,warn,error,debug,trace}` and the issuer's `now`. Calls are
@@ -24,6 +24,11 @@ export function loadClerk() {
     clerk.loadLogs = logs;
   }
   return clerk;
+}
+
+/** Our `clerk-remix-native/ssr.server` (`dist/ssr.server.js`, built by `npx tsc -p ts`). */
+export function loadOurs() {
+  return require('../../dist/ssr.server.js');
 }
 
 /** The three ways the oracle calls Clerk. */
@@ -168,26 +173,15 @@ function makeCallback(seen) {
 }
 
 /**
- * Runs one mode of one scenario against the real Clerk. Returns:
+ * Runs one mode of one scenario against the real Clerk (or `impl`, any module with `rootAuthLoader` and `getAuth`:
+ * `loadOurs()`). Returns:
  * `{ mode, kind, status?, headers?, body?, error?, auth?, authKeys?, authTypes?, token?, callback?, logs, bapi }`
  * where `kind` is `'response'` (returned Response), `'auth'` (getAuth's return value), `'thrown-response'` or
- * `'thrown-error'`; `logs` is the captured console output and `bapi` the `METHOD /path` list of Backend API
- * requests the issuer received during the call.
+ * `'thrown-error'`; `logs` is the captured console output, `bapi` the `METHOD /path` list of Backend API
+ * requests the issuer received during the call and `bapiUserAgents` the same list with each request's User-Agent.
  */
-export function runClerkMode(scenario, mode, { issuer } = {}) {
-  return serialized(async () => {
-    const { rootAuthLoader, getAuth } = loadClerk();
-    const iss = issuer ?? (await getIssuer(scenario.instance ?? 'production'));
-    const previousIssuerNow = iss.now;
-    const now = scenario.now;
-    iss.now = () => now;
-    const built = await scenario.build(iss);
-    const restoreEnv = applyEnv({ ...iss.env({ jwtKey: Boolean(built.jwtKey) }), ...built.env });
-    const realDateNow = Date.now;
-    Date.now = () => now;
-    const { logs, restore: restoreConsole } = captureConsole();
-    const requestsBefore = iss.requests.length;
-    const args = { request: built.request, params: built.params ?? {}, context: built.context ?? {} };
+export function runClerkMode(scenario, mode, { issuer, impl } = {}) {
+  return withScenario(scenario, { issuer, impl }, async ({ rootAuthLoader, getAuth }, args, built) => {
     const result = { mode };
     try {
       if (mode === 'rootAuthLoader') {
@@ -204,26 +198,60 @@ export function runClerkMode(scenario, mode, { issuer } = {}) {
     } catch (thrown) {
       if (thrown instanceof Response) Object.assign(result, await normalizeResponse('thrown-response', thrown));
       else Object.assign(result, { kind: 'thrown-error', error: normalizeError(thrown) });
+    }
+    return result;
+  }).then(({ value: result, logs, bapi, bapiUserAgents }) =>
+    // Plain JSON from here on (members that are `undefined` disappear), so results can be stored and diffed.
+    JSON.parse(JSON.stringify({ ...result, logs, bapi, bapiUserAgents })),
+  );
+}
+
+/**
+ * Runs `fn(impl, args, built, issuer)` inside a scenario's world: the scenario's request built for the issuer,
+ * its env (and nothing else of `CLERK_*`), its frozen clock, the console captured; all restored afterwards and
+ * calls serialized. `impl` is the real Clerk unless `options.impl` is given (`loadOurs()`). Resolves
+ * `{ value, logs, bapi, bapiUserAgents }`; `fn`'s rejection is passed through (after restoring).
+ */
+export function withScenario(scenario, { issuer, impl } = {}, fn) {
+  return serialized(async () => {
+    const api = impl ?? loadClerk();
+    const iss = issuer ?? (await getIssuer(scenario.instance ?? 'production'));
+    const previousIssuerNow = iss.now;
+    const now = scenario.now;
+    iss.now = () => now;
+    const built = await scenario.build(iss);
+    const restoreEnv = applyEnv({ ...iss.env({ jwtKey: Boolean(built.jwtKey) }), ...built.env });
+    const realDateNow = Date.now;
+    Date.now = () => now;
+    const { logs, restore: restoreConsole } = captureConsole();
+    const requestsBefore = iss.requests.length;
+    const args = { request: built.request, params: built.params ?? {}, context: built.context ?? {} };
+    let value;
+    try {
+      value = await fn(api, args, built, iss);
     } finally {
       restoreConsole();
       Date.now = realDateNow;
       restoreEnv();
       iss.now = previousIssuerNow;
     }
-    result.logs = logs;
-    result.bapi = iss.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
-    // Plain JSON from here on (members that are `undefined` disappear), so results can be stored and diffed.
-    return JSON.parse(JSON.stringify(result));
+    const made = iss.requests.slice(requestsBefore);
+    return {
+      value,
+      logs,
+      bapi: made.map((r) => `${r.method} ${r.path}`),
+      bapiUserAgents: made.map((r) => `${r.method} ${r.path} ${r.headers['user-agent']}`),
+    };
   });
 }
 
 /**
  * Runs a scenario in every mode (or `options.modes`). Returns `{ name, instance, now, results: { [mode]: result } }`.
- * `options.issuer` replaces the shared issuer of the scenario's instance type.
+ * `options.issuer` replaces the shared issuer of the scenario's instance type; `options.impl` replaces Clerk.
  */
-export async function runClerk(scenario, { issuer, modes = MODES } = {}) {
+export async function runClerk(scenario, { issuer, modes = MODES, impl } = {}) {
   const results = {};
-  for (const mode of modes) results[mode] = await runClerkMode(scenario, mode, { issuer });
+  for (const mode of modes) results[mode] = await runClerkMode(scenario, mode, { issuer, impl });
   return { name: scenario.name, instance: scenario.instance ?? 'production', now: scenario.now, results };
 }
 

@@ -14,11 +14,13 @@
 //                         rawToken replaces the minted token with a literal string
 //   carrier               where the token goes: 'cookie' (default when there is a token) | 'header' | 'none';
 //                         authScheme: 'Bearer' (default), 'bearer', 'Basic', '' (raw token, no scheme)
+//   cookieTokenSpec       with carrier 'header': a second token minted for the `__session` cookie
 //   request               { method (GET), url (path + query, relative to APP_ORIGIN), headers (DOCUMENT),
 //                           cookies: issuer.cookieHeader options besides `session` (object) or a raw Cookie header (string) }
 //   setup(issuer, ctx)    registers issuer state (nonces, refresh tokens); may return { query } to append to the url
 //   expect                the documented outcome: { state: 'signed-in' | 'signed-out' | 'handshake' |
-//                         'handshake-resolved' | 'error', reason, userId, … } (checked in oracle.test.mjs)
+//                         'handshake-resolved' | 'redirect' (a handshake state with a custom Location) | 'error',
+//                         reason, userId, … } (checked in oracle.test.mjs)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -68,9 +70,11 @@ export function buildScenario(def, issuer) {
     headers.set('authorization', scheme === 'Bearer' ? issuer.authorizationHeader(token) : scheme ? `${scheme} ${token}` : token);
   }
   let cookie;
+  const cookieSpec = typeof def.cookieTokenSpec === 'function' ? def.cookieTokenSpec(issuer, ctx) : def.cookieTokenSpec;
+  const cookieToken = carrier === 'cookie' ? token : cookieSpec ? issuer.sessionToken(cookieSpec) : undefined;
   if (typeof request.cookies === 'string') cookie = request.cookies;
-  else if (carrier === 'cookie' || request.cookies) {
-    cookie = issuer.cookieHeader({ ...(carrier === 'cookie' ? { session: token } : {}), ...request.cookies });
+  else if (cookieToken !== undefined || request.cookies) {
+    cookie = issuer.cookieHeader({ ...(cookieToken !== undefined ? { session: cookieToken } : {}), ...request.cookies });
   }
   if (cookie) headers.set('cookie', cookie);
   const options = typeof def.options === 'function' ? def.options(issuer, ctx) : { ...(def.options ?? {}) };
@@ -578,6 +582,120 @@ export const scenarios = [
     setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)), keep: 'me' } }),
     request: { url: '/welcome', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
     expect: { state: 'handshake-resolved', location: `${APP_ORIGIN}/welcome?keep=me`, setCookies: ['__session=', '__client_uat='] },
+  },
+
+  // --- issue 3 additions: multi-domain sync, redirect counter, header and cookie together, more crashes ---------
+  {
+    name: 'dev-satellite-needs-syncing',
+    spec: 'A7.4 step 4 (development satellite document without __clerk_synced → Location = signInUrl)',
+    instance: 'development',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test', signInUrl: 'https://primary.example.test/sign-in' },
+    request: { url: '/page?x=1', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
+    expect: {
+      state: 'redirect',
+      reason: 'satellite-needs-syncing',
+      location: `https://primary.example.test/sign-in?__clerk_redirect_url=${encodeURIComponent(`${APP_ORIGIN}/page?x=1`)}`,
+    },
+  },
+  {
+    name: 'dev-satellite-synced',
+    spec: 'A7.4 step 4 (__clerk_synced present → the normal cookie flow)',
+    instance: 'development',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test', signInUrl: 'https://primary.example.test/sign-in' },
+    request: { url: '/page?__clerk_synced=true', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'dev-satellite-data-request-not-synced',
+    spec: 'A7.4 step 4 (only documents sync)',
+    instance: 'development',
+    tokenSpec: valid(),
+    options: { isSatellite: true, domain: 'satellite.example.test', signInUrl: 'https://primary.example.test/sign-in' },
+    request: { url: '/page?_data=root', headers: DATA, cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'dev-primary-responds-to-syncing',
+    spec: 'A7.4 step 5 (primary gets __clerk_redirect_url → back to the satellite with __clerk_db_jwt and __clerk_synced)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: {
+      url: `/sign-in?__clerk_redirect_url=${encodeURIComponent('https://satellite.example.test/page?y=2')}`,
+      headers: DOCUMENT,
+      cookies: { devBrowser: DEV_BROWSER },
+    },
+    expect: {
+      state: 'redirect',
+      reason: 'primary-responds-to-syncing',
+      location: `https://satellite.example.test/page?y=2&__clerk_db_jwt=${DEV_BROWSER}&__clerk_synced=true`,
+    },
+  },
+  {
+    name: 'dev-primary-responds-to-syncing-data-request',
+    spec: 'A7.4 step 5 + A7.5 (not eligible → signed-out with the handshake reason)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: {
+      url: `/sign-in?__clerk_redirect_url=${encodeURIComponent('https://satellite.example.test/page')}`,
+      headers: DATA,
+      cookies: { devBrowser: DEV_BROWSER },
+    },
+    expect: { state: 'signed-out', reason: 'primary-responds-to-syncing' },
+  },
+  {
+    name: 'dev-primary-responds-to-syncing-bad-url',
+    spec: 'A7.4 step 5 (new URL(<not a URL>) throws TypeError: Invalid URL)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: { url: '/sign-in?__clerk_redirect_url=not-a-url', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
+    expect: { state: 'error', errorName: 'TypeError' },
+  },
+  {
+    name: 'expired-redirect-count-two',
+    spec: 'A7.5 handleMaybeHandshakeStatus step 3 (count 2 → one more handshake, count 3)',
+    tokenSpec: expired(),
+    request: { headers: DOCUMENT, cookies: { extra: { __clerk_redirect_count: '2' } } },
+    expect: { state: 'handshake', reason: EXPIRED_NO_REFRESH, redirectCount: 3, sessionParam: true },
+  },
+  {
+    name: 'expired-redirect-count-exhausted-data-request',
+    spec: 'A7.5 (not eligible: signed-out before the counter is looked at, nothing logged)',
+    tokenSpec: expired(),
+    request: { url: '/?_data=root', headers: DATA, cookies: { extra: { __clerk_redirect_count: '3' } } },
+    expect: { state: 'signed-out', reason: EXPIRED_NO_REFRESH },
+  },
+  {
+    name: 'header-valid-cookie-expired',
+    spec: 'A7.2 (a header token decides; the cookie is not looked at)',
+    tokenSpec: valid(),
+    carrier: 'header',
+    cookieTokenSpec: expired({ userId: 'user_2oracleCookieUser000000000' }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'header-forged-cookie-valid',
+    spec: 'A7.2 / A7.3 (no fallback to the cookie when the header token fails)',
+    tokenSpec: valid({ signWith: FOREIGN_KEY.privateKey }),
+    carrier: 'header',
+    cookieTokenSpec: valid(),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-out', reason: 'token-invalid-signature' },
+  },
+  {
+    name: 'forged-expired-data-request',
+    spec: 'A8 (claims before signature: a forged expired token reads as expired)',
+    tokenSpec: expired({ signWith: FOREIGN_KEY.privateKey }),
+    request: { url: '/?_data=root', headers: DATA },
+    expect: { state: 'signed-out', reason: EXPIRED_NO_REFRESH },
+  },
+  {
+    name: 'cookie-header-non-utf8-escape',
+    spec: 'A10 (decodeURIComponent of a run that is not UTF-8 throws)',
+    request: { cookies: '__session=abc%C3%28def; __client_uat=1' },
+    expect: { state: 'error', errorName: 'URIError', errorMessage: 'URI malformed' },
   },
 
   // --- last: CLERK_JWT_KEY makes @clerk/backend's JWKS cache never expire for the rest of the process ---------------

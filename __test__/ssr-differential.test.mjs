@@ -1,0 +1,258 @@
+// Differential test of the request decision: every scenario of helpers/scenarios.mjs, in every call style
+// (rootAuthLoader, rootAuthLoader with a callback, getAuth), runs through the REAL @clerk/remix@4.13.49 and through
+// ours (dist/ssr.server.js) with the same issuer, env and frozen clock. Everything observable is compared: kind of
+// result, status, every response header, body / clerkState (key order included), the auth object (JSON, key order,
+// value types, getToken()), thrown errors, console output, and the Backend API requests made (with User-Agent).
+//
+// A difference fails unless ALLOWED below names it, and each allowance names the docs/compat.md row documenting it
+// (checked) and, where it matters, checks that our side is the documented behaviour. An allowance that matches
+// nothing fails too, so the list cannot go stale.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, describe, test } from 'node:test';
+
+import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk } from './helpers/oracle.mjs';
+import { scenarios } from './helpers/scenarios.mjs';
+
+const require = createRequire(import.meta.url);
+const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8');
+const { version } = require('../package.json');
+const OUR_UA = `clerk-remix-native/${version}`;
+
+/** Reason of a normalized result: the x-clerk-auth-reason header, else the debug reason of clerkState. */
+const reasonOf = (r) => header(r, 'x-clerk-auth-reason') ?? internalState(r)?.__clerk_debug?.reason ?? null;
+/** What kind of outcome a normalized result is: 'signed-in' | 'signed-out' | 'handshake' | 'error'. */
+function stateOf(r) {
+  if (r.kind === 'thrown-error') return 'error';
+  if (r.kind === 'thrown-response') return 'handshake';
+  if (r.kind === 'auth') return r.auth.userId ? 'signed-in' : 'signed-out';
+  return header(r, 'x-clerk-auth-status') === 'signed-out' ? 'signed-out' : 'signed-in';
+}
+/** For getAuth the reason is not observable (no headers); for the loaders it must be `reason`. */
+function assertSignedOut(r, reason) {
+  assert.equal(stateOf(r), 'signed-out', `ours: ${JSON.stringify({ kind: r.kind, status: r.status, error: r.error })}`);
+  if (r.mode !== 'getAuth') assert.equal(reasonOf(r), reason);
+}
+
+const JWKS = 'GET /v1/jwks';
+const withoutJwks = (lines) => lines.filter((l) => !l.startsWith(`${JWKS} `));
+/** Where Backend API calls other than the JWKS are made. */
+const R3_SCENARIOS = ['handshake-nonce-unknown', 'handshake-nonce-resolves', 'expired-refresh-cookie-refreshes', 'expired-refresh-token-unknown', 'load-resources-in-callback'];
+
+/**
+ * The deliberate differences. `scenarios`: where it shows; `paths`: which compared paths may differ (regexes over
+ * the paths `diff` reports); `check(ours, clerk)`: what our side must be instead.
+ */
+const ALLOWED = [
+  {
+    id: 'R1',
+    why: 'a 3-part __session that is not JSON, or a Cookie header escape that does not decode, is signed-out token-invalid (Clerk: uncaught SyntaxError/URIError → 500)',
+    scenarios: ['malformed-three-parts-cookie', 'cookie-header-percent-ZZ', 'cookie-header-non-utf8-escape'],
+    paths: [/.*/],
+    check: (ours) => assertSignedOut(ours, 'token-invalid'),
+  },
+  {
+    id: 'V1',
+    why: 'signature before claims: a forged expired token is token-invalid-signature, never a handshake',
+    scenarios: ['forged-expired-document-request', 'forged-expired-data-request'],
+    paths: [/.*/],
+    check: (ours) => assertSignedOut(ours, 'token-invalid-signature'),
+  },
+  {
+    id: 'R2',
+    why: 'a header token whose parts are not JSON is token-invalid with a message (Clerk: unexpected-error, empty message)',
+    scenarios: ['malformed-three-parts-header'],
+    paths: [/^headers\.x-clerk-auth-(reason|message)$/, /__clerk_debug\.(reason|message)$/],
+    check: (ours) => assertSignedOut(ours, 'token-invalid'),
+  },
+  {
+    id: 'R4',
+    why: 'an RS512 token against a JWKS key declared RS256 is refused as token-invalid-signature (Clerk: WebCrypto import error, token-verification-failed)',
+    scenarios: ['rs512-token-against-rs256-jwk'],
+    paths: [/^headers\.x-clerk-auth-(reason|message)$/, /__clerk_debug\.(reason|message)$/],
+    check: (ours) => assertSignedOut(ours, 'token-invalid-signature'),
+  },
+  {
+    id: 'J7',
+    why: 'the JWKS request carries our User-Agent',
+    scenarios: '*',
+    paths: [/^bapiUserAgents$/],
+    check: (ours, clerk, name) => {
+      assertUserAgents(ours, clerk);
+      // Outside R3's scenarios only the JWKS request may differ.
+      if (!R3_SCENARIOS.includes(name)) assert.deepEqual(withoutJwks(ours.bapiUserAgents), withoutJwks(clerk.bapiUserAgents));
+    },
+  },
+  {
+    id: 'R3',
+    why: 'handshake payload, session refresh and resource requests carry our User-Agent too',
+    scenarios: R3_SCENARIOS,
+    paths: [/^bapiUserAgents$/],
+    check: (ours, clerk) => assertUserAgents(ours, clerk),
+  },
+];
+
+/**
+ * Differences found that are NOT deliberate: reported to the Rust side, kept visible as TODO tests (which pass once
+ * the difference is gone) instead of being allowed silently.
+ */
+const OPEN = [
+  {
+    note: 'handshake payload failure log: Clerk logs the ClerkAPIResponseError message (the HTTP status text, "Not Found"); ours logs the error code',
+    scenarios: ['handshake-nonce-unknown'],
+    paths: [/^logs\.text$/],
+  },
+  {
+    note: 'handshake token failure log: Clerk\'s TokenVerificationError has name "Error" ("Error: Handshake signature is invalid."); ours says "TokenVerificationError: …"',
+    scenarios: ['handshake-token-forged'],
+    paths: [/^logs\.text$/],
+  },
+];
+const openFound = new Map(OPEN.map((o) => [o, []]));
+
+/** Same requests in the same order; ours with our User-Agent, Clerk's with one of its two. */
+function assertUserAgents(ours, clerk) {
+  const strip = (list) => list.map((line) => line.split(' ').slice(0, 2).join(' '));
+  assert.deepEqual(strip(ours.bapiUserAgents).filter((l) => l !== JWKS), strip(clerk.bapiUserAgents).filter((l) => l !== JWKS));
+  for (const line of ours.bapiUserAgents) assert.ok(line.endsWith(` ${OUR_UA}`), line);
+  for (const line of clerk.bapiUserAgents) assert.match(line, / @clerk\/(backend@2\.33\.8|remix@4\.13\.49)$/);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparison
+
+const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** Header pairs → `{ name: [values…] }` (set-cookie values in order). */
+function headerMap(pairs = []) {
+  const map = {};
+  for (const [name, value] of pairs) (map[name] ??= []).push(value);
+  return map;
+}
+
+/** Paths where `a` and `b` differ; object key ORDER counts (`<path>.@keys`). */
+function diff(a, b, path, out) {
+  if (typeTag(a) !== typeTag(b)) {
+    out.push(path);
+    return;
+  }
+  if (Array.isArray(a)) {
+    if (a.length !== b.length) out.push(path);
+    else a.forEach((v, i) => diff(v, b[i], `${path}[${i}]`, out));
+    return;
+  }
+  if (typeTag(a) === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.join('\0') !== kb.join('\0')) {
+      if ([...ka].sort().join('\0') === [...kb].sort().join('\0')) out.push(`${path}.@keys`);
+    }
+    for (const k of new Set([...ka, ...kb])) diff(a[k], b[k], path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if (a !== b) out.push(path);
+}
+
+/**
+ * The compared view of a normalized result: everything except the JWKS fetch count, which depends on cache
+ * history (Clerk's cache is process-wide and refetches on every unknown kid; ours is per key set with a cooldown:
+ * J1, J2, J6) and is compared per scenario below where it is deterministic.
+ */
+function view(r) {
+  const { headers, bapi, ...rest } = r;
+  return { ...rest, headers: headerMap(headers), bapi: bapi.filter((c) => c !== JWKS) };
+}
+
+function differences(clerk, ours) {
+  const out = [];
+  diff(view(clerk), view(ours), '', out);
+  return out;
+}
+
+/** The allowances covering `path` (array indexes ignored: `headers.set-cookie[1]` is `headers.set-cookie`). */
+const allowedFor = (name, path) =>
+  ALLOWED.filter(
+    (a) => (a.scenarios === '*' || a.scenarios.includes(name)) && a.paths.some((re) => re.test(path.replace(/\[\d+\]/g, ''))),
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('ssr differential: ours vs @clerk/remix@4.13.49 on every scenario', () => {
+  const used = new Set();
+  let compared = 0;
+  const jwksFetches = { clerk: 0, ours: 0 };
+  const unknownKid = [];
+  after(closeIssuers);
+
+  test('the native request decision is built', () => {
+    const native = require('../index.js');
+    assert.equal(typeof native.NativeAuthenticator, 'function', 'index.js has no NativeAuthenticator: build the addon (npm run build:debug)');
+    assert.ok(scenarios.length >= 30, `only ${scenarios.length} scenarios`);
+  });
+
+  for (const s of scenarios) {
+    test(s.name, async () => {
+      const issuer = await getIssuer(s.instance);
+      const clerk = await runClerk(s, { issuer });
+      const ours = await runClerk(s, { issuer, impl: loadOurs() });
+      const unexplained = [];
+      for (const mode of MODES) {
+        const c = clerk.results[mode];
+        const o = ours.results[mode];
+        compared += 1;
+        const paths = differences(c, o);
+        const entries = new Set();
+        for (const path of paths) {
+          const allowed = allowedFor(s.name, path);
+          const found = { scenario: s.name, mode, path, clerk: pick(c, path), ours: pick(o, path) };
+          const open = allowed.length === 0 && OPEN.find((x) => x.scenarios.includes(s.name) && x.paths.some((re) => re.test(path.replace(/\[\d+\]/g, ''))));
+          if (open) openFound.get(open).push(found);
+          else if (allowed.length === 0) unexplained.push(found);
+          for (const a of allowed) entries.add(a);
+        }
+        for (const a of entries) {
+          used.add(a.id);
+          if (a.check) a.check(o, c, s.name);
+        }
+        // JWKS: a networkless key never fetches, on either side
+        if (s.jwtKey) assert.deepEqual(o.bapi, [], `${s.name} [${mode}]: CLERK_JWT_KEY must not fetch`);
+        jwksFetches.clerk += c.bapi.filter((x) => x === JWKS).length;
+        jwksFetches.ours += o.bapi.filter((x) => x === JWKS).length;
+        if (s.name === 'unknown-kid') unknownKid.push({ clerk: c.bapi.includes(JWKS), ours: o.bapi.includes(JWKS) });
+      }
+      assert.deepEqual(unexplained, [], `${s.name}: differences not in the allowlist`);
+    });
+  }
+
+  test('JWKS fetches: an unknown kid refetches once per cooldown, not on every request (J2); never more than Clerk (J1)', () => {
+    assert.deepEqual(unknownKid.map((x) => x.clerk), [true, true, true], 'Clerk refetches for every unknown-kid request');
+    assert.ok(unknownKid.filter((x) => x.ours).length <= 1, JSON.stringify(unknownKid));
+    assert.ok(used.has('J7') || jwksFetches.ours === 0, 'the JWKS User-Agent difference was seen');
+    assert.ok(jwksFetches.ours > 0 && jwksFetches.ours <= jwksFetches.clerk, JSON.stringify(jwksFetches));
+  });
+
+  for (const open of OPEN) {
+    test(`open difference (reported, not deliberate): ${open.note}`, { todo: 'reported to the request-decision side' }, () => {
+      assert.deepEqual(openFound.get(open), [], open.note);
+    });
+  }
+
+  test('every (scenario, mode) pair was compared; every allowance was needed and is documented', () => {
+    assert.equal(compared, scenarios.length * MODES.length);
+    for (const a of ALLOWED) {
+      assert.ok(used.has(a.id), `allowance ${a.id} matched no difference: remove it (${a.why})`);
+      assert.ok(compat.includes(`| ${a.id} |`), `docs/compat.md has no row ${a.id}`);
+    }
+  });
+});
+
+/** The value at a diff path of a normalized result (for failure messages). */
+function pick(r, path) {
+  let v = view(r);
+  for (const part of path.replace(/\.@keys$/, '').split(/\.|\[(\d+)\]/).filter(Boolean)) {
+    if (v === undefined || v === null) return v;
+    v = v[part];
+  }
+  return path.endsWith('.@keys') && v && typeof v === 'object' ? Object.keys(v) : v;
+}

@@ -1,0 +1,287 @@
+import native = require('./native');
+import {
+  authObjectFromClaims,
+  authObjectFromSignedOutState,
+  type AuthContext,
+  type AuthObject,
+  type SessionJwtPayload,
+} from './authObject';
+import type { LoadedOptions, LoaderArgsLike, RequestLike } from './loadOptions';
+
+/**
+ * The glue of `@clerk/remix`'s `authenticateRequest` wrapper (spec §A3 step 2): the request decision itself
+ * (`@clerk/backend`'s `authenticateRequest`, §A7) runs in the addon; this file feeds it the request, replays its
+ * console output, and turns its outcome into what Clerk gives back: a thrown 307 `Response` for a handshake, a thrown
+ * `Error` where Clerk throws, or the request state of a signed-in / signed-out request.
+ */
+
+type NativeBinding = typeof import('../index');
+type NativeAuthenticator = InstanceType<NativeBinding['NativeAuthenticator']>;
+type AuthenticatorOptions = import('../index').AuthenticatorOptions;
+type RequestInput = import('../index').RequestInput;
+type RequestOutcome = import('../index').RequestOutcome;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../package.json') as { version: string };
+
+/** User-Agent of the Backend API calls this package makes (handshake payload, refresh, tokens, resources). */
+export const USER_AGENT = `clerk-remix-native/${version}`;
+
+/** `status` of a request state (a handshake never reaches the caller: it is thrown as a 307 `Response`). */
+export type AuthStatus = 'signed-in' | 'signed-out';
+
+/**
+ * `@clerk/backend`'s `RequestState` for a session token (spec §A7.8). `toAuth()` builds a new auth object on each
+ * call; pending sessions (`sts: 'pending'`) are signed out unless `treatPendingAsSignedOut: false`.
+ */
+export interface RequestState {
+  status: AuthStatus;
+  /** `null` when signed in. */
+  reason: string | null;
+  /** `null` when signed in; `''` when a signed-out state has no message. */
+  message: string | null;
+  proxyUrl: string;
+  publishableKey: string;
+  isSatellite: boolean;
+  domain: string;
+  signInUrl: string;
+  signUpUrl: string;
+  afterSignInUrl: string;
+  afterSignUpUrl: string;
+  /** @deprecated Clerk's old name of `isAuthenticated`. */
+  isSignedIn: boolean;
+  isAuthenticated: boolean;
+  tokenType: 'session_token';
+  toAuth(options?: { treatPendingAsSignedOut?: boolean }): AuthObject;
+  /** Headers to send with the response (`Set-Cookie`s of a refresh or a resolved handshake, `x-clerk-auth-*`). */
+  headers: Headers;
+  /** The verified session token when signed in, otherwise `null`. */
+  token: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One authenticator per option set
+
+const MAX_AUTHENTICATORS = 64;
+const authenticators = new Map<string, NativeAuthenticator>();
+
+/** `audience` as the addon takes it: a list, or nothing when Clerk would not check it (`''`, `[]`, unset). */
+function audienceList(audience: unknown): string[] | undefined {
+  if (typeof audience === 'string') return audience ? [audience] : undefined;
+  if (Array.isArray(audience)) return audience.length ? audience.map(String) : undefined;
+  return undefined;
+}
+
+const stringList = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.length ? value.map(String) : undefined;
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/** The constructor options of the authenticator for `options` (what `createClerkClient` gets in Clerk). */
+export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOptions {
+  return {
+    secretKey: options.secretKey,
+    publishableKey: options.publishableKey,
+    jwtKey: nonEmpty(options.jwtKey),
+    apiUrl: options.apiUrl,
+    apiVersion: nonEmpty(options.apiVersion),
+    domain: nonEmpty(options.domain),
+    isSatellite: Boolean(options.isSatellite),
+    proxyUrl: nonEmpty(options.proxyUrl),
+    signInUrl: nonEmpty(options.signInUrl),
+    audience: audienceList(options.audience),
+    authorizedParties: stringList(options.authorizedParties),
+    userAgent: USER_AGENT,
+  };
+}
+
+/**
+ * The authenticator for `options`, built once per distinct option set and kept (the most recently used 64). A
+ * constructor failure (missing or invalid publishable key, unusable `jwtKey`) is thrown as a plain `Error` with
+ * Clerk's message, and nothing is cached.
+ */
+function authenticatorFor(options: AuthenticatorOptions): NativeAuthenticator {
+  const key = JSON.stringify(options);
+  const cached = authenticators.get(key);
+  if (cached) {
+    // Most recently used last, so the first entry is the one to evict.
+    authenticators.delete(key);
+    authenticators.set(key, cached);
+    return cached;
+  }
+  let created: NativeAuthenticator;
+  try {
+    created = new native.NativeAuthenticator(options);
+  } catch (err) {
+    // Clerk's errors are plain `Error`s without a `code` (napi adds one).
+    throw new Error(err instanceof Error ? err.message : String(err));
+  }
+  authenticators.set(key, created);
+  if (authenticators.size > MAX_AUTHENTICATORS) authenticators.delete(authenticators.keys().next().value as string);
+  return created;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request → addon input
+
+function headersOf(request: RequestLike): Headers {
+  const headers = request.headers;
+  if (headers instanceof Headers) return headers;
+  if (headers && typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function') {
+    return headers as Headers;
+  }
+  return new Headers((headers as HeadersInit | undefined) ?? undefined);
+}
+
+/** The request as the addon reads it: URL, method and only the headers the decision looks at (empty = absent). */
+export function requestInputOf(request: RequestLike & { method?: string }): RequestInput {
+  const headers = headersOf(request);
+  const get = (name: string): string | undefined => headers.get(name) || undefined;
+  return {
+    url: request.url,
+    method: request.method || 'GET',
+    cookie: get('cookie'),
+    authorization: get('authorization'),
+    host: get('host'),
+    forwardedHost: get('x-forwarded-host'),
+    forwardedProto: get('x-forwarded-proto'),
+    origin: get('origin'),
+    referer: get('referer'),
+    secFetchDest: get('sec-fetch-dest'),
+    accept: get('accept'),
+  };
+}
+
+/** Every request header as `{name: [value]}` JSON text (what Clerk sends along with a session refresh). */
+function headersJsonOf(request: RequestLike): string {
+  const all: Record<string, string[]> = {};
+  headersOf(request).forEach((value, name) => {
+    all[name] = [value];
+  });
+  return JSON.stringify(all);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outcome → request state
+
+/** `console[level](message, detail)`, as Clerk logs while deciding (the detail is an error's `Name: message`). */
+function replayLogs(outcome: RequestOutcome): void {
+  for (const entry of outcome.logs) {
+    const level = entry.level === 'error' ? 'error' : entry.level === 'warn' ? 'warn' : 'log';
+    if (entry.detail !== undefined && entry.detail !== null) console[level](entry.message, entry.detail);
+    else console[level](entry.message);
+  }
+}
+
+/** The flat `[name, value, …]` list as `Headers`, appended in order (values a `Headers` refuses are skipped, as Clerk's `withDebugHeaders` does). */
+function headersFromList(list: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    try {
+      headers.append(list[i], list[i + 1]);
+    } catch {
+      // Not a valid header value (Clerk swallows the same error).
+    }
+  }
+  return headers;
+}
+
+const isNetlifyRuntime = (): boolean =>
+  typeof process !== 'undefined' &&
+  !!process.env &&
+  (Boolean(process.env.NETLIFY) ||
+    Boolean(process.env.NETLIFY_FUNCTIONS_TOKEN) ||
+    (typeof process.env.URL === 'string' && process.env.URL.endsWith('netlify.app')));
+
+/**
+ * `@clerk/shared`'s `handleNetlifyCacheInDevInstance`: on Netlify, for a development publishable key, a redirect
+ * that is not a handshake resolution gets `__clerk_netlify_cache_bust=<Date.now()>` so Netlify does not serve it
+ * from its cache.
+ */
+function bustNetlifyCacheInDevelopment(headers: Headers, location: string, publishableKey: string): void {
+  const development = publishableKey.startsWith('test_') || publishableKey.startsWith('pk_test_');
+  if (!isNetlifyRuntime() || !development || location.includes('__clerk_handshake')) return;
+  const url = new URL(location);
+  url.searchParams.append('__clerk_netlify_cache_bust', Date.now().toString());
+  headers.set('Location', url.toString());
+}
+
+/**
+ * The error Clerk throws with `message`: a plain `Error`, except where Clerk's throw comes from `new URL(…)` (a
+ * `__clerk_redirect_url` that is not a URL), which is Node's `TypeError` with code `ERR_INVALID_URL`.
+ */
+function clerkError(message: string): Error {
+  if (message === 'Invalid URL') return Object.assign(new TypeError(message), { code: 'ERR_INVALID_URL' });
+  return new Error(message);
+}
+
+/** What `toAuth()` / `getToken()` / `debug()` work with: the resolved options and this package's User-Agent. */
+function authContextOf(options: LoadedOptions): AuthContext {
+  return { ...options, userAgent: USER_AGENT };
+}
+
+/**
+ * Authenticates the request of `args` with the resolved `options` (from `loadOptions`), as `@clerk/remix`'s
+ * `authenticateRequest` wrapper does:
+ * - a handshake (the response carries a `Location`) is **thrown** as `new Response(null, {status: 307, headers})`;
+ * - a handshake without a `Location` throws `Error('Clerk: unexpected handshake without redirect')`;
+ * - where `@clerk/backend` throws (a bad publishable key, an invalid satellite `signInUrl`, …) a plain `Error` with
+ *   Clerk's message is thrown;
+ * - otherwise the signed-in or signed-out {@link RequestState} is returned.
+ *
+ * The decision first runs without waiting; only when it needs the network (JWKS, handshake payload, session
+ * refresh) is the asynchronous variant called.
+ */
+export async function authenticateRequest(args: LoaderArgsLike, options: LoadedOptions): Promise<RequestState> {
+  const request = args.request as RequestLike & { method?: string };
+  const authenticator = authenticatorFor(authenticatorOptionsOf(options));
+  const input = requestInputOf(request);
+  let outcome = authenticator.authenticateSync(input, Date.now());
+  if (outcome.needsNetwork) {
+    outcome = await authenticator.authenticate({ ...input, headersJson: headersJsonOf(request) }, Date.now());
+  }
+  replayLogs(outcome);
+  if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome.error);
+
+  const headers = headersFromList(outcome.headers);
+  const publishableKey = options.publishableKey || '';
+  const location = headers.get('location');
+  if (location) {
+    bustNetlifyCacheInDevelopment(headers, location, publishableKey);
+    throw new Response(null, { status: 307, headers });
+  }
+  if (outcome.status !== 'signed-in' && outcome.status !== 'signed-out') {
+    throw new Error('Clerk: unexpected handshake without redirect');
+  }
+
+  const context = authContextOf(options);
+  const signedIn = outcome.status === 'signed-in';
+  const token = signedIn ? (outcome.token ?? null) : null;
+  const claims = signedIn ? (JSON.parse(outcome.claims ?? '{}') as SessionJwtPayload) : null;
+  const reason = signedIn ? null : (outcome.reason ?? '');
+  const message = signedIn ? null : (outcome.message ?? '');
+  const toAuth = ({ treatPendingAsSignedOut = true }: { treatPendingAsSignedOut?: boolean } = {}): AuthObject =>
+    signedIn
+      ? authObjectFromClaims(claims as SessionJwtPayload, token as string, context, { treatPendingAsSignedOut })
+      : authObjectFromSignedOutState(context, reason as string, message as string);
+
+  return {
+    status: outcome.status,
+    reason,
+    message,
+    proxyUrl: options.proxyUrl || '',
+    publishableKey,
+    isSatellite: options.isSatellite || false,
+    domain: options.domain || '',
+    signInUrl: options.signInUrl || '',
+    signUpUrl: options.signUpUrl || '',
+    afterSignInUrl: options.afterSignInUrl || '',
+    afterSignUpUrl: options.afterSignUpUrl || '',
+    isSignedIn: signedIn,
+    isAuthenticated: signedIn,
+    tokenType: 'session_token',
+    toAuth,
+    headers,
+    token,
+  };
+}

@@ -1,0 +1,256 @@
+import type { AuthObject } from './authObject';
+import { authenticateRequest, USER_AGENT, type RequestState } from './authenticateRequest';
+import { loadResources, type LoadedResources, type ResourceOptions } from './backendResources';
+import { invalidRootLoaderCallbackReturn } from './errors';
+import {
+  getEnvVariable,
+  isTruthy,
+  loadOptions,
+  type LoadedOptions,
+  type LoadOptionsOverrides,
+} from './loadOptions';
+
+/**
+ * `rootAuthLoader` of `@clerk/remix@4.13.49` (`dist/ssr/rootAuthLoader.js`, spec §A3) on the native request
+ * decision, with the 2022 beta's callback argument shape (`({ request, params, context, auth }) => …`) kept working.
+ */
+
+/** Remix loader args (`LoaderFunctionArgs`). */
+export interface LoaderFunctionArgs {
+  request: Request;
+  params: Record<string, string | undefined>;
+  context: unknown;
+}
+
+/** The request of a `rootAuthLoader` callback: Clerk's auth object and the resources asked for are attached to it. */
+export type RequestWithAuth = Request & {
+  auth: AuthObject;
+  user: Record<string, unknown> | undefined;
+  session: Record<string, unknown> | undefined;
+  organization: Record<string, unknown> | undefined;
+};
+
+/**
+ * The argument of a `rootAuthLoader` callback: the loader args themselves (`{ request, params, context }`, with
+ * `request.auth` set), plus, as non-enumerable properties for code written for the 2022 beta, `auth` (the same
+ * object as `request.auth`), `user` and `session`.
+ */
+export interface LoaderFunctionArgsWithAuth extends LoaderFunctionArgs {
+  request: RequestWithAuth;
+  auth: AuthObject;
+  user: Record<string, unknown> | undefined;
+  session: Record<string, unknown> | undefined;
+}
+
+/** Remix's `DeferredData` (what `defer()` returns), as far as `rootAuthLoader` touches it. */
+export interface DeferredDataLike {
+  data: Record<string, unknown>;
+  init?: ResponseInit & { headers?: HeadersInit };
+  subscribe: (...args: unknown[]) => unknown;
+  cancel: (...args: unknown[]) => unknown;
+  resolveData: (...args: unknown[]) => unknown;
+}
+
+export type RootAuthLoaderCallbackReturn = Response | DeferredDataLike | Record<string, unknown> | null;
+export type RootAuthLoaderCallback<R extends RootAuthLoaderCallbackReturn = RootAuthLoaderCallbackReturn> = (
+  args: LoaderFunctionArgsWithAuth,
+) => R | Promise<R>;
+
+/**
+ * Options of `rootAuthLoader`: every `loadOptions` option (`secretKey`, `publishableKey`, `jwtKey`, `domain`,
+ * `isSatellite`, `proxyUrl`, the sign-in/up URLs, …) plus `audience`, `authorizedParties` and the resource loaders.
+ */
+export interface RootAuthLoaderOptions extends LoadOptionsOverrides {
+  audience?: string | string[];
+  authorizedParties?: string[];
+  /** Fetch the user (`GET /v1/users/{id}`) into `request.user` (private metadata removed). */
+  loadUser?: boolean;
+  /** Fetch the session (`GET /v1/sessions/{id}`) into `request.session`. */
+  loadSession?: boolean;
+  /** Fetch the active organization (`GET /v1/organizations/{id}`) into `request.organization` (private metadata removed). */
+  loadOrganization?: boolean;
+}
+
+/** The `clerkState` a root loader response carries (spec §A5); read by `ClerkApp` / `ClerkProvider`. */
+export interface ClerkState {
+  __internal_clerk_state: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// clerkState and responses
+
+/** `requestState` here is `{...loadedOptions, ...requestState}`, as in Clerk. */
+type MergedState = LoadedOptions & RequestState;
+
+/** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order (spec §A5). */
+function clerkStateOf(state: MergedState, context: unknown): { clerkState: ClerkState } {
+  const env = (name: string) => getEnvVariable(name, context);
+  return {
+    clerkState: {
+      __internal_clerk_state: {
+        __clerk_ssr_state: state.toAuth(),
+        __publishableKey: state.publishableKey,
+        __proxyUrl: state.proxyUrl,
+        __domain: state.domain,
+        __isSatellite: state.isSatellite,
+        __signInUrl: state.signInUrl,
+        __signUpUrl: state.signUpUrl,
+        __afterSignInUrl: state.afterSignInUrl,
+        __afterSignUpUrl: state.afterSignUpUrl,
+        __signInForceRedirectUrl: state.signInForceRedirectUrl,
+        __signUpForceRedirectUrl: state.signUpForceRedirectUrl,
+        __signInFallbackRedirectUrl: state.signInFallbackRedirectUrl,
+        __signUpFallbackRedirectUrl: state.signUpFallbackRedirectUrl,
+        newSubscriptionRedirectUrl: state.newSubscriptionRedirectUrl,
+        __clerk_debug: {
+          isSignedIn: state.isSignedIn,
+          isAuthenticated: state.isAuthenticated,
+          proxyUrl: state.proxyUrl,
+          reason: state.reason,
+          message: state.message,
+          publishableKey: state.publishableKey,
+          isSatellite: state.isSatellite,
+          domain: state.domain,
+        },
+        __clerkJSUrl: env('CLERK_JS'),
+        __clerkJSVersion: env('CLERK_JS_VERSION'),
+        __telemetryDisabled: isTruthy(env('CLERK_TELEMETRY_DISABLED')),
+        __telemetryDebug: isTruthy(env('CLERK_TELEMETRY_DEBUG')),
+      },
+    },
+  };
+}
+
+/** Remix's duck-typed `isResponse`. */
+function isResponse(value: unknown): value is Response {
+  const v = value as Response | null | undefined;
+  return (
+    v != null &&
+    typeof v.status === 'number' &&
+    typeof v.statusText === 'string' &&
+    typeof v.headers === 'object' &&
+    typeof v.body !== 'undefined'
+  );
+}
+
+/** Remix's `isDeferredData`. */
+function isDeferredData(value: unknown): value is DeferredDataLike {
+  const v = value as DeferredDataLike | null | undefined;
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    typeof v.data === 'object' &&
+    typeof v.subscribe === 'function' &&
+    typeof v.cancel === 'function' &&
+    typeof v.resolveData === 'function'
+  );
+}
+
+/**
+ * Clerk's `injectRequestStateIntoResponse`: the JSON body of `response` with `clerkState` added last, the headers
+ * of `response`, `content-type: application/json`, then every request-state header appended. As in Clerk (Remix's
+ * `json(data, response)`), the status is always 200.
+ */
+async function injectRequestState(response: Response, state: MergedState, context: unknown): Promise<Response> {
+  const clone = new Response(response.body, response);
+  const data = (await clone.json()) as Record<string, unknown> | null;
+  const { clerkState } = clerkStateOf(state, context);
+  clone.headers.set('content-type', 'application/json');
+  state.headers.forEach((value, name) => clone.headers.append(name, value));
+  const headers = new Headers(clone.headers);
+  if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify({ ...(data || {}), clerkState }), { headers });
+}
+
+/** Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init`. */
+function injectRequestStateIntoDeferred(deferred: DeferredDataLike, state: MergedState, context: unknown): DeferredDataLike {
+  deferred.data.clerkState = clerkStateOf(state, context).clerkState;
+  if (typeof deferred.init !== 'undefined') {
+    const headers = new Headers(deferred.init.headers);
+    deferred.init.headers = headers;
+    state.headers.forEach((value, name) => headers.append(name, value));
+  }
+  return deferred;
+}
+
+/** Defines `name` on `target` as a non-enumerable, writable property (left alone when `target` already has it). */
+function defineHidden(target: object, name: string, value: unknown): void {
+  if (Object.prototype.hasOwnProperty.call(target, name)) return;
+  try {
+    Object.defineProperty(target, name, { value, enumerable: false, writable: true, configurable: true });
+  } catch {
+    // A frozen args object: the 2022 shape is simply not available then.
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The root loader of a Remix app using Clerk (`@clerk/remix/ssr.server`'s `rootAuthLoader`):
+ *
+ * ```ts
+ * export const loader = (args) => rootAuthLoader(args);
+ * export const loader = (args) => rootAuthLoader(args, ({ request }) => ({ userId: request.auth.userId }), { loadUser: true });
+ * ```
+ *
+ * Without a callback it resolves a 200 JSON `Response` `{ clerkState }` with the request-state headers. With one, the
+ * callback gets the loader args with `request.auth` (and `request.user` / `session` / `organization` when asked
+ * for); its result decides the response:
+ * - a plain object or `null` → 200 JSON `{ ...result, clerkState }`;
+ * - a JSON `Response` (not 3xx) → 200 with its headers, Clerk's headers and `{ ...json, clerkState }`;
+ * - a 3xx `Response` → returned unchanged;
+ * - `defer(…)` → the same `DeferredData` with `data.clerkState` set;
+ * - anything else (`undefined`, a primitive, an array, a non-JSON `Response`) → `Error(invalidRootLoaderCallbackReturn)`.
+ *
+ * A request that needs a handshake makes it **throw** a 307 `Response` (Remix sends it as is); configuration errors
+ * are thrown as plain `Error`s with Clerk's messages.
+ */
+export function rootAuthLoader(
+  args: LoaderFunctionArgs,
+  callback: RootAuthLoaderCallback,
+  options?: RootAuthLoaderOptions,
+): Promise<Response | DeferredDataLike>;
+export function rootAuthLoader(args: LoaderFunctionArgs, options?: RootAuthLoaderOptions): Promise<Response>;
+export async function rootAuthLoader(
+  args: LoaderFunctionArgs,
+  callbackOrOptions?: RootAuthLoaderCallback | RootAuthLoaderOptions,
+  options?: RootAuthLoaderOptions,
+): Promise<Response | DeferredDataLike> {
+  const callback = typeof callbackOrOptions === 'function' ? callbackOrOptions : undefined;
+  const opts: RootAuthLoaderOptions = options
+    ? options
+    : !!callbackOrOptions && typeof callbackOrOptions !== 'function'
+      ? callbackOrOptions
+      : {};
+
+  const loadedOptions = loadOptions(args, opts);
+  const requestState = await authenticateRequest(args, loadedOptions);
+  const state: MergedState = { ...loadedOptions, ...requestState };
+
+  if (!callback) return injectRequestState(new Response(JSON.stringify({})), state, args.context);
+
+  const auth = state.toAuth();
+  Object.assign(args.request, { auth });
+  const resources: LoadedResources = await loadResources(auth, loadedOptions as ResourceOptions, { ...loadedOptions, userAgent: USER_AGENT });
+  Object.assign(args.request, resources);
+  // 2022 beta: `({ auth, user, session }) => …`; hidden so that `Object.keys(args)` stays 4.x's.
+  defineHidden(args, 'auth', auth);
+  defineHidden(args, 'user', resources.user);
+  defineHidden(args, 'session', resources.session);
+
+  const result: unknown = await callback(args as LoaderFunctionArgsWithAuth);
+  if ((result !== null && typeof result !== 'object') || Array.isArray(result)) {
+    throw new Error(invalidRootLoaderCallbackReturn);
+  }
+  if (isDeferredData(result)) return injectRequestStateIntoDeferred(result, state, args.context);
+  if (isResponse(result)) {
+    if (result.status >= 300 && result.status < 400) return result;
+    try {
+      return await injectRequestState(result, state, args.context);
+    } catch {
+      // Clerk means to throw this for a body that is not JSON (its missing `await` lets the SyntaxError through).
+      throw new Error(invalidRootLoaderCallbackReturn);
+    }
+  }
+  return injectRequestState(new Response(JSON.stringify(result ?? {})), state, args.context);
+}
