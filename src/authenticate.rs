@@ -292,7 +292,8 @@ impl Request<'_> {
                     }));
                 }
                 Err(HandshakeFailure::Token(e)) => {
-                    let detail = format!("TokenVerificationError: {}", e.message);
+                    // Clerk's TokenVerificationError keeps the name `Error`.
+                    let detail = format!("Error: {}", e.message);
                     self.log("error", "Clerk: unable to resolve handshake:", Some(detail));
                 }
                 Err(HandshakeFailure::Other(message)) => {

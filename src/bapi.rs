@@ -36,8 +36,8 @@ pub struct RefreshRequest<'a> {
 pub enum BapiError {
     /// No answer (connection, timeout, size): Clerk's `unexpected_error` code, reported as `fetch-error`.
     Fetch(String),
-    /// A non-2xx answer whose body names an error code (`errors[0].code`).
-    Code(String),
+    /// A non-2xx answer whose body names an error code (`errors[0].code`), with the answer's status.
+    Code(String, u16),
     /// A non-2xx answer without a readable error code.
     Unexpected(u16),
     /// A 2xx answer whose body is not what the endpoint promises.
@@ -49,19 +49,24 @@ impl BapiError {
     pub fn refresh_reason(&self) -> String {
         match self {
             BapiError::Fetch(_) => "fetch-error".to_owned(),
-            BapiError::Code(code) if code == "unexpected_error" => "fetch-error".to_owned(),
-            BapiError::Code(code) => code.clone(),
+            BapiError::Code(code, _) if code == "unexpected_error" => "fetch-error".to_owned(),
+            BapiError::Code(code, _) => code.clone(),
             BapiError::Unexpected(_) => "unexpected-bapi-error".to_owned(),
             BapiError::Malformed => "unexpected-sdk-error".to_owned(),
         }
     }
 
-    /// Text for the log line Clerk prints when the handshake payload cannot be fetched.
+    /// Text for the log line Clerk prints when the handshake payload cannot be fetched: its `ClerkAPIResponseError`
+    /// carries the HTTP status text.
     pub fn describe(&self) -> String {
+        let status_text = |status: &u16| {
+            reqwest::StatusCode::from_u16(*status).ok().and_then(|s| s.canonical_reason()).unwrap_or("").to_owned()
+        };
         match self {
             BapiError::Fetch(what) => format!("Error: {what}"),
-            BapiError::Code(code) => format!("ClerkAPIResponseError: {code}"),
-            BapiError::Unexpected(status) => format!("ClerkAPIResponseError: Unexpected status {status}"),
+            BapiError::Code(_, status) | BapiError::Unexpected(status) => {
+                format!("ClerkAPIResponseError: {}", status_text(status))
+            }
             BapiError::Malformed => "Error: the Backend API answer is not in the expected format".to_owned(),
         }
     }
@@ -97,7 +102,8 @@ impl Bapi {
             let code = doc
                 .as_ref()
                 .and_then(|d| d.get("errors")?.as_array()?.first()?.get("code")?.as_str().map(str::to_owned));
-            return Err(code.map_or(BapiError::Unexpected(status.as_u16()), BapiError::Code));
+            let status = status.as_u16();
+            return Err(code.map_or(BapiError::Unexpected(status), |code| BapiError::Code(code, status)));
         }
         doc.ok_or(BapiError::Malformed)
     }

@@ -28,6 +28,14 @@ impl Default for ClaimRules {
 }
 
 pub fn check_signature<P>(jws: &JwsParts<'_, P>, key: &RsaKey) -> VerifyResult<()> {
+    if key.alg.is_some_and(|pinned| pinned != jws.alg) {
+        // Clerk's WebCrypto import refuses the key for another algorithm than its JWK `alg`; same reason and text.
+        return Err(VerifyError::new(
+            Reason::TokenVerificationFailed,
+            "Error verifying JWT signature. Error: JWK \"alg\" does not match the requested algorithm",
+        )
+        .with_action(action::ENSURE_CLERK_JWT));
+    }
     if key.verify(jws.alg, jws.signing_input, &jws.signature) {
         Ok(())
     } else {

@@ -408,10 +408,11 @@ fn handshake_tokens_resolve_offline_with_a_local_key() {
 #[test]
 fn refresh_failures_map_to_clerks_reasons() {
     assert_eq!(BapiError::Fetch("x".into()).refresh_reason(), "fetch-error");
-    assert_eq!(BapiError::Code("unexpected_error".into()).refresh_reason(), "fetch-error");
-    assert_eq!(BapiError::Code("refresh_token_invalid".into()).refresh_reason(), "refresh_token_invalid");
+    assert_eq!(BapiError::Code("unexpected_error".into(), 422).refresh_reason(), "fetch-error");
+    assert_eq!(BapiError::Code("refresh_token_invalid".into(), 422).refresh_reason(), "refresh_token_invalid");
     assert_eq!(BapiError::Unexpected(500).refresh_reason(), "unexpected-bapi-error");
     assert_eq!(BapiError::Malformed.refresh_reason(), "unexpected-sdk-error");
+    assert_eq!(BapiError::Code("resource_not_found".into(), 404).describe(), "ClerkAPIResponseError: Not Found");
 }
 
 #[test]
