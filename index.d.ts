@@ -108,6 +108,8 @@ export interface RequestInput {
 export interface RequestOutcome {
   needsNetwork: boolean
   error?: string
+  /** The kind of Error Clerk throws: `Error`, or `TypeError` where its `new URL(…)` fails. */
+  errorName?: string
   status: string
   reason?: string
   message?: string

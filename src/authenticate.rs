@@ -102,6 +102,8 @@ pub enum Outcome {
     State(RequestState),
     /// Clerk throws `new Error(message)` here (configuration errors, development handshake failures).
     Thrown(String),
+    /// Clerk's `new URL(…)` throws a `TypeError` here (an unparsable request URL, sign-in URL or redirect URL).
+    InvalidUrl,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +147,7 @@ impl Authenticator {
         net: Network,
     ) -> Result<Decision, NeedsNetwork> {
         let Some(url) = clerk_url(parts) else {
-            return Ok(Decision { outcome: Outcome::Thrown("Invalid URL".into()), logs: Vec::new() });
+            return Ok(Decision { outcome: Outcome::InvalidUrl, logs: Vec::new() });
         };
         if let Some(message) = self.configuration_error(parts) {
             return Ok(Decision { outcome: Outcome::Thrown(message.into()), logs: Vec::new() });
@@ -621,7 +623,7 @@ fn non_empty_or(message: String, fallback: &str) -> String {
 
 /// Clerk builds a URL that does not parse with `new URL(…)`, which throws.
 fn invalid_url() -> Outcome {
-    Outcome::Thrown("Invalid URL".to_owned())
+    Outcome::InvalidUrl
 }
 
 /// The `iat` of a cookie token before verification (`decodeJwt(token).payload.iat`, when it is a number).

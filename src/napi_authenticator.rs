@@ -78,6 +78,8 @@ pub struct LogEntry {
 pub struct RequestOutcome {
     pub needs_network: bool,
     pub error: Option<String>,
+    /// The kind of Error Clerk throws: `Error`, or `TypeError` where its `new URL(…)` fails.
+    pub error_name: Option<String>,
     pub status: String,
     pub reason: Option<String>,
     pub message: Option<String>,
@@ -95,6 +97,7 @@ impl RequestOutcome {
         RequestOutcome {
             needs_network: false,
             error: None,
+            error_name: None,
             status: String::new(),
             reason: None,
             message: None,
@@ -114,7 +117,18 @@ impl RequestOutcome {
             .map(|l| LogEntry { level: l.level.to_owned(), message: l.message, detail: l.detail })
             .collect();
         match outcome {
-            Outcome::Thrown(message) => RequestOutcome { error: Some(message), logs, ..RequestOutcome::blank() },
+            Outcome::Thrown(message) => RequestOutcome {
+                error: Some(message),
+                error_name: Some("Error".into()),
+                logs,
+                ..RequestOutcome::blank()
+            },
+            Outcome::InvalidUrl => RequestOutcome {
+                error: Some("Invalid URL".into()),
+                error_name: Some("TypeError".into()),
+                logs,
+                ..RequestOutcome::blank()
+            },
             Outcome::State(s) => RequestOutcome {
                 status: s.status.as_str().to_owned(),
                 reason: s.reason,

@@ -92,6 +92,7 @@ export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOpt
     audience: audienceList(options.audience),
     authorizedParties: stringList(options.authorizedParties),
     userAgent: USER_AGENT,
+    tokenCacheSize: typeof options.tokenCacheSize === 'number' ? options.tokenCacheSize : undefined,
   };
 }
 
@@ -207,11 +208,12 @@ function bustNetlifyCacheInDevelopment(headers: Headers, location: string, publi
 }
 
 /**
- * The error Clerk throws with `message`: a plain `Error`, except where Clerk's throw comes from `new URL(…)` (a
+ * The error Clerk throws: a plain `Error`, except where Clerk's throw comes from `new URL(…)` (a
  * `__clerk_redirect_url` that is not a URL), which is Node's `TypeError` with code `ERR_INVALID_URL`.
  */
-function clerkError(message: string): Error {
-  if (message === 'Invalid URL') return Object.assign(new TypeError(message), { code: 'ERR_INVALID_URL' });
+function clerkError(outcome: RequestOutcome): Error {
+  const message = outcome.error ?? '';
+  if (outcome.errorName === 'TypeError') return Object.assign(new TypeError(message), { code: 'ERR_INVALID_URL' });
   return new Error(message);
 }
 
@@ -241,7 +243,7 @@ export async function authenticateRequest(args: LoaderArgsLike, options: LoadedO
     outcome = await authenticator.authenticate({ ...input, headersJson: headersJsonOf(request) }, Date.now());
   }
   replayLogs(outcome);
-  if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome.error);
+  if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome);
 
   const headers = headersFromList(outcome.headers);
   const publishableKey = options.publishableKey || '';

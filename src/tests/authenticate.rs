@@ -102,13 +102,14 @@ fn state(a: &Authenticator, parts: &RequestParts) -> RequestState {
     match decide(a, parts).expect("answers offline").outcome {
         Outcome::State(s) => s,
         Outcome::Thrown(m) => panic!("threw {m}"),
+        Outcome::InvalidUrl => panic!("threw a TypeError"),
     }
 }
 
 fn thrown(a: &Authenticator, parts: &RequestParts) -> String {
     match decide(a, parts).expect("answers offline").outcome {
         Outcome::Thrown(m) => m,
-        Outcome::State(s) => panic!("expected a throw, got {s:?}"),
+        other => panic!("expected a throw, got {other:?}"),
     }
 }
 
