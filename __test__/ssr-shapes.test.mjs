@@ -120,8 +120,8 @@ describe('rootAuthLoader callback results (spec §A3 table), same as Clerk', () 
     }
   });
 
-  test('a non-JSON, non-3xx Response: Error(invalidRootLoaderCallbackReturn) (Clerk: the raw SyntaxError, R5)', async () => {
-    documented('R5');
+  test('a non-JSON, non-3xx Response: Error(invalidRootLoaderCallbackReturn) (Clerk: the raw SyntaxError, R4)', async () => {
+    documented('R4');
     const { clerk, ours: mine } = await both(SIGNED_IN, async (impl, args, built) =>
       normalize(await impl.rootAuthLoader(args, () => new Response('hello'), built.options)),
     );
@@ -211,8 +211,8 @@ describe('clerkState (spec §A5)', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('loadUser / loadSession / loadOrganization', () => {
-  test('the resources have Clerk\'s fields and order, without private metadata; no _raw (R8)', async () => {
-    documented('R8');
+  test('the resources have Clerk\'s fields and order, without private metadata; no _raw (R7)', async () => {
+    documented('R7');
     const issuer = await getIssuer('production');
     issuer.defineUser({
       id: USER_ID,
@@ -283,8 +283,8 @@ describe('loadUser / loadSession / loadOrganization', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('2022 beta shapes (spec §B2, §B3)', () => {
-  test('({ request, params, context, auth }) destructuring works; Object.keys(args) stays 4.x\'s (R7)', async () => {
-    documented('R7');
+  test('({ request, params, context, auth }) destructuring works; Object.keys(args) stays 4.x\'s (R6)', async () => {
+    documented('R6');
     const s = scenario('load-resources-in-callback');
     const { clerk, ours: mine } = await both(s, async (impl, args, built) => {
       let seen;
@@ -325,8 +325,8 @@ describe('2022 beta shapes (spec §B2, §B3)', () => {
     assert.deepEqual(clerk.seen.keys, mine.seen.keys);
   });
 
-  test('getAuth(request) returns what getAuth(args) returns (Clerk throws, R6)', async () => {
-    documented('R6');
+  test('getAuth(request) returns what getAuth(args) returns (Clerk throws, R5)', async () => {
+    documented('R5');
     for (const s of [SIGNED_IN, SIGNED_OUT]) {
       const { clerk, ours: mine } = await both(s, async (impl, args, built) => {
         const fromRequest = await settle(() => impl.getAuth(args.request))();
