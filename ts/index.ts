@@ -1,0 +1,15 @@
+// `clerk-remix-native`: the client entry, as `@clerk/remix`'s (spec §A1): `ClerkApp` / `ConnectClerk`, the Remix
+// `ClerkProvider`, and everything of `@clerk/clerk-react` (hooks and components), so an app imports from one place.
+// Nothing here touches the native addon: this entry is bundled for browsers.
+
+// clerk-react refers to `global` (a Node name) in browsers; @clerk/remix sets it the same way.
+if (typeof window !== 'undefined' && typeof (window as unknown as { global?: unknown }).global === 'undefined') {
+  (window as unknown as { global: unknown }).global = window;
+}
+
+export * from '@clerk/clerk-react';
+export { ClerkProvider } from './ClerkProvider';
+export type { ClerkState, RemixClerkProviderProps, WithClerkState } from './ClerkProvider';
+export { ClerkApp, ConnectClerk } from './ClerkApp';
+export type { ClerkAppOptions, ConnectClerkOptions } from './ClerkApp';
+export { OrganizationProfile, SignIn, SignUp, UserProfile } from './uiComponents';
