@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { localClerkJsSource } from './localClerkJs';
 import { publishableKeyFor } from './publishableKeyFor';
 
 /** Which kind of Clerk instance the issuer plays: `pk_live_`/`sk_live_` keys or `pk_test_`/`sk_test_` keys. */
@@ -218,6 +219,10 @@ export interface LocalIssuerEnv {
   CLERK_PUBLISHABLE_KEY: string;
   CLERK_API_URL: string;
   CLERK_JWT_KEY?: string;
+  /** With `env({ browser: true })`: the issuer's own URL, so handshake redirects go to its Frontend API. */
+  CLERK_PROXY_URL?: string;
+  /** With `env({ browser: true })`: the URL of the issuer's clerk-js stand-in. */
+  CLERK_JS?: string;
 }
 
 /** The object {@link createLocalIssuer} resolves to. */
@@ -250,6 +255,13 @@ export interface LocalIssuer {
   readonly userId: string;
   /** Default `sid` of minted tokens (`sess_…`). */
   readonly sessionId: string;
+  /**
+   * Where the issuer plays Clerk's Frontend API for browsers (`http://127.0.0.1:<port>`, the same server):
+   * `GET /v1/client/handshake`, `POST /v1/client/sessions/{sid}/tokens|end`, and the clerk-js stand-in.
+   */
+  readonly frontendApiUrl: string;
+  /** URL of the clerk-js stand-in the issuer serves (what `CLERK_JS` points at with `env({ browser: true })`). */
+  readonly clerkJsUrl: string;
   /** A development-browser token (`dvb_…`) for `__clerk_db_jwt`. */
   readonly devBrowserToken: string;
   /** Every request received, in order. */
@@ -268,9 +280,20 @@ export interface LocalIssuer {
   removeKey(kid: string): void;
   /**
    * The `CLERK_*` settings for this issuer. `jwtKey: true` adds `CLERK_JWT_KEY` (networkless verification; note that
-   * `@clerk/backend` then never expires its remote JWKS cache for the rest of the process).
+   * `@clerk/backend` then never expires its remote JWKS cache for the rest of the process). `browser: true` adds
+   * `CLERK_PROXY_URL` (the issuer's URL: handshake redirects then reach its Frontend API) and `CLERK_JS` (its
+   * clerk-js stand-in), for an app that real browsers use.
    */
-  env(options?: { jwtKey?: boolean }): LocalIssuerEnv;
+  env(options?: { jwtKey?: boolean; browser?: boolean }): LocalIssuerEnv;
+  /**
+   * Starts a session for `userId` (default: the issuer's `userId`), as `POST /v1/sessions` does, and returns it
+   * with a fresh session token and the `Set-Cookie` values that sign a browser in (`__session`, `__client_uat`).
+   */
+  createSession(options?: { userId?: string; secure?: boolean }): { sessionId: string; userId: string; token: string; setCookies: string[] };
+  /** Ends a session (as signing out or `POST /v1/sessions/{sid}/revoke`): no more tokens or handshakes for it. */
+  endSession(sessionId: string): void;
+  /** Whether the session was ended. */
+  isSessionEnded(sessionId: string): boolean;
 
   /** The claim set {@link sessionToken} would sign. */
   sessionClaims(spec?: LocalSessionTokenSpec): Record<string, unknown>;
@@ -438,6 +461,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
   const organizations = new Map<string, Record<string, unknown>>();
   /** sid → sub of every session token minted, so that sessions/tokens endpoints know the user. */
   const sessionUsers = new Map<string, string>();
+  /** Sessions ended by sign-out or revocation. */
+  const endedSessions = new Set<string>();
   const overrides: Array<{ method: string; path: string | RegExp; responder: (r: LocalRecordedRequest) => LocalOverrideResponse | undefined }> = [];
 
   const initialNow = options.now;
@@ -579,7 +604,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     id,
     client_id: clientId,
     user_id: sessionUsers.get(id) ?? userId,
-    status: 'active',
+    status: endedSessions.has(id) ? 'revoked' : 'active',
     last_active_organization_id: null,
     actor: null,
     last_active_at: nowMs(),
@@ -629,9 +654,25 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       return { status: 200, body: { directives } };
     }
 
-    let m = /^\/v1\/sessions\/([^/]+)\/refresh$/.exec(path);
+    if (method === 'POST' && path === '/v1/sessions') {
+      const body = (r.body ?? {}) as Record<string, unknown>;
+      const sub = typeof body.user_id === 'string' && body.user_id ? body.user_id : undefined;
+      if (!sub) return { status: 422, body: clerkError('form_param_missing', 'user_id is missing') };
+      const sid = startSession(sub);
+      return { status: 200, body: { ...minimalSession(sid), ...sessions.get(sid) } };
+    }
+
+    let m = /^\/v1\/sessions\/([^/]+)\/revoke$/.exec(path);
     if (m && method === 'POST') {
       const sid = decodeURIComponent(m[1]);
+      endedSessions.add(sid);
+      return { status: 200, body: { ...minimalSession(sid), ...sessions.get(sid), status: 'revoked' } };
+    }
+
+    m = /^\/v1\/sessions\/([^/]+)\/refresh$/.exec(path);
+    if (m && method === 'POST') {
+      const sid = decodeURIComponent(m[1]);
+      if (endedSessions.has(sid)) return { status: 422, body: clerkError('session_not_active', 'Session is not active') };
       const body = (r.body ?? {}) as Record<string, unknown>;
       const refresh = typeof body.refresh_token === 'string' ? body.refresh_token : '';
       if (!refreshTokens.has(refresh) || (refreshTokens.get(refresh) !== undefined && refreshTokens.get(refresh) !== sid)) {
@@ -655,6 +696,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     if (m && method === 'POST') {
       const sid = decodeURIComponent(m[1]);
       const template = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+      if (endedSessions.has(sid)) return { status: 422, body: clerkError('session_not_active', 'Session is not active') };
       const body = (r.body ?? {}) as Record<string, unknown>;
       const lifetime = typeof body.expires_in_seconds === 'number' ? body.expires_in_seconds : 60;
       const sub = sessionUsers.get(sid) ?? userId;
@@ -676,6 +718,92 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       return { status: 200, body: { ...minimal(id), ...defined } };
     }
     return notFound();
+  };
+
+  // ---- Frontend API (what browsers and clerk-js talk to; no secret key) ----
+  const CLERK_JS_PATH = '/npm/@clerk/clerk-js@5/dist/clerk.browser.js';
+  const CORS = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'authorization, content-type',
+    'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+    'access-control-max-age': '600',
+  };
+
+  /** A new session for `sub`, remembered so the sessions and tokens endpoints know its user. */
+  const startSession = (sub: string): string => {
+    const sid = `sess_${randomId(27)}`;
+    sessionUsers.set(sid, sub);
+    sessions.set(sid, { id: sid, user_id: sub });
+    return sid;
+  };
+
+  /** The same claims as `claims` (a verified, maybe expired, session token), issued now for another minute. */
+  const reissue = (claims: Record<string, unknown>): string => {
+    const iat = Math.floor(nowFn() / 1000);
+    return signJwt({ ...claims, iat, nbf: iat - 10, exp: iat + 60 });
+  };
+
+  /** The claims of a session token signed by a served key whose session is still going (expiry is not checked). */
+  const liveSessionClaims = (token: string | undefined): Record<string, unknown> | undefined => {
+    const claims = token ? verifyWithServedKeys(token) : undefined;
+    if (!claims || typeof claims.sid !== 'string' || typeof claims.sub !== 'string' || endedSessions.has(claims.sid)) return undefined;
+    return claims;
+  };
+
+  const withoutSecure = (directives: string[]): string[] => directives.map((d) => d.replace(/; Secure/g, ''));
+
+  const frontendRoute = (r: LocalRecordedRequest): Answer | undefined => {
+    const { method, path } = r;
+    if (method === 'OPTIONS' && path.startsWith('/v1/client/')) return { status: 204, body: '', headers: CORS };
+    if (method === 'GET' && /^\/npm\/@clerk\/clerk-js@[^/]+\/dist\/clerk(\.[a-z]+)?\.browser\.js$/.test(path)) {
+      return {
+        status: 200,
+        body: localClerkJsSource(issuer.frontendApiUrl),
+        headers: { ...CORS, 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
+      };
+    }
+    if (method === 'GET' && path === '/v1/client/handshake') {
+      // Clerk's handshake: the browser arrives from the app with `redirect_url`; the issuer decides the session
+      // (from the `__session` query parameter the SDK adds, as FAPI would from its client cookie) and sends the
+      // browser back with a nonce (`format=nonce`) or a signed `__clerk_handshake` token carrying the cookies.
+      let target: URL;
+      try {
+        target = new URL(r.query.redirect_url ?? '');
+      } catch {
+        return { status: 400, body: clerkError('form_param_invalid', 'redirect_url is not a URL') };
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        return { status: 400, body: clerkError('form_param_invalid', 'redirect_url must be http(s)') };
+      }
+      const claims = liveSessionClaims(r.query.__session);
+      const suffixed = r.query.suffixed_cookies === 'true';
+      let directives = setCookieDirectives(claims ? { session: reissue(claims), suffixed } : { suffixed });
+      if (target.protocol === 'http:') directives = withoutSecure(directives);
+      if (r.query.format === 'nonce') {
+        const nonce = `hsn_${randomId(24)}`;
+        nonces.set(nonce, directives);
+        target.searchParams.set('__clerk_handshake_nonce', nonce);
+      } else {
+        target.searchParams.set('__clerk_handshake', signJwt({ handshake: directives }));
+      }
+      return { status: 307, body: '', headers: { location: target.toString(), 'cache-control': 'no-store' } };
+    }
+    const m = /^\/v1\/client\/sessions\/([^/]+)\/(tokens|end)$/.exec(path);
+    if (m && method === 'POST') {
+      const sid = decodeURIComponent(m[1]);
+      const auth = r.headers.authorization;
+      const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+      const claims = liveSessionClaims(token);
+      if (!claims || claims.sid !== sid) {
+        return { status: 401, body: clerkError('authentication_invalid', 'Session token is not valid for this session'), headers: CORS };
+      }
+      if (m[2] === 'end') {
+        endedSessions.add(sid);
+        return { status: 200, body: { response: { object: 'session', id: sid, status: 'ended' } }, headers: CORS };
+      }
+      return { status: 200, body: { object: 'token', jwt: reissue(claims) }, headers: CORS };
+    }
+    return undefined;
   };
 
   const readBody = (req: IncomingMessage): Promise<string> =>
@@ -718,6 +846,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
         break;
       }
     }
+    if (!answer) answer = frontendRoute(record);
     if (!answer) {
       if (req.headers.authorization !== `Bearer ${secretKey}`) {
         answer = {
@@ -782,6 +911,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     },
     userId,
     sessionId,
+    frontendApiUrl: apiUrl,
+    clerkJsUrl: `${apiUrl}${CLERK_JS_PATH}`,
     devBrowserToken,
     requests,
     get now() {
@@ -801,11 +932,26 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       if (kid === keys[0].kid) throw new Error('createLocalIssuer: the current signing key cannot be removed; rotateKey() first.');
       keys = keys.filter((k) => k.kid !== kid);
     },
-    env(envOptions: { jwtKey?: boolean } = {}) {
+    env(envOptions: { jwtKey?: boolean; browser?: boolean } = {}) {
       const env: LocalIssuerEnv = { CLERK_SECRET_KEY: secretKey, CLERK_PUBLISHABLE_KEY: publishableKey, CLERK_API_URL: apiUrl };
       if (envOptions.jwtKey) env.CLERK_JWT_KEY = keys[0].pem;
+      if (envOptions.browser) {
+        env.CLERK_PROXY_URL = apiUrl;
+        env.CLERK_JS = `${apiUrl}${CLERK_JS_PATH}`;
+      }
       return env;
     },
+    createSession(sessionOptions: { userId?: string; secure?: boolean } = {}) {
+      const sub = sessionOptions.userId ?? userId;
+      const sid = startSession(sub);
+      const token = sessionToken({ userId: sub, sessionId: sid });
+      const setCookies = setCookieDirectives({ session: token });
+      return { sessionId: sid, userId: sub, token, setCookies: sessionOptions.secure === false ? withoutSecure(setCookies) : setCookies };
+    },
+    endSession(sid: string) {
+      endedSessions.add(sid);
+    },
+    isSessionEnded: (sid: string) => endedSessions.has(sid),
 
     sessionClaims,
     sessionToken,

@@ -1,5 +1,6 @@
 // `clerk-remix-native/testing`: helpers for testing loaders offline against a local Clerk issuer.
 export { createLocalIssuer, generateSigningKey, cookieSuffixOf, publishableKeyFor } from './createLocalIssuer';
+export { localClerkJsSource } from './localClerkJs';
 export type {
   LocalCookieHeaderOptions,
   LocalInstanceType,
