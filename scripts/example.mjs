@@ -1,0 +1,117 @@
+// The example app as a user gets it: pack this package, install the tarball into examples/remix-app, build the app
+// with Vite, and serve it with remix-serve. Shared by `npm run demo` (scripts/demo.mjs) and the end-to-end test.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const exampleDir = fileURLToPath(new URL('../examples/remix-app/', import.meta.url));
+const packDir = `${exampleDir}.pack/`;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(command, args, cwd, log) {
+  log?.(`$ ${command} ${args.join(' ')}${cwd === root ? '' : `   (in ${cwd.slice(root.length) || '.'})`}`);
+  const result = spawnSync(command, args, { cwd, stdio: log ? ['ignore', 'inherit', 'inherit'] : 'pipe', encoding: 'utf8' });
+  if (result.status !== 0) {
+    const output = log ? '' : `\n${result.stdout ?? ''}${result.stderr ?? ''}`;
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})${output}`);
+  }
+}
+
+/**
+ * Makes sure the package is built (the addon comes from `npm install` → `prepare`; the TS layer is compiled again
+ * here because it is quick), packs it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's
+ * dependencies with that tarball (the lockfile keeps every other version fixed), and builds the example.
+ * Returns the seconds each step took.
+ */
+export function prepareExample({ log } = {}) {
+  const timings = {};
+  const timed = (name, fn) => {
+    const start = performance.now();
+    fn();
+    timings[name] = Math.round((performance.now() - start) / 100) / 10;
+  };
+  const hasAddon = readdirSync(root).some((f) => f.endsWith('.node'));
+  timed('build', () => {
+    if (!hasAddon) run(npm, ['run', 'build'], root, log);
+    else run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'ts'], root, log);
+  });
+  timed('pack', () => {
+    rmSync(packDir, { recursive: true, force: true });
+    mkdirSync(packDir, { recursive: true });
+    run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], root, log);
+    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error('npm pack produced no tarball');
+    renameSync(packDir + tarball, `${packDir}clerk-remix-native.tgz`);
+  });
+  // `--no-save`: the tarball changes with every build, and its checksum must not end up in the committed lockfile;
+  // naming it makes npm install it again even when the lockfile says the same version is there.
+  timed('install', () =>
+    run(npm, ['install', '--no-save', '--no-audit', '--no-fund', './.pack/clerk-remix-native.tgz'], exampleDir, log),
+  );
+  timed('exampleBuild', () => run(npm, ['run', 'build'], exampleDir, log));
+  return timings;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `remix-serve build/server/index.js` on `port` with `env` added to this process's environment, and resolves
+ * once it answers HTTP: `{ url, child, stop(), output() }`. Rejects when the server exits or is not up in time.
+ */
+export async function startExample({ port, env = {}, host = 'localhost', echo = false, timeoutMs = 60_000 }) {
+  if (!existsSync(`${exampleDir}build/server/index.js`)) throw new Error('examples/remix-app is not built (prepareExample first)');
+  const serve = `${exampleDir}node_modules/@remix-run/serve/dist/cli.js`;
+  const child = spawn(process.execPath, [serve, 'build/server/index.js'], {
+    cwd: exampleDir,
+    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only the parent, which stops this child itself.
+    detached: process.platform !== 'win32',
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let output = '';
+  const collect = (chunk) => {
+    output += chunk;
+    if (echo) process.stdout.write(chunk);
+  };
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://${host}:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  let up = false;
+  while (!up) {
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
+    if (early) throw new Error(`remix-serve exited (${early.code ?? early.signal}) before it served:\n${output}`);
+    up = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' }).then(() => true, () => false);
+    if (!up && Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`remix-serve did not answer on port ${port} within ${timeoutMs} ms:\n${output}`);
+    }
+  }
+  // remix-serve closes its server on SIGTERM but then waits for every keep-alive connection a browser holds open,
+  // so it gets a short grace period and is then killed.
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 1500);
+      await exited;
+      clearTimeout(timer);
+    }
+    process.off('exit', killOnExit);
+  };
+  return { url, child, stop, output: () => output, exited };
+}
