@@ -20,12 +20,12 @@ function run(command, args, cwd, log) {
 }
 
 /**
- * Makes sure the package is built (the addon comes from `npm install` → `prepare`; the TS layer is compiled again
- * here because it is quick), packs it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's
+ * Makes sure the package is built (the addon comes from `npm install` → `prepare`; with `compile`, the TS layer is
+ * compiled again because it is quick — tests pass `compile: false`, as other test files read dist/ meanwhile), packs it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's
  * dependencies with that tarball (the lockfile keeps every other version fixed), and builds the example.
  * Returns the seconds each step took.
  */
-export function prepareExample({ log } = {}) {
+export function prepareExample({ log, compile = true } = {}) {
   const timings = {};
   const timed = (name, fn) => {
     const start = performance.now();
@@ -33,10 +33,14 @@ export function prepareExample({ log } = {}) {
     timings[name] = Math.round((performance.now() - start) / 100) / 10;
   };
   const hasAddon = readdirSync(root).some((f) => f.endsWith('.node'));
-  timed('build', () => {
-    if (!hasAddon) run(npm, ['run', 'build'], root, log);
-    else run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'ts'], root, log);
-  });
+  if (compile) {
+    timed('build', () => {
+      if (!hasAddon) run(npm, ['run', 'build'], root, log);
+      else run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'ts'], root, log);
+    });
+  } else if (!hasAddon || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/ssr.server.js`)) {
+    throw new Error('the package is not built: run `npm run build` (or `npm install`) first');
+  }
   timed('pack', () => {
     rmSync(packDir, { recursive: true, force: true });
     mkdirSync(packDir, { recursive: true });
