@@ -412,6 +412,9 @@ export { publishableKeyFor };
  * `POST /v1/sessions/{sid}/refresh`, `POST /v1/sessions/{sid}/tokens[/{template}]`, `GET /v1/users/{id}`,
  * `GET /v1/sessions/{id}`, `GET /v1/organizations/{id}` — each behind `Authorization: Bearer <secretKey>`.
  *
+ * For browsers it also plays the Frontend API on the same port (`GET /v1/client/handshake`,
+ * `POST /v1/client/sessions/{sid}/tokens|end`, a clerk-js stand-in) — see `env({ browser: true })`.
+ *
  * Point the SDK at it with `issuer.env()` (`CLERK_SECRET_KEY`, `CLERK_PUBLISHABLE_KEY`, `CLERK_API_URL`), mint
  * tokens with `issuer.sessionToken()`, build requests with `issuer.cookieHeader()` /
  * `issuer.authorizationHeader()`, and `await issuer.close()` when done.
