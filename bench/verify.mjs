@@ -19,35 +19,19 @@
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import crypto from 'node:crypto';
-import os from 'node:os';
+import { describeMachine, fmt, parseArgs, printTable, quantile, median, ratioOf, runInterleaved } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const { NativeVerifier } = require('../index.js');
 const { createTokenVerifier } = require('../dist/createTokenVerifier.js');
 
 // ---------------------------------------------------------------------------------------------------- options
-function parseArgs(argv) {
-  const quick = process.env.BENCH_QUICK === '1';
-  const opts = { rounds: quick ? 7 : 31, ops: quick ? 300 : 2000, warmup: quick ? 1 : 3, diag: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = (name) => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (a === '--rounds') opts.rounds = num(a);
-    else if (a === '--ops') opts.ops = num(a);
-    else if (a === '--warmup') opts.warmup = num(a);
-    else if (a === '--diag') opts.diag = true;
-    else if (a === '--help' || a === '-h') {
-      console.log('node bench/verify.mjs [--rounds N] [--ops N] [--warmup N] [--diag]   (BENCH_QUICK=1 for a short run)');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
-  }
-  return { ...opts, quick };
-}
-const opts = parseArgs(process.argv.slice(2));
+const opts = parseArgs(process.argv.slice(2), {
+  rounds: 31,
+  ops: 2000,
+  flags: ['diag'],
+  usage: 'node bench/verify.mjs [--rounds N] [--ops N] [--warmup N] [--diag]   (BENCH_QUICK=1 for a short run)',
+});
 
 // ---------------------------------------------------------------------------------------------------- the token
 const b64url = (data) => Buffer.from(data).toString('base64url');
@@ -81,8 +65,10 @@ const token = `${signingInputText}.${b64url(signature)}`;
 const keyObject = crypto.createPublicKey(pem);
 
 // ---------------------------------------------------------------------------------------------------- verifiers
-const rawLocal = new NativeVerifier({ jwtKey: pem });
-const wrapper = createTokenVerifier({ jwtKey: pem });
+// tokenCacheSize 0: every call verifies the signature (the same token again would otherwise be a cache hit).
+const rawLocal = new NativeVerifier({ jwtKey: pem, tokenCacheSize: 0 });
+const wrapper = createTokenVerifier({ jwtKey: pem, tokenCacheSize: 0 });
+const cachedLocal = new NativeVerifier({ jwtKey: pem });
 
 let jwksHits = 0;
 const server = createServer((req, res) => {
@@ -97,7 +83,7 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const apiUrl = `http://127.0.0.1:${server.address().port}`;
 // A long TTL so that a long run never needs a refetch in the middle of a timed loop.
-const rawRemote = new NativeVerifier({ secretKey: 'sk_test_bench', apiUrl, jwksCacheTtlMs: 6 * 3600_000 });
+const rawRemote = new NativeVerifier({ secretKey: 'sk_test_bench', apiUrl, jwksCacheTtlMs: 6 * 3600_000, tokenCacheSize: 0 });
 
 // ---------------------------------------------------------------------------------------------------- sanity
 function die(message, detail) {
@@ -169,6 +155,16 @@ const contenders = [
       return ok;
     },
   },
+  {
+    name: 'addon verifySync (cached token)',
+    note: 'NativeVerifier({jwtKey}) with its token cache: lookup + claim checks, no RSA',
+    info: true,
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (typeof cachedLocal.verifySync(token) === 'string') ok++;
+      return ok;
+    },
+  },
 ];
 
 if (opts.diag) {
@@ -229,7 +225,6 @@ if (opts.diag) {
       name: 'diag: @clerk/backend verifyToken',
       note: 'await verifyToken(token, {jwtKey}) one at a time (async, WebCrypto)',
       info: true,
-      async: true,
       async run(n) {
         let ok = 0;
         for (let i = 0; i < n; i++) if (claimsOfClerk(await clerkVerifyToken(token, { jwtKey: pem }))?.sub !== undefined) ok++;
@@ -265,57 +260,20 @@ if (opts.diag) {
 }
 
 // ---------------------------------------------------------------------------------------------------- run
-const fmt = (x, d = 2) => x.toFixed(d);
-const quantile = (values, q) => {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-};
-const median = (values) => quantile(values, 0.5);
-
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`clerk-remix-native bench: full RS256-2048 verification, ${token.length}-byte token`);
-console.log(`node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs (${cpu}), ${os.platform()}-${os.arch()}`);
+console.log(describeMachine());
 console.log(
   `${opts.rounds} rounds x ${opts.ops} ops per contender, ${opts.warmup} warm-up round(s), interleaved` +
     (opts.quick ? ' (BENCH_QUICK)' : ''),
 );
 
-for (let w = 0; w < opts.warmup; w++) {
-  for (const c of contenders) if (c.async) await c.run(opts.ops); else c.run(opts.ops);
+let perOp;
+try {
+  ({ perOp } = await runInterleaved(contenders, opts));
+} catch (err) {
+  die(err.message);
 }
-
-const perOp = contenders.map(() => []); // µs/op per round
-const ratios = contenders.map(() => []); // µs/op ÷ floor µs/op, per round
-const totals = contenders.map(() => 0);
-for (let r = 0; r < opts.rounds; r++) {
-  const roundUs = new Array(contenders.length);
-  for (let k = 0; k < contenders.length; k++) {
-    const i = (r + k) % contenders.length; // rotate who goes first; still A,B,C,… in turn
-    const c = contenders[i];
-    const t0 = process.hrtime.bigint();
-    const done = c.async ? await c.run(opts.ops) : c.run(opts.ops);
-    const t1 = process.hrtime.bigint();
-    totals[i] += done;
-    roundUs[i] = Number(t1 - t0) / 1000 / opts.ops;
-  }
-  for (let i = 0; i < contenders.length; i++) {
-    perOp[i].push(roundUs[i]);
-    ratios[i].push(roundUs[i] / roundUs[0]);
-  }
-}
-
 server.close();
-
-const expected = opts.rounds * opts.ops;
-contenders.forEach((c, i) => {
-  if (totals[i] !== expected) {
-    const what = c.expectOk === false ? 'failed as expected' : 'verified';
-    die(`${c.name}: only ${totals[i]} of ${expected} timed calls ${what}`);
-  }
-});
 if (jwksHits !== 1) die(`the warm JWKS cache refetched during the run (${jwksHits} fetches)`);
 
 // ---------------------------------------------------------------------------------------------------- report
@@ -324,27 +282,20 @@ const rows = contenders.map((c, i) => ({
   median: median(perOp[i]),
   p10: quantile(perOp[i], 0.1),
   p90: quantile(perOp[i], 0.9),
-  ratio: median(ratios[i]),
-  ratioP10: quantile(ratios[i], 0.1),
-  ratioP90: quantile(ratios[i], 0.9),
-  opsPerSec: 1e6 / median(perOp[i]),
+  floor: ratioOf(perOp, i, 0),
 }));
-
-const head = ['contender', 'median µs/op', 'p10 µs', 'p90 µs', 'ops/s', 'x crypto.verify (p10-p90)'];
-const body = rows.map((r) => [
-  r.name,
-  fmt(r.median),
-  fmt(r.p10),
-  fmt(r.p90),
-  String(Math.round(r.opsPerSec)),
-  `${fmt(r.ratio, 3)} (${fmt(r.ratioP10, 3)}-${fmt(r.ratioP90, 3)})`,
-]);
-const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
-const line = (cells) => `| ${cells.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
 console.log('');
-console.log(line(head));
-console.log(`|${widths.map((w, j) => (j === 0 ? ':' : '') + '-'.repeat(w + 1) + (j === 0 ? '' : ':')).join('|')}|`);
-for (const row of body) console.log(line(row));
+printTable(
+  ['contender', 'median µs/op', 'p10 µs', 'p90 µs', 'ops/s', 'x crypto.verify (p10-p90)'],
+  rows.map((r) => [
+    r.name,
+    fmt(r.median),
+    fmt(r.p10),
+    fmt(r.p90),
+    String(Math.round(1e6 / r.median)),
+    `${fmt(r.floor.ratio, 3)} (${fmt(r.floor.p10, 3)}-${fmt(r.floor.p90, 3)})`,
+  ]),
+);
 console.log('');
 for (const c of contenders) console.log(`  ${c.name}: ${c.note}`);
 console.log('');
@@ -353,10 +304,10 @@ const TARGET = 0.8;
 const target = rows[contenders.findIndex((c) => c.target)];
 const wrap = rows[2];
 console.log(
-  `${target.ratio <= TARGET ? 'PASS' : 'MISS'}: addon verifySync (jwtKey) = ${fmt(target.ratio, 3)}x crypto.verify ` +
+  `${target.floor.ratio <= TARGET ? 'PASS' : 'MISS'}: addon verifySync (jwtKey) = ${fmt(target.floor.ratio, 3)}x crypto.verify ` +
     `(median of per-round ratios; target <= ${TARGET}x; ${fmt(target.median)} vs ${fmt(rows[0].median)} µs/op)`,
 );
 console.log(
-  `info: JS wrapper = ${fmt(wrap.ratio, 3)}x crypto.verify (${wrap.ratio <= TARGET ? 'also within' : 'not within'} ${TARGET}x); ` +
-    `warm JWKS verifier = ${fmt(rows[3].ratio, 3)}x; ${jwksHits} JWKS fetch for the whole run`,
+  `info: JS wrapper = ${fmt(wrap.floor.ratio, 3)}x crypto.verify (${wrap.floor.ratio <= TARGET ? 'also within' : 'not within'} ${TARGET}x); ` +
+    `warm JWKS verifier = ${fmt(rows[3].floor.ratio, 3)}x; cached token = ${fmt(rows[4].floor.ratio, 3)}x; ${jwksHits} JWKS fetch for the whole run`,
 );

@@ -3,6 +3,7 @@
 //! cookie choice, the header token and the handshake values.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use reqwest::Url;
 
@@ -107,16 +108,32 @@ pub struct AuthInputs {
 
 pub struct Cookies<'h> {
     header: Cow<'h, str>,
+    /// (name, raw value) byte ranges of the first occurrence of each name, in header order: the header is walked
+    /// once, then each lookup scans this short list.
+    first: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl<'h> Cookies<'h> {
     pub fn new(raw: Option<&'h str>) -> Self {
-        Cookies { header: raw.map(predecode_cookie_header).unwrap_or(Cow::Borrowed("")) }
+        let header = raw.map(predecode_cookie_header).unwrap_or(Cow::Borrowed(""));
+        let base = header.as_ptr() as usize;
+        let range = |part: &str| {
+            let start = part.as_ptr() as usize - base;
+            start..start + part.len()
+        };
+        let mut first: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for (name, value) in cookie::pairs(&header) {
+            if !first.iter().any(|(n, _)| &header[n.clone()] == name) {
+                first.push((range(name), range(value)));
+            }
+        }
+        Cookies { header, first }
     }
 
-    /// A cookie value; empty counts as absent, as Clerk's `|| undefined` makes it.
+    /// A cookie value, decoded as `cookie.parse` decodes it; empty counts as absent, as Clerk's `|| undefined` makes it.
     pub fn get(&self, name: &str) -> Option<String> {
-        cookie::get(&self.header, name).filter(|v| !v.is_empty()).map(Cow::into_owned)
+        let (_, value) = self.first.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
+        Some(cookie::decode_value(&self.header[value.clone()]).into_owned()).filter(|v| !v.is_empty())
     }
 }
 

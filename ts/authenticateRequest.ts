@@ -102,7 +102,22 @@ export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOpt
  * Clerk's message, and nothing is cached.
  */
 function authenticatorFor(options: AuthenticatorOptions): NativeAuthenticator {
-  const key = JSON.stringify(options);
+  // Cheaper than JSON.stringify; the separator cannot occur in a header-safe option value.
+  const key = [
+    options.secretKey,
+    options.publishableKey,
+    options.jwtKey,
+    options.apiUrl,
+    options.apiVersion,
+    options.domain,
+    options.isSatellite,
+    options.proxyUrl,
+    options.signInUrl,
+    options.audience?.join('\u0001'),
+    options.authorizedParties?.join('\u0001'),
+    options.userAgent,
+    options.tokenCacheSize,
+  ].join('\u0000');
   const cached = authenticators.get(key);
   if (cached) {
     // Most recently used last, so the first entry is the one to evict.

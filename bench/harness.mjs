@@ -1,0 +1,90 @@
+// The interleaved-rounds runner shared by the benches: every round runs each contender once (the starting contender
+// rotating from round to round), so drift on a noisy 2-core machine (CPU frequency, neighbours, GC) lands on every
+// contender alike. Per round and contender, `ops` calls are timed with `process.hrtime.bigint()`; reports give the
+// median of the per-round µs/op, its p10/p90, and the median over rounds of (contender ÷ a reference contender in
+// the same round).
+//
+// A contender: { name, note, run(n) → number of successful calls (may be async), expectOk?: false }.
+
+import os from 'node:os';
+
+export const quantile = (values, q) => {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+};
+export const median = (values) => quantile(values, 0.5);
+export const fmt = (x, d = 2) => x.toFixed(d);
+
+/** `--rounds N --ops N --warmup N` and `BENCH_QUICK=1`, plus any boolean `flags` (e.g. `--diag`). */
+export function parseArgs(argv, { rounds, ops, warmup = 3, flags = [], usage }) {
+  const quick = process.env.BENCH_QUICK === '1';
+  const opts = { rounds: quick ? 7 : rounds, ops: quick ? Math.min(ops, 300) : ops, warmup: quick ? 1 : warmup, quick };
+  for (const f of flags) opts[f] = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (a === '--rounds') opts.rounds = num();
+    else if (a === '--ops') opts.ops = num();
+    else if (a === '--warmup') opts.warmup = num();
+    else if (flags.includes(a.replace(/^--/, ''))) opts[a.replace(/^--/, '')] = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(usage);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+export function describeMachine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs (${cpu}), ${os.platform()}-${os.arch()}`;
+}
+
+/**
+ * Runs the rounds; throws when a contender's successful calls do not add up to rounds × ops (which also keeps the
+ * optimizer from dropping the work). Returns `{ perOp, totals }`: per contender, the µs/op of every round.
+ */
+export async function runInterleaved(contenders, { rounds, ops, warmup }) {
+  for (let w = 0; w < warmup; w++) for (const c of contenders) await c.run(ops);
+  const perOp = contenders.map(() => []);
+  const totals = contenders.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (r + k) % contenders.length;
+      const t0 = process.hrtime.bigint();
+      const done = await contenders[i].run(ops);
+      const t1 = process.hrtime.bigint();
+      totals[i] += done;
+      perOp[i].push(Number(t1 - t0) / 1000 / ops);
+    }
+  }
+  contenders.forEach((c, i) => {
+    if (totals[i] !== rounds * ops) {
+      const what = c.expectOk === false ? 'failed as expected' : 'succeeded';
+      throw new Error(`${c.name}: only ${totals[i]} of ${rounds * ops} timed calls ${what}`);
+    }
+  });
+  return { perOp, totals };
+}
+
+/** Median over rounds of perOp[i] ÷ perOp[ref] in the same round, with p10/p90. */
+export function ratioOf(perOp, i, ref) {
+  const r = perOp[i].map((us, round) => us / perOp[ref][round]);
+  return { ratio: median(r), p10: quantile(r, 0.1), p90: quantile(r, 0.9) };
+}
+
+/** A Markdown table: `head` cells, then rows of cells (first column left-aligned). */
+export function printTable(head, body) {
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
+  const line = (cells) => `| ${cells.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w, j) => (j === 0 ? ':' : '') + '-'.repeat(w + 1) + (j === 0 ? '' : ':')).join('|')}|`);
+  for (const row of body) console.log(line(row));
+}
