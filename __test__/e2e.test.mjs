@@ -109,9 +109,18 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       const payloads = issuer.count('/v1/clients/handshake_payload');
       const response = await page.goto(`${app.url}/dashboard`);
       assert.equal(response.status(), 200);
-      const url = new URL(page.url());
-      assert.equal(url.pathname, '/dashboard');
-      assert.ok(url.searchParams.get('__clerk_handshake_nonce'), `came back with a handshake nonce: ${page.url()}`);
+      // The redirect chain: /dashboard (307) → the issuer's Frontend API handshake (307) → /dashboard?nonce (200).
+      const back = new URL(response.url());
+      assert.equal(back.pathname, '/dashboard');
+      assert.ok(back.searchParams.get('__clerk_handshake_nonce'), `came back with a handshake nonce: ${response.url()}`);
+      const viaIssuer = response.request().redirectedFrom();
+      assert.ok(viaIssuer, 'the document request was redirected');
+      assert.equal(new URL(viaIssuer.url()).origin, issuer.frontendApiUrl);
+      assert.equal(new URL(viaIssuer.url()).pathname, '/v1/client/handshake');
+      assert.equal(new URL(viaIssuer.url()).searchParams.get('__clerk_hs_reason'), 'session-token-expired-refresh-non-eligible-no-refresh-cookie');
+      const first = viaIssuer.redirectedFrom();
+      assert.equal(first?.url(), `${app.url}/dashboard`);
+      assert.equal((await first.response()).status(), 307);
       assert.equal(issuer.count('/v1/client/handshake'), handshakes + 1, 'the browser went to the issuer once');
       assert.ok(issuer.count('/v1/clients/handshake_payload') > payloads, 'the server resolved the nonce');
       assert.equal(await page.getByTestId('user-id').textContent(), issuer.userId);
@@ -119,6 +128,7 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       const fresh = (await context.cookies(app.url)).find((c) => c.name === '__session')?.value;
       assert.ok(fresh && fresh !== expired, 'the handshake set a new session cookie');
       assert.ok(claimsOf(fresh).exp > Date.now() / 1000, 'the new session token is not expired');
+      await page.waitForFunction(() => window.Clerk?.loaded === true && !location.search.includes('__clerk_handshake'));
     });
 
     await t.test('signing out ends the session', async () => {

@@ -186,6 +186,14 @@ export function localClerkJsSource(frontendApiUrl: string): string {
     client: signedOut.client, session: null, user: null, organization: null, isSignedIn: false,
     load: function (loadOptions) {
       options = loadOptions || {};
+      // A resolved handshake leaves its nonce or token in the address; a reload must not replay it (clerk-js
+      // cleans these too).
+      var here = new URL(window.location.href);
+      if (here.searchParams.has('__clerk_handshake') || here.searchParams.has('__clerk_handshake_nonce')) {
+        here.searchParams.delete('__clerk_handshake');
+        here.searchParams.delete('__clerk_handshake_nonce');
+        window.history.replaceState(window.history.state, '', here.pathname + here.search + here.hash);
+      }
       apply(stateOf(readCookie('__session')));
       clerk.loaded = true;
       setInterval(function () { if (clerk.session && expiresSoon(readCookie('__session'))) refresh(); }, 5000);
