@@ -2,7 +2,7 @@ import { useLoaderData } from '@remix-run/react';
 import React from 'react';
 import { ClerkProvider, inSpaMode, type ClerkState, type RemixClerkProviderProps } from './ClerkProvider';
 import { publishableKeyMissingErrorInSpaMode } from './errors';
-import { buildPublishableKey } from './loadOptions';
+import { buildPublishableKey } from './publishableKeyFor';
 
 /** Options of {@link ClerkApp}: `@clerk/clerk-react` provider props; they override what the server sent. */
 export type ClerkAppOptions = Omit<RemixClerkProviderProps, 'clerkState' | 'children'>;

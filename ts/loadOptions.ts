@@ -3,7 +3,9 @@ import {
   satelliteAndMissingProxyUrlAndDomain,
   satelliteAndMissingSignInUrl,
 } from './errors';
-import { publishableKeyFor } from './publishableKeyFor';
+import { buildPublishableKey, LEGACY_DEV_INSTANCE_SUFFIXES } from './publishableKeyFor';
+
+export { buildPublishableKey };
 
 /**
  * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`, spec §A2), plus the
@@ -94,11 +96,9 @@ export interface LoadedOptions {
 const PROD_API_URL = 'https://api.clerk.com';
 const LOCAL_API_URL = 'https://api.lclclerk.com';
 const STAGING_API_URL = 'https://api.clerkstage.dev';
-const LEGACY_DEV_INSTANCE_SUFFIXES = ['.lcl.dev', '.lclstage.dev', '.lclclerk.com'];
 // `lclstage.dev` without the leading dot is Clerk's spelling.
 const LOCAL_ENV_SUFFIXES = ['.lcl.dev', 'lclstage.dev', '.lclclerk.com', '.accounts.lclclerk.com'];
 const STAGING_ENV_SUFFIXES = ['.accountsstage.dev'];
-const FRONTEND_API_DEV_REGEX = /^(([a-z]+)-){2}([0-9]{1,2})\.clerk\.accounts([a-z.]*)(dev|com)$/i;
 
 type Bag = Record<string, unknown>;
 const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null;
@@ -213,23 +213,6 @@ export function apiUrlFromPublishableKey(publishableKey: string | undefined): st
   if (LOCAL_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return LOCAL_API_URL;
   if (STAGING_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return STAGING_API_URL;
   return PROD_API_URL;
-}
-
-/**
- * A publishable key for a 2022-style frontend API host (`@clerk/shared`'s `buildPublishableKey`): `pk_test_` for
- * development hosts (`foo-bar-13.clerk.accounts.dev` and the legacy `clerk.*.lcl.dev`, `.lclstage.dev`,
- * `.lclclerk.com`), `pk_live_` otherwise, followed by base64 of `host$`.
- *
- * Leading/trailing whitespace, an `http(s)://` prefix and trailing slashes are removed first (the beta documented
- * a bare host, but a URL is an easy mistake); `''` gives `''`.
- */
-export function buildPublishableKey(frontendApi: string): string {
-  const host = frontendApi.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '');
-  if (!host) return '';
-  const isDevKey =
-    FRONTEND_API_DEV_REGEX.test(host) ||
-    (host.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => host.endsWith(s)));
-  return publishableKeyFor(host, isDevKey ? 'development' : 'production');
 }
 
 function headersOf(request: RequestLike): HeadersGetter {
