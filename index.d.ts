@@ -67,6 +67,13 @@ export interface AuthenticatorOptions {
   tokenCacheSize?: number
 }
 
+/**
+ * `[name0, value0, name1, value1, …]` for every environment variable whose name starts with `CLERK_`, in
+ * environment order; `null` on platforms where the environment is not read this way (the caller then reads
+ * `process.env`).
+ */
+export declare function clerkEnvironment(): Array<string> | null
+
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {
   /** `log` or `error`. */

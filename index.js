@@ -837,5 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeAuthenticator = nativeBinding.NativeAuthenticator
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
+module.exports.clerkEnvironment = nativeBinding.clerkEnvironment
 module.exports.panicForTests = nativeBinding.panicForTests
 module.exports.panicForTestsAsync = nativeBinding.panicForTestsAsync

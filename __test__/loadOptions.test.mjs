@@ -11,6 +11,7 @@ import {
   apiUrlFromPublishableKey,
   buildPublishableKey,
   clerkUrlOf,
+  envReader,
   getEnvVariable,
   handleValueOrFn,
   isTruthy,
@@ -476,4 +477,37 @@ test('loadOptions restores process.env (no CLERK_* leaks between cases)', () => 
   const before = Object.keys(process.env).filter((k) => k.startsWith('CLERK_')).sort();
   withEnv({ CLERK_SECRET_KEY: 'x', CLERK_NEW: 'y' }, () => assert.equal(process.env.CLERK_NEW, 'y'));
   assert.deepEqual(Object.keys(process.env).filter((k) => k.startsWith('CLERK_')).sort(), before);
+});
+
+test('envReader answers exactly as getEnvVariable, through every change of process.env, in every context shape', async () => {
+  const names = ['CLERK_SECRET_KEY', 'CLERK_JS', 'CLERK_DOMAIN', 'CLERK_UNSET_FOR_TEST', 'CLERK_EMPTY', 'CLERK_UNICODE', 'PATH'];
+  const contexts = [undefined, {}, { CLERK_DOMAIN: 'ctx.example' }, { env: { CLERK_JS: 'from-env' } }, { cloudflare: { env: { CLERK_UNSET_FOR_TEST: 'cf' } } }];
+  const compare = (label) => {
+    for (const context of contexts) {
+      const read = envReader(context);
+      for (const name of names) assert.equal(read(name), getEnvVariable(name, context), `${label}: ${name} in ${JSON.stringify(context)}`);
+    }
+  };
+  withEnv({ CLERK_SECRET_KEY: 'sk_live_1', CLERK_EMPTY: '', CLERK_UNICODE: 'é€✓' }, () => {
+    compare('set');
+    process.env.CLERK_DOMAIN = 'changed.example';
+    compare('after a write');
+    delete process.env.CLERK_SECRET_KEY;
+    compare('after a delete');
+  });
+  compare('restored');
+  // A worker thread has its own copy of process.env: the reader must follow that copy, not the process environment.
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    const { envReader, getEnvVariable } = require(${JSON.stringify(path.join(root, 'dist/loadOptions.js'))});
+    process.env.CLERK_DOMAIN = 'worker-only.example';
+    parentPort.postMessage([envReader({})('CLERK_DOMAIN'), getEnvVariable('CLERK_DOMAIN', {})]);`;
+  const answer = await new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  assert.deepEqual(answer, ['worker-only.example', 'worker-only.example']);
+  assert.equal(process.env.CLERK_DOMAIN, undefined, 'the worker wrote its own copy');
 });

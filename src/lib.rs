@@ -11,6 +11,7 @@ mod jwks;
 mod jwt;
 mod key;
 mod napi_authenticator;
+mod napi_environment;
 mod napi_test_hooks;
 mod napi_verifier;
 mod publishable_key;

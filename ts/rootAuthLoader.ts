@@ -3,7 +3,7 @@ import { authenticateRequest, USER_AGENT, type RequestState } from './authentica
 import { loadResources, type LoadedResources, type ResourceOptions } from './backendResources';
 import { invalidRootLoaderCallbackReturn } from './errors';
 import {
-  getEnvVariable,
+  envReader,
   isTruthy,
   loadOptions,
   type LoadedOptions,
@@ -84,7 +84,7 @@ type MergedState = LoadedOptions & RequestState;
 
 /** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order (spec §A5). */
 function clerkStateOf(state: MergedState, context: unknown): { clerkState: ClerkState } {
-  const env = (name: string) => getEnvVariable(name, context);
+  const env = envReader(context);
   return {
     clerkState: {
       __internal_clerk_state: {
