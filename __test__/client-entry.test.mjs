@@ -110,3 +110,21 @@ test('ClerkApp without clerkState in the root loader data fails with Clerk\'s me
   await assert.rejects(render(client.ClerkApp(AuthProbe), { other: 1 }), (err) => err.message === noClerkStateError);
   await assert.rejects(render(client.ClerkApp(AuthProbe), { clerkState: {} }), (err) => err.message === invalidClerkStatePropError);
 });
+
+test('importing the client entry prints nothing (docs/compat.md E1: @clerk/remix prints a deprecation banner)', () => {
+  const { spawnSync } = require('node:child_process');
+  const printed = (entry) => {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(entry)})`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout + r.stderr;
+  };
+  assert.equal(printed(require.resolve('../dist/index.js')), '');
+  assert.match(printed(require.resolve('@clerk/remix')), /DEPRECATION WARNING/, 'the difference is real');
+});
+
+test('sdkMetadata names this package (docs/compat.md E2)', async () => {
+  const SdkProbe = () => h('p', { id: 'probe' }, JSON.stringify(client.useClerk().sdkMetadata ?? null));
+  const data = await rootLoaderData(issuer.cookieHeader({ session: issuer.sessionToken() }));
+  const { version } = require('../package.json');
+  assert.deepEqual(await render(client.ClerkApp(SdkProbe), data), { name: 'clerk-remix-native', version });
+});
