@@ -21,6 +21,12 @@ export declare class NativeAuthenticator {
    * payload or a session refresh must be fetched first (call `authenticate`). `nowMs` is the clock (`Date.now()`).
    */
   authenticateSync(request: RequestInput, nowMs: number): RequestOutcome
+  /**
+   * `authenticateSync` for the hot path, with the request's values as arguments (no object to read property by
+   * property) and, for the most common answer — signed in, no headers to set, nothing logged — just
+   * `[token, claimsJson]` instead of an outcome object.
+   */
+  authenticateValues(url: string, method: string, cookie: string | undefined | null, authorization: string | undefined | null, host: string | undefined | null, forwardedHost: string | undefined | null, forwardedProto: string | undefined | null, origin: string | undefined | null, referer: string | undefined | null, secFetchDest: string | undefined | null, accept: string | undefined | null, nowMs: number): [string, string] | RequestOutcome
   /** Decides, fetching what the request needs (one JWKS fetch per cache however many requests wait). */
   authenticate(request: RequestInput, nowMs: number): Promise<RequestOutcome>
 }

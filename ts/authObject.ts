@@ -324,9 +324,10 @@ function createHas(data: AuthorizationData): (params: CheckAuthorizationParams) 
 // ---------------------------------------------------------------------------------------------------------------
 // debug() and getToken()
 
-function createDebug(data: Record<string, unknown> | undefined): AuthObjectDebug {
+function createDebug(data: Record<string, unknown> | undefined, extra?: Record<string, unknown>): AuthObjectDebug {
+  // The copy is made when debug() is called, not per request.
   return () => {
-    const res: Record<string, unknown> = { ...data };
+    const res: Record<string, unknown> = { ...data, ...extra };
     res.secretKey = String(res.secretKey || '').substring(0, 7);
     res.jwtKey = String(res.jwtKey || '').substring(0, 7);
     return { ...res };
@@ -472,7 +473,7 @@ export function signedInAuthObject(
     factorVerificationAge,
     getToken,
     has,
-    debug: createDebug({ ...context, sessionToken }),
+    debug: createDebug(context, { sessionToken }),
     isAuthenticated: true,
   };
 }

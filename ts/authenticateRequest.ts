@@ -232,9 +232,14 @@ function clerkError(outcome: RequestOutcome): Error {
   return new Error(message);
 }
 
-/** What `toAuth()` / `getToken()` / `debug()` work with: the resolved options and this package's User-Agent. */
+/**
+ * What `toAuth()` / `getToken()` / `debug()` work with: the resolved options (made for this request, so this
+ * package's User-Agent is added to them in place rather than by copying ~20 keys per request).
+ */
 function authContextOf(options: LoadedOptions): AuthContext {
-  return { ...options, userAgent: USER_AGENT };
+  const context = options as AuthContext;
+  context.userAgent = USER_AGENT;
+  return context;
 }
 
 /**
@@ -253,7 +258,23 @@ export async function authenticateRequest(args: LoaderArgsLike, options: LoadedO
   const request = args.request as RequestLike & { method?: string };
   const authenticator = authenticatorFor(authenticatorOptionsOf(options));
   const input = requestInputOf(request);
-  let outcome = authenticator.authenticateSync(input, Date.now());
+  const answer = authenticator.authenticateValues(
+    input.url,
+    input.method,
+    input.cookie,
+    input.authorization,
+    input.host,
+    input.forwardedHost,
+    input.forwardedProto,
+    input.origin,
+    input.referer,
+    input.secFetchDest,
+    input.accept,
+    Date.now(),
+  );
+  // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
+  if (Array.isArray(answer)) return signedInState(options, answer[0], answer[1], new Headers());
+  let outcome = answer;
   if (outcome.needsNetwork) {
     outcome = await authenticator.authenticate({ ...input, headersJson: headersJsonOf(request) }, Date.now());
   }
@@ -271,23 +292,37 @@ export async function authenticateRequest(args: LoaderArgsLike, options: LoadedO
     throw new Error('Clerk: unexpected handshake without redirect');
   }
 
+  if (outcome.status === 'signed-in') return signedInState(options, outcome.token ?? '', outcome.claims ?? '{}', headers);
+  return stateOf(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null);
+}
+
+function signedInState(options: LoadedOptions, token: string, claimsJson: string, headers: Headers): RequestState {
+  return stateOf(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
+}
+
+/** `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state (spec §A7.8) in Clerk's key order. */
+function stateOf(
+  options: LoadedOptions,
+  status: AuthStatus,
+  reason: string | null,
+  message: string | null,
+  headers: Headers,
+  token: string | null,
+  claims: SessionJwtPayload | null,
+): RequestState {
   const context = authContextOf(options);
-  const signedIn = outcome.status === 'signed-in';
-  const token = signedIn ? (outcome.token ?? null) : null;
-  const claims = signedIn ? (JSON.parse(outcome.claims ?? '{}') as SessionJwtPayload) : null;
-  const reason = signedIn ? null : (outcome.reason ?? '');
-  const message = signedIn ? null : (outcome.message ?? '');
+  const signedIn = status === 'signed-in';
   const toAuth = ({ treatPendingAsSignedOut = true }: { treatPendingAsSignedOut?: boolean } = {}): AuthObject =>
     signedIn
       ? authObjectFromClaims(claims as SessionJwtPayload, token as string, context, { treatPendingAsSignedOut })
       : authObjectFromSignedOutState(context, reason as string, message as string);
 
   return {
-    status: outcome.status,
+    status,
     reason,
     message,
     proxyUrl: options.proxyUrl || '',
-    publishableKey,
+    publishableKey: options.publishableKey || '',
     isSatellite: options.isSatellite || false,
     domain: options.domain || '',
     signInUrl: options.signInUrl || '',
