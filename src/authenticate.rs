@@ -344,7 +344,8 @@ impl Request<'_> {
             return Ok(self.maybe_handshake("session-token-but-no-client-uat", String::new(), None));
         }
         // Clerk reads `iat` from the unverified token here; it can only send the request to a handshake.
-        let iat = match unverified_iat(&token) {
+        // Decoded once already, for the cookie choice; decoding again only explains a failure.
+        let iat = match self.inputs.session_cookie_iat.map_or_else(|| unverified_iat(&token), Ok) {
             Ok(iat) => iat,
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };

@@ -24,6 +24,27 @@ pub struct PublishableKey {
     pub frontend_api: String,
     /// `base64url(SHA-1(key))[..8]`: the suffix of `__session_…`, `__client_uat_…`, `__refresh_…`.
     pub cookie_suffix: String,
+    /// The suffixed cookie names, made once per key rather than per request.
+    pub suffixed: SuffixedNames,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuffixedNames {
+    pub session: String,
+    pub client_uat: String,
+    pub refresh: String,
+    pub dev_browser: String,
+}
+
+impl SuffixedNames {
+    fn new(suffix: &str) -> Self {
+        SuffixedNames {
+            session: format!("__session_{suffix}"),
+            client_uat: format!("__client_uat_{suffix}"),
+            refresh: format!("__refresh_{suffix}"),
+            dev_browser: format!("__clerk_db_jwt_{suffix}"),
+        }
+    }
 }
 
 impl PublishableKey {
@@ -48,7 +69,9 @@ impl PublishableKey {
         if host.contains('$') || !host.contains('.') {
             return Err(NOT_VALID);
         }
-        Ok(PublishableKey { instance_type, frontend_api: host.to_owned(), cookie_suffix: cookie_suffix(key) })
+        let suffix = cookie_suffix(key);
+        let suffixed = SuffixedNames::new(&suffix);
+        Ok(PublishableKey { instance_type, frontend_api: host.to_owned(), cookie_suffix: suffix, suffixed })
     }
 }
 

@@ -96,6 +96,9 @@ pub fn predecode_cookie_header(header: &str) -> Cow<'_, str> {
 pub struct AuthInputs {
     pub token_in_header: Option<String>,
     pub session_token_in_cookie: Option<String>,
+    /// `iat` of that token when it decoded (unverified; `Some(None)`: it has no numeric `iat`); `None` when it did not
+    /// decode (or there is none).
+    pub session_cookie_iat: Option<Option<f64>>,
     pub refresh_token_in_cookie: Option<String>,
     /// `parseInt(__client_uat) || 0`.
     pub client_uat: i64,
@@ -140,11 +143,18 @@ impl<'h> Cookies<'h> {
 /// `AuthenticateContext#initHeaderValues`, `#initCookieValues`, `#initHandshakeValues`.
 pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms: f64) -> AuthInputs {
     let cookies = Cookies::new(parts.cookie.as_deref());
-    let suffixed = |name: &str| format!("{name}_{}", pk.cookie_suffix);
-    let uses_suffixed = uses_suffixed_cookies(&cookies, pk, now_ms);
-    let suffixed_or_not = |name: &str| if uses_suffixed { cookies.get(&suffixed(name)) } else { cookies.get(name) };
+    let names = &pk.suffixed;
+    let choice = choose_cookies(&cookies, pk, now_ms);
+    let uses_suffixed = choice.suffixed;
+    let suffixed_or_not =
+        |plain: &str, suffixed: &str| if uses_suffixed { cookies.get(suffixed) } else { cookies.get(plain) };
     let query =
         |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty());
+    let (session, session_iat) = if uses_suffixed {
+        (choice.suffixed_session, choice.suffixed_claims.map(|c| iat_of(&c)))
+    } else {
+        (choice.session, choice.session_claims.map(|c| iat_of(&c)))
+    };
 
     AuthInputs {
         token_in_header: parts
@@ -153,10 +163,12 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
             .filter(|v| !v.is_empty())
             .and_then(token_from_authorization)
             .map(str::to_owned),
-        session_token_in_cookie: suffixed_or_not("__session"),
-        refresh_token_in_cookie: cookies.get(&suffixed("__refresh")),
-        client_uat: suffixed_or_not("__client_uat").map_or(0, |v| parse_int(&v)),
-        dev_browser_token: query("__clerk_db_jwt").or_else(|| suffixed_or_not("__clerk_db_jwt")),
+        session_token_in_cookie: session,
+        session_cookie_iat: session_iat,
+        refresh_token_in_cookie: cookies.get(&names.refresh),
+        client_uat: if uses_suffixed { choice.suffixed_client_uat } else { choice.client_uat }
+            .map_or(0, |v| parse_int(&v)),
+        dev_browser_token: query("__clerk_db_jwt").or_else(|| suffixed_or_not("__clerk_db_jwt", &names.dev_browser)),
         handshake_token: query("__clerk_handshake").or_else(|| cookies.get("__clerk_handshake")),
         handshake_nonce: query("__clerk_handshake_nonce").or_else(|| cookies.get("__clerk_handshake_nonce")),
         redirect_loop_counter: cookies.get("__clerk_redirect_count").map_or(0.0, |v| js_number(&v)),
@@ -164,31 +176,57 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
     }
 }
 
-/// `AuthenticateContext#usesSuffixedCookies` (spec §A7.1 step 8).
-pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
-    let session = cookies.get("__session");
-    let suffixed_session = cookies.get(&format!("__session_{}", pk.cookie_suffix));
-    let client_uat = cookies.get("__client_uat");
-    let suffixed_client_uat = cookies.get(&format!("__client_uat_{}", pk.cookie_suffix));
-    // Each token is decoded once, and only for the three claims the choice reads.
-    let session_claims = session.as_deref().and_then(unverified_claims);
-    let suffixed_claims = suffixed_session.as_deref().and_then(unverified_claims);
-    let number = |claims: &Option<CookieChoiceClaims>, name: &str| claims.as_ref()?.get(name)?.as_f64();
+/// The four cookies the plain-or-suffixed choice reads, the unverified claims of the two session tokens (each
+/// decoded once, for the whole request), and the choice.
+struct CookieChoice {
+    suffixed: bool,
+    session: Option<String>,
+    suffixed_session: Option<String>,
+    client_uat: Option<String>,
+    suffixed_client_uat: Option<String>,
+    session_claims: Option<CookieChoiceClaims>,
+    suffixed_claims: Option<CookieChoiceClaims>,
+}
 
-    if session.is_some() {
-        let iss = session_claims.as_ref().and_then(|c| c.get("iss")).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+/// `AuthenticateContext#usesSuffixedCookies` (spec §A7.1 step 8).
+#[cfg(test)]
+pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
+    choose_cookies(cookies, pk, now_ms).suffixed
+}
+
+fn choose_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> CookieChoice {
+    let session = cookies.get("__session");
+    let suffixed_session = cookies.get(&pk.suffixed.session);
+    let mut choice = CookieChoice {
+        suffixed: false,
+        session_claims: session.as_deref().and_then(unverified_claims),
+        suffixed_claims: suffixed_session.as_deref().and_then(unverified_claims),
+        session,
+        suffixed_session,
+        client_uat: cookies.get("__client_uat"),
+        suffixed_client_uat: cookies.get(&pk.suffixed.client_uat),
+    };
+    choice.suffixed = suffixed_rule(&choice, pk, now_ms);
+    choice
+}
+
+fn suffixed_rule(c: &CookieChoice, pk: &PublishableKey, now_ms: f64) -> bool {
+    let number = |claims: &Option<CookieChoiceClaims>, name: &str| claims.as_ref()?.get(name)?.as_f64();
+    if c.session.is_some() {
+        let iss =
+            c.session_claims.as_ref().and_then(|c| c.get("iss")).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
         match iss {
             None => return false,
             Some(iss) if strip_scheme(iss) != pk.frontend_api => return true,
             Some(_) => {}
         }
     }
-    if suffixed_client_uat.is_none() && suffixed_session.is_none() {
+    if c.suffixed_client_uat.is_none() && c.suffixed_session.is_none() {
         return false;
     }
-    let session_iat = number(&session_claims, "iat").unwrap_or(0.0);
-    let suffixed_iat = number(&suffixed_claims, "iat").unwrap_or(0.0);
-    let (s_uat, uat) = (suffixed_client_uat.as_deref(), client_uat.as_deref());
+    let session_iat = number(&c.session_claims, "iat").unwrap_or(0.0);
+    let suffixed_iat = number(&c.suffixed_claims, "iat").unwrap_or(0.0);
+    let (s_uat, uat) = (c.suffixed_client_uat.as_deref(), c.client_uat.as_deref());
     if s_uat != Some("0") && uat != Some("0") && session_iat > suffixed_iat {
         return false;
     }
@@ -196,15 +234,19 @@ pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms:
         return false;
     }
     if pk.instance_type != InstanceType::Production {
-        let expired = number(&suffixed_claims, "exp").is_some_and(|exp| exp <= (now_ms / 1000.0).trunc());
+        let expired = number(&c.suffixed_claims, "exp").is_some_and(|exp| exp <= (now_ms / 1000.0).trunc());
         if s_uat != Some("0") && uat == Some("0") && expired {
             return false;
         }
     }
-    if s_uat.is_none() && suffixed_session.is_some() {
+    if s_uat.is_none() && c.suffixed_session.is_some() {
         return false;
     }
     true
+}
+
+fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
+    claims.get("iat").and_then(|v| v.as_f64())
 }
 
 type CookieChoiceClaims = jwt::Members<3>;
