@@ -74,11 +74,12 @@ export interface AuthenticatorOptions {
 }
 
 /**
- * `[name0, value0, name1, value1, …]` for every environment variable whose name starts with `CLERK_`, in
- * environment order; `null` on platforms where the environment is not read this way (the caller then reads
- * `process.env`).
+ * Every environment variable whose name starts with `CLERK_`, in environment order, as `NAME=value` entries each
+ * followed by a NUL (which no environment entry can contain): one string, the cheapest thing to hand over and to
+ * compare with the previous answer. `null` on platforms where the environment is not read this way (the caller
+ * then reads `process.env`).
  */
-export declare function clerkEnvironment(): Array<string> | null
+export declare function clerkEnvironment(): string | null
 
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {

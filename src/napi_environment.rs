@@ -7,16 +7,17 @@
 
 use napi_derive::napi;
 
-/// `[name0, value0, name1, value1, …]` for every environment variable whose name starts with `CLERK_`, in
-/// environment order; `null` on platforms where the environment is not read this way (the caller then reads
-/// `process.env`).
+/// Every environment variable whose name starts with `CLERK_`, in environment order, as `NAME=value` entries each
+/// followed by a NUL (which no environment entry can contain): one string, the cheapest thing to hand over and to
+/// compare with the previous answer. `null` on platforms where the environment is not read this way (the caller
+/// then reads `process.env`).
 #[napi]
-pub fn clerk_environment() -> Option<Vec<String>> {
+pub fn clerk_environment() -> Option<String> {
     read()
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
-fn read() -> Option<Vec<String>> {
+fn read() -> Option<String> {
     use std::ffi::{c_char, CStr};
 
     extern "C" {
@@ -28,23 +29,21 @@ fn read() -> Option<Vec<String>> {
     unsafe {
         let mut entry = environ;
         if entry.is_null() {
-            return Some(out);
+            return Some(String::new());
         }
         while !(*entry).is_null() {
             let bytes = CStr::from_ptr(*entry).to_bytes();
-            if bytes.starts_with(b"CLERK_") {
-                if let Some(eq) = bytes.iter().position(|&b| b == b'=') {
-                    out.push(String::from_utf8_lossy(&bytes[..eq]).into_owned());
-                    out.push(String::from_utf8_lossy(&bytes[eq + 1..]).into_owned());
-                }
+            if bytes.starts_with(b"CLERK_") && bytes.contains(&b'=') {
+                out.extend_from_slice(bytes);
+                out.push(0);
             }
             entry = entry.add(1);
         }
     }
-    Some(out)
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn read() -> Option<Vec<String>> {
+fn read() -> Option<String> {
     None
 }

@@ -127,23 +127,30 @@ export function getEnvVariable(name: string, context?: unknown): string | undefi
 
 /** Steps 2–6 of {@link getEnvVariable}: the lookups after `process.env`. */
 function envFromContext(name: string, context: unknown): string | undefined {
+  return contextLookup(context)(name);
+}
+
+/** {@link envFromContext} for one context, with the shape of the context examined once rather than per name. */
+function contextLookup(context: unknown): (name: string) => string | undefined {
   const ctx = isBag(context) ? context : undefined;
   const cloudflare = ctx && isBag(ctx.cloudflare) ? ctx.cloudflare : undefined;
   if (cloudflare && cloudflare.env) {
-    return asEnvString(isBag(cloudflare.env) ? cloudflare.env[name] : undefined) || '';
+    const bindings = isBag(cloudflare.env) ? cloudflare.env : undefined;
+    return (name) => asEnvString(bindings ? bindings[name] : undefined) || '';
   }
   if (ctx && ctx.env) {
-    return asEnvString(isBag(ctx.env) ? ctx.env[name] : undefined) || '';
+    const bindings = isBag(ctx.env) ? ctx.env : undefined;
+    return (name) => asEnvString(bindings ? bindings[name] : undefined) || '';
   }
-  if (ctx && typeof ctx[name] === 'string') {
-    return ctx[name] as string;
-  }
-  try {
-    return asEnvString((globalThis as unknown as Bag)[name]);
-  } catch {
-    // A throwing getter on the global object.
-  }
-  return '';
+  return (name) => {
+    if (ctx && typeof ctx[name] === 'string') return ctx[name] as string;
+    try {
+      return asEnvString((globalThis as unknown as Bag)[name]);
+    } catch {
+      // A throwing getter on the global object.
+    }
+    return '';
+  };
 }
 
 /** The `process.env` object Node started with: backed by the C environment (unless a worker or a replacement). */
@@ -158,20 +165,30 @@ const processEnv = typeof process !== 'undefined' ? process.env : undefined;
 export function envReader(context: unknown): (name: string) => string | undefined {
   const snapshot = clerkEnvironment();
   if (!snapshot) return (name) => getEnvVariable(name, context);
+  const fromContext = contextLookup(context);
   return (name) => {
     if (!name.startsWith('CLERK_')) return getEnvVariable(name, context);
     const value = snapshot.get(name);
-    return value !== undefined ? value : envFromContext(name, context);
+    return value !== undefined ? value : fromContext(name);
   };
 }
 
+let lastRaw: string | undefined;
+let lastSnapshot: Map<string, string> | undefined;
+
 function clerkEnvironment(): Map<string, string> | null {
   if (!isMainThread || processEnv === undefined || process.env !== processEnv) return null;
-  const flat = native.clerkEnvironment();
-  if (!flat) return null;
+  const raw = native.clerkEnvironment();
+  if (raw === null || raw === undefined) return null;
+  if (raw === lastRaw && lastSnapshot) return lastSnapshot;
   const snapshot = new Map<string, string>();
-  // `getenv` answers with the first entry of a name.
-  for (let i = 0; i + 1 < flat.length; i += 2) if (!snapshot.has(flat[i])) snapshot.set(flat[i], flat[i + 1]);
+  for (const entry of raw.split('\0')) {
+    const eq = entry.indexOf('=');
+    // `getenv` answers with the first entry of a name.
+    if (eq > 0 && !snapshot.has(entry.slice(0, eq))) snapshot.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  lastRaw = raw;
+  lastSnapshot = snapshot;
   return snapshot;
 }
 
@@ -241,7 +258,16 @@ export function frontendApiFromPublishableKey(publishableKey: string | undefined
  * → `https://api.clerk.com`.
  */
 export function apiUrlFromPublishableKey(publishableKey: string | undefined): string {
-  const frontendApi = frontendApiFromPublishableKey(publishableKey);
+  // Decoding the key costs more than the rest of option resolution; apps use one or two keys.
+  if (publishableKey === lastApiUrl.key) return lastApiUrl.url;
+  const url = apiUrlOfFrontendApi(frontendApiFromPublishableKey(publishableKey));
+  lastApiUrl = { key: publishableKey, url };
+  return url;
+}
+
+let lastApiUrl: { key: string | undefined; url: string } = { key: undefined, url: PROD_API_URL };
+
+function apiUrlOfFrontendApi(frontendApi: string | null): string {
   if (frontendApi === null) return PROD_API_URL;
   if (frontendApi.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => frontendApi.endsWith(s))) {
     return PROD_API_URL;
