@@ -11,6 +11,7 @@
 
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 
 import { describeMachine, fmt, median, parseArgs, printTable, quantile, ratioOf, runInterleaved } from './harness.mjs';
 
@@ -59,6 +60,8 @@ const request = new Request('http://localhost:3000/dashboard?_data=routes%2Fdash
     'user-agent': 'Mozilla/5.0 (bench)',
   },
 });
+// @clerk/remix copies the request per call and adds an abort listener to its signal each time.
+setMaxListeners(0, request.signal);
 const args = { request, params: {}, context: {} };
 const fresh = { tokenCacheSize: 0 };
 

@@ -79,8 +79,30 @@ export interface ClerkState {
 // ---------------------------------------------------------------------------------------------------------------
 // clerkState and responses
 
-/** `requestState` here is `{...loadedOptions, ...requestState}`, as in Clerk. */
-type MergedState = LoadedOptions & RequestState;
+/**
+ * What Clerk's `{...loadedOptions, ...requestState}` contributes to `clerkState` and the response: the request state,
+ * plus the redirect URLs only the options have.
+ */
+type MergedState = RequestState &
+  Pick<
+    LoadedOptions,
+    | 'signInForceRedirectUrl'
+    | 'signUpForceRedirectUrl'
+    | 'signInFallbackRedirectUrl'
+    | 'signUpFallbackRedirectUrl'
+    | 'newSubscriptionRedirectUrl'
+  >;
+
+/** Clerk's merge, without copying the ~20 option keys nothing reads (the request state is ours to extend). */
+function mergeState(options: LoadedOptions, requestState: RequestState): MergedState {
+  return Object.assign(requestState, {
+    signInForceRedirectUrl: options.signInForceRedirectUrl,
+    signUpForceRedirectUrl: options.signUpForceRedirectUrl,
+    signInFallbackRedirectUrl: options.signInFallbackRedirectUrl,
+    signUpFallbackRedirectUrl: options.signUpFallbackRedirectUrl,
+    newSubscriptionRedirectUrl: options.newSubscriptionRedirectUrl,
+  });
+}
 
 /** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order (spec §A5). */
 function clerkStateOf(state: MergedState, context: unknown): { clerkState: ClerkState } {
@@ -162,6 +184,18 @@ async function injectRequestState(response: Response, state: MergedState, contex
   return new Response(JSON.stringify({ ...(data || {}), clerkState }), { headers });
 }
 
+/**
+ * {@link injectRequestState} for data that is not a `Response` yet (no callback, a plain object, `null`): the same
+ * body and headers (`content-type: application/json`, then the request-state headers), built directly instead of
+ * through a `Response` that is read back.
+ */
+function jsonWithRequestState(data: unknown, state: MergedState, context: unknown): Response {
+  const { clerkState } = clerkStateOf(state, context);
+  const headers = new Headers({ 'content-type': 'application/json' });
+  state.headers.forEach((value, name) => headers.append(name, value));
+  return new Response(JSON.stringify({ ...((data as Record<string, unknown> | null) || {}), clerkState }), { headers });
+}
+
 /** Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init`. */
 function injectRequestStateIntoDeferred(deferred: DeferredDataLike, state: MergedState, context: unknown): DeferredDataLike {
   deferred.data.clerkState = clerkStateOf(state, context).clerkState;
@@ -225,9 +259,9 @@ export async function rootAuthLoader(
 
   const loadedOptions = loadOptions(args, opts);
   const requestState = await authenticateRequest(args, loadedOptions);
-  const state: MergedState = { ...loadedOptions, ...requestState };
+  const state = mergeState(loadedOptions, requestState);
 
-  if (!callback) return injectRequestState(new Response(JSON.stringify({})), state, args.context);
+  if (!callback) return jsonWithRequestState({}, state, args.context);
 
   const auth = state.toAuth();
   Object.assign(args.request, { auth });
@@ -252,5 +286,6 @@ export async function rootAuthLoader(
       throw new Error(invalidRootLoaderCallbackReturn);
     }
   }
-  return injectRequestState(new Response(JSON.stringify(result ?? {})), state, args.context);
+  // Clerk round-trips `result ?? {}` through JSON before adding clerkState: so does this (toJSON, dropped keys).
+  return jsonWithRequestState(JSON.parse(JSON.stringify(result ?? {})), state, args.context);
 }
