@@ -1,6 +1,7 @@
 //! Unit tests (the crate is a cdylib, so they live here rather than in `tests/`). Vectors are read from
 //! `../shared/vectors` beside the checkout; see `util::VECTORS`.
 
+mod attacks;
 mod authenticate;
 mod claims;
 mod cookie_parse;
