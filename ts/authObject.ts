@@ -489,6 +489,8 @@ export function signedInAuthObject(
 export function signedOutAuthObject(
   debugData?: Record<string, unknown>,
   initialSessionStatus?: SessionStatusClaim | null,
+  /** Keys added after `debugData`'s in `debug()` (copied only when `debug()` is called). */
+  debugExtra?: Record<string, unknown>,
 ): SignedOutAuthObject {
   return {
     tokenType: 'session_token',
@@ -504,7 +506,7 @@ export function signedOutAuthObject(
     factorVerificationAge: null,
     getToken: () => Promise.resolve(null),
     has: () => false,
-    debug: createDebug(debugData),
+    debug: createDebug(debugData, debugExtra),
     isAuthenticated: false,
   };
 }
@@ -537,7 +539,7 @@ export function authObjectFromSignedOutState(
   reason: string,
   message = '',
 ): SignedOutAuthObject {
-  return signedOutAuthObject({ ...context, status: 'signed-out', reason, message });
+  return signedOutAuthObject(context, undefined, { status: 'signed-out', reason, message });
 }
 
 /**

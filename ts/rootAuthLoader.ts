@@ -193,7 +193,10 @@ function jsonWithRequestState(data: unknown, state: MergedState, context: unknow
   const { clerkState } = clerkStateOf(state, context);
   const headers = new Headers({ 'content-type': 'application/json' });
   state.headers.forEach((value, name) => headers.append(name, value));
-  return new Response(JSON.stringify({ ...((data as Record<string, unknown> | null) || {}), clerkState }), { headers });
+  // `{...data, clerkState}` by assignment (same keys and order; a spread literal is slow for large objects in V8).
+  const body = Object.assign({}, data as Record<string, unknown> | null);
+  body.clerkState = clerkState;
+  return new Response(JSON.stringify(body), { headers });
 }
 
 /** Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init`. */
