@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { CONTACT_SUPPORT, createTokenVerifier, freshSecret, rejectsWith, sleep, throwsWith } from './helpers/api.mjs';
 import { refusedUrl, serverPool, startJwksServer } from './helpers/jwksServer.mjs';
+import { decide, decideRoot, PUBLISHABLE_KEY, requestWith } from './helpers/requests.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let key;
@@ -253,5 +254,127 @@ describe('outage and recovery', () => {
     await sleep(1_100);
     assert.ok((await verifier.verify(token)).sub);
     assert.equal(server.jwksCount, 2);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The same hostile Backend API through the request decision (getAuth / rootAuthLoader), with its built-in settings:
+// JWKS timeout 5 s, TTL 5 min, kid cooldown 30 s, 1 MiB body cap. Whatever the server does, the request settles
+// within the timeout (plus a generous margin) and is signed out with the JWKS reason — never signed in, never a
+// handshake, never a throw.
+describe('through the request decision (getAuth, rootAuthLoader)', () => {
+  const TIMEOUT_MS = 5_000;
+  const MARGIN_MS = 3_000;
+
+  /** getAuth for a fresh instance (own secret key, so its own JWKS cache) pointed at `url`. */
+  const instance = (url) => {
+    const secretKey = freshSecret();
+    const settings = { env: { CLERK_API_URL: url }, options: { secretKey, publishableKey: PUBLISHABLE_KEY } };
+    return {
+      secretKey,
+      decide: (t = token, extra = {}) => decide(requestWith({ token: t, ...extra }), settings),
+      decideRoot: (t = token, extra = {}) => decideRoot(requestWith({ token: t, ...extra }), settings),
+    };
+  };
+
+  const assertSignedOut = (result, reason, what) => {
+    assert.equal(result.kind, 'signed-out', `${what}: ${result.kind} ${result.error?.stack ?? ''}`);
+    assert.equal(result.reason, reason, `${what}: ${result.message}`);
+    assert.ok(result.ms < TIMEOUT_MS + MARGIN_MS, `${what}: settled after ${result.ms} ms`);
+  };
+
+  test('refused, silent, slow headers, a body dripping byte by byte: all settle within the timeout, signed out', async () => {
+    const refused = await refusedUrl();
+    const silent = await serve({ mode: 'silent' });
+    const slowHeaders = await serve({ mode: 'slow-headers', options: { delayMs: 20_000 } });
+    const slowBody = await serve({ mode: 'slow-body', options: { intervalMs: 50 } }); // ~700 bytes: 35 s
+    const cases = [['refused', refused], ['silent', silent.url], ['slow headers', slowHeaders.url], ['slow body', slowBody.url]];
+    // Documents and data requests alike; 20 concurrent requests per instance share one fetch.
+    const results = await Promise.all(cases.map(async ([what, url]) => {
+      const i = instance(url);
+      const all = await Promise.all(Array.from({ length: 20 }, (_, n) => i.decide(token, { document: n % 2 === 0 })));
+      return [what, i, all];
+    }));
+    for (const [what, i, all] of results) {
+      for (const r of all) {
+        assertSignedOut(r, 'jwk-remote-failed-to-load', what);
+        assert.ok(!r.message.includes(i.secretKey), 'the message leaks the secret key');
+        assert.ok(!r.message.includes(token), 'the message leaks the token');
+      }
+    }
+    for (const [what, s] of [['silent', silent], ['slow headers', slowHeaders], ['slow body', slowBody]]) {
+      assert.equal(s.count, 1, `${what}: one JWKS request for 20 waiting requests`);
+    }
+    // The timeout (not an early give-up) is what ended the silent ones.
+    const silentMs = results[1][2].map((r) => r.ms);
+    assert.ok(Math.min(...silentMs) >= TIMEOUT_MS - 500, `silent settled after ${Math.min(...silentMs)} ms`);
+  });
+
+  for (const status of [500, 429, 404]) {
+    test(`HTTP ${status} → signed out, jwk-remote-failed-to-load (getAuth and rootAuthLoader)`, async () => {
+      const server = await serve({ mode: 'status', options: { status } });
+      const i = instance(server.url);
+      assertSignedOut(await i.decide(), 'jwk-remote-failed-to-load', `${status}`);
+      const root = await i.decideRoot(token, { document: true });
+      assertSignedOut(root, 'jwk-remote-failed-to-load', `${status} root`);
+      assert.match(root.message, new RegExp(`with code=${status} `));
+      assert.equal(server.count, 1, 'the back-off spares the server the second request');
+    });
+  }
+
+  test('invalid JSON, no keys array → jwk-remote-invalid; {"keys":[]} → jwk-remote-failed-to-load', async () => {
+    for (const [body, reason] of [
+      ['{"keys": [ {"kid": ', 'jwk-remote-invalid'],
+      ['<html>502 Bad Gateway</html>', 'jwk-remote-invalid'],
+      ['{"data":[]}', 'jwk-remote-invalid'],
+      ['{"keys":[]}', 'jwk-remote-failed-to-load'],
+      [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'jwk-remote-invalid'],
+    ]) {
+      const server = await serve({ mode: 'body', options: { body } });
+      assertSignedOut(await instance(server.url).decide(), reason, body.slice(0, 30));
+    }
+  });
+
+  for (const chunked of [false, true]) {
+    test(`a 50 MB JSON body (${chunked ? 'chunked' : 'Content-Length'}) → signed out, read no further than 1 MiB`, async () => {
+      const server = await serve({ mode: 'huge', options: { bytes: 50 * 1024 * 1024, chunked } });
+      const r = await instance(server.url).decide();
+      assertSignedOut(r, 'jwk-remote-failed-to-load', '50 MB');
+      assert.match(r.message, /over the 1048576 byte limit/);
+    });
+  }
+
+  test('a redirect to another host is not followed: signed out, the other host sees nothing', async () => {
+    const target = await serve();
+    const server = await serve({ mode: 'redirect', options: { location: `http://localhost:${target.port}/v1/jwks` } });
+    assertSignedOut(await instance(server.url).decide(), 'jwk-remote-failed-to-load', 'redirect');
+    assert.equal(target.count, 0, 'the redirect was followed');
+  });
+
+  test('cached keys keep signing requests in while the server is down; recovery needs no restart', async () => {
+    const server = await serve();
+    const i = instance(server.url);
+    assert.equal((await i.decide()).kind, 'signed-in');
+    await server.stop();
+    // Inside the cache lifetime (5 min): new tokens of the same key still sign in, without a request.
+    for (let n = 0; n < 20; n += 1) assert.equal((await i.decide(signJwt({ key }))).kind, 'signed-in');
+    // A token of an unknown kid makes the one refetch its cooldown allows, which fails; the answer then comes from
+    // the cached set, which lacks the kid: signed out, jwk-kid-mismatch (docs/compat.md J9). The known key still
+    // works right after: the failed refetch did not drop the cached set.
+    const rotated = generateRsaKey();
+    const unknown = await i.decide(signJwt({ key: rotated }));
+    assertSignedOut(unknown, 'jwk-kid-mismatch', 'unknown kid while down');
+    assert.equal((await i.decide(signJwt({ key }))).kind, 'signed-in');
+    assert.equal(server.count, 1);
+
+    // A cold instance while the server is down: signed out; when the server is back it recovers by itself (after
+    // the 1 s back-off), and the rotated key is picked up.
+    const cold = instance(server.url);
+    assertSignedOut(await cold.decide(), 'jwk-remote-failed-to-load', 'cold while down');
+    server.setKeys([key.jwk, rotated.jwk]);
+    await server.restart();
+    await sleep(1_100);
+    assert.equal((await cold.decide()).kind, 'signed-in');
+    assert.equal((await cold.decide(signJwt({ key: rotated }))).kind, 'signed-in');
   });
 });
