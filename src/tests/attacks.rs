@@ -232,7 +232,7 @@ fn rs256_signature_under_another_alg() {
 /// Injected kids (path traversal, URL, NUL, CR/LF, very long) are only ever a label: with a local key (one key for
 /// every kid, as `CLERK_JWT_KEY`) a genuine token verifies whatever its kid says, and a forged one fails its
 /// signature; a remote key source never touches the network from `verify_now` and never builds a URL from a kid
-/// (the JWKS URL is fixed by the configuration; the Node test jwks-attacks.test.mjs shows the issuer only ever
+/// (the JWKS URL is fixed by the configuration; the Node test attacks.test.mjs shows the issuer only ever
 /// sees `GET /v1/jwks`).
 #[test]
 fn injected_kids_are_labels_only() {
@@ -449,7 +449,7 @@ fn nested(depth: usize, open: char, close: char, inner: &str) -> String {
 /// token-invalid / jwk-remote-invalid. A member nobody reads is skipped by serde_json's iterative `ignore_value`
 /// (no recursion, linear time), so it costs nothing and decides nothing: a forged token carrying it still fails its
 /// signature, and only the issuer can make one that verifies (its payload then reaches JS, whose `JSON.parse` is
-/// iterative too: `__test__/jwks-attacks.test.mjs`). Inside a token the 16 KiB cap bounds the depth to ~6,000 (5,000 here).
+/// iterative too: `__test__/attacks.test.mjs`). Inside a token the 16 KiB cap bounds the depth to ~6,000 (5,000 here).
 #[test]
 fn deep_nesting_never_exhausts_the_stack() {
     for depth in [10_000, 1_000_000] {
