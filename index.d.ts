@@ -69,7 +69,7 @@ export interface AuthenticatorOptions {
   authorizedParties?: Array<string>
   /** `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`. */
   userAgent?: string
-  /** How many verified tokens to keep (claims are re-checked on every use). Default 10000; 0 turns it off. */
+  /** How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off. */
   tokenCacheSize?: number
 }
 
@@ -163,7 +163,7 @@ export interface VerifierOptions {
   timeoutMs?: number
   /**
    * How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
-   * use). Default 10000; 0 turns the cache off.
+   * use). Default 4096; 0 turns the cache off.
    */
   tokenCacheSize?: number
 }

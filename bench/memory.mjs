@@ -1,5 +1,5 @@
 // `npm run bench:memory`: resident memory of a process that sends 1,000,000 distinct valid session tokens through
-// this package's `getAuth` with default settings (its verified-token cache holds 10,000 entries, so nearly every
+// this package's `getAuth` with default settings (its verified-token cache holds 4,096 entries, so nearly every
 // token is verified and then evicted again).
 //
 // Two processes, so that the measured one does nothing but authenticate:

@@ -92,6 +92,12 @@ pub fn b64url_decode(part: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(part).ok()
 }
 
+/// The payload of a compact JWS as text (strict base64url, UTF-8), without any other check.
+pub fn payload_text(token: &str) -> Option<String> {
+    let (_, payload, _) = split(token)?;
+    String::from_utf8(b64url_decode(payload)?).ok()
+}
+
 /// Splits a compact JWS into its three parts; `None` unless there are exactly three.
 pub fn split(token: &str) -> Option<(&str, &str, &str)> {
     let mut it = token.splitn(4, '.');

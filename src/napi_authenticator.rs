@@ -38,7 +38,7 @@ pub struct AuthenticatorOptions {
     pub authorized_parties: Option<Vec<String>>,
     /// `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`.
     pub user_agent: Option<String>,
-    /// How many verified tokens to keep (claims are re-checked on every use). Default 10000; 0 turns it off.
+    /// How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off.
     pub token_cache_size: Option<f64>,
 }
 

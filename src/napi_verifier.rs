@@ -44,7 +44,7 @@ pub struct VerifierOptions {
     /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
     pub timeout_ms: Option<f64>,
     /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
-    /// use). Default 10000; 0 turns the cache off.
+    /// use). Default 4096; 0 turns the cache off.
     pub token_cache_size: Option<f64>,
 }
 

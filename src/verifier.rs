@@ -80,8 +80,11 @@ impl Verifier {
         if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(token)) {
             match self.key(hit.kid.as_deref(), net).await? {
                 Ok(key) if Arc::ptr_eq(&key, &hit.key) => {
-                    let verified = Verified { payload_json: hit.payload_json.clone() };
-                    return Ok(check_claims(&hit.claims, &self.rules, now_ms()).map(|()| verified));
+                    // The payload is not stored twice: it is the token's middle part, which verified before.
+                    if let Some(payload_json) = jwt::payload_text(token) {
+                        return Ok(check_claims(&hit.claims, &self.rules, now_ms()).map(|()| Verified { payload_json }));
+                    }
+                    self.cache.iter().for_each(|cache| cache.remove(token));
                 }
                 // The key set changed since: verify again from the start.
                 _ => self.cache.iter().for_each(|cache| cache.remove(token)),
@@ -130,8 +133,7 @@ impl Verifier {
         let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
         let DecodedJwt { jws, claims } = jwt;
         if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
-            let payload_json = jws.payload.clone();
-            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload_json });
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims });
         }
         claims_ok.map(|()| Verified { payload_json: jws.payload })
     }

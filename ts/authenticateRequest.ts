@@ -96,14 +96,10 @@ export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOpt
   };
 }
 
-/**
- * The authenticator for `options`, built once per distinct option set and kept (the most recently used 64). A
- * constructor failure (missing or invalid publishable key, unusable `jwtKey`) is thrown as a plain `Error` with
- * Clerk's message, and nothing is cached.
- */
-function authenticatorFor(options: AuthenticatorOptions): NativeAuthenticator {
-  // Cheaper than JSON.stringify; the separator cannot occur in a header-safe option value.
-  const key = [
+/** The option values an authenticator is built from, in a fixed order (its identity). */
+function identityOf(options: LoadedOptions): unknown[] {
+  const list = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
+  return [
     options.secretKey,
     options.publishableKey,
     options.jwtKey,
@@ -113,28 +109,40 @@ function authenticatorFor(options: AuthenticatorOptions): NativeAuthenticator {
     options.isSatellite,
     options.proxyUrl,
     options.signInUrl,
-    options.audience?.join('\u0001'),
-    options.authorizedParties?.join('\u0001'),
-    options.userAgent,
+    list(options.audience),
+    list(options.authorizedParties),
     options.tokenCacheSize,
-  ].join('\u0000');
-  const cached = authenticators.get(key);
-  if (cached) {
+  ];
+}
+
+let last: { identity: unknown[]; authenticator: NativeAuthenticator } | undefined;
+
+/**
+ * The authenticator for `options`, built once per distinct option set and kept (the most recently used 64). A
+ * constructor failure (missing or invalid publishable key, unusable `jwtKey`) is thrown as a plain `Error` with
+ * Clerk's message, and nothing is cached. The set used last is recognised without building anything.
+ */
+function authenticatorFor(options: LoadedOptions): NativeAuthenticator {
+  const identity = identityOf(options);
+  if (last && last.identity.every((value, i) => value === identity[i])) return last.authenticator;
+  // The separators cannot occur in a header-safe option value.
+  const key = identity.join('\u0000');
+  let authenticator = authenticators.get(key);
+  if (authenticator) {
     // Most recently used last, so the first entry is the one to evict.
     authenticators.delete(key);
-    authenticators.set(key, cached);
-    return cached;
+  } else {
+    try {
+      authenticator = new native.NativeAuthenticator(authenticatorOptionsOf(options));
+    } catch (err) {
+      // Clerk's errors are plain `Error`s without a `code` (napi adds one).
+      throw new Error(err instanceof Error ? err.message : String(err));
+    }
   }
-  let created: NativeAuthenticator;
-  try {
-    created = new native.NativeAuthenticator(options);
-  } catch (err) {
-    // Clerk's errors are plain `Error`s without a `code` (napi adds one).
-    throw new Error(err instanceof Error ? err.message : String(err));
-  }
-  authenticators.set(key, created);
+  authenticators.set(key, authenticator);
   if (authenticators.size > MAX_AUTHENTICATORS) authenticators.delete(authenticators.keys().next().value as string);
-  return created;
+  last = { identity, authenticator };
+  return authenticator;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -256,7 +264,7 @@ function authContextOf(options: LoadedOptions): AuthContext {
  */
 export async function authenticateRequest(args: LoaderArgsLike, options: LoadedOptions): Promise<RequestState> {
   const request = args.request as RequestLike & { method?: string };
-  const authenticator = authenticatorFor(authenticatorOptionsOf(options));
+  const authenticator = authenticatorFor(options);
   const input = requestInputOf(request);
   const answer = authenticator.authenticateValues(
     input.url,
@@ -273,7 +281,7 @@ export async function authenticateRequest(args: LoaderArgsLike, options: LoadedO
     Date.now(),
   );
   // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
-  if (Array.isArray(answer)) return signedInState(options, answer[0], answer[1], new Headers());
+  if (Array.isArray(answer)) return signedInState(options, answer[0], answer[1], undefined);
   let outcome = answer;
   if (outcome.needsNetwork) {
     outcome = await authenticator.authenticate({ ...input, headersJson: headersJsonOf(request) }, Date.now());
@@ -296,7 +304,7 @@ export async function authenticateRequest(args: LoaderArgsLike, options: LoadedO
   return stateOf(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null);
 }
 
-function signedInState(options: LoadedOptions, token: string, claimsJson: string, headers: Headers): RequestState {
+function signedInState(options: LoadedOptions, token: string, claimsJson: string, headers: Headers | undefined): RequestState {
   return stateOf(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
 }
 
@@ -306,7 +314,8 @@ function stateOf(
   status: AuthStatus,
   reason: string | null,
   message: string | null,
-  headers: Headers,
+  /** `undefined`: none (a `Headers` is made only if someone reads them). */
+  headers: Headers | undefined,
   token: string | null,
   claims: SessionJwtPayload | null,
 ): RequestState {
@@ -333,7 +342,9 @@ function stateOf(
     isAuthenticated: signedIn,
     tokenType: 'session_token',
     toAuth,
-    headers,
+    get headers() {
+      return (headers ??= new Headers());
+    },
     token,
   };
 }

@@ -25,7 +25,7 @@ export interface TokenVerifierOptions {
   timeoutInMs?: number;
   /**
    * Verified tokens kept so that a repeat costs no RSA operation (claims are re-checked on every use; an entry is
-   * dropped when its key leaves the JWKS). Default 10000; 0 turns the cache off.
+   * dropped when its key leaves the JWKS). Default 4096; 0 turns the cache off.
    */
   tokenCacheSize?: number;
 }

@@ -66,7 +66,7 @@ export interface LoadOptionsOverrides {
   frontendApi?: string;
   /** Ignored, as in 4.x: the API URL always comes from `CLERK_API_URL` or the publishable key. */
   apiUrl?: string;
-  /** Verified tokens kept so that a repeat costs no RSA operation (claims re-checked on each use). Default 10000; 0: off. */
+  /** Verified tokens kept so that a repeat costs no RSA operation (claims re-checked on each use). Default 4096; 0: off. */
   tokenCacheSize?: number;
   [key: string]: unknown;
 }
