@@ -31,7 +31,8 @@ fn authenticator(development: bool) -> Authenticator {
             user_agent: "fuzz".into(),
         },
     };
-    let verifier = Verifier { keys: KeySource::Local(Arc::clone(&fixture().key)), rules: ClaimRules::default(), cache: None };
+    let verifier =
+        Verifier { keys: KeySource::Local(Arc::clone(&fixture().key)), rules: ClaimRules::default(), cache: None };
     Authenticator::new(config, verifier).expect("valid publishable key")
 }
 
