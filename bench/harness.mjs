@@ -18,28 +18,36 @@ export const quantile = (values, q) => {
 export const median = (values) => quantile(values, 0.5);
 export const fmt = (x, d = 2) => x.toFixed(d);
 
-/** `--rounds N --ops N --warmup N` and `BENCH_QUICK=1`, plus any boolean `flags` (e.g. `--diag`). */
-export function parseArgs(argv, { rounds, ops, warmup = 3, flags = [], usage }) {
-  const quick = process.env.BENCH_QUICK === '1';
-  const opts = { rounds: quick ? 7 : rounds, ops: quick ? Math.min(ops, 300) : ops, warmup: quick ? 1 : warmup, quick };
+/**
+ * Command-line options: `--name N` for every key of `numbers` (camelCase keys, kebab-case flags: `freshTokens` is
+ * `--fresh-tokens`; integers ≥ `min`), `--flag` for every name in `flags` (true when given), `--help`.
+ * Returns `{ ...numbers, [flag]: boolean }` with the values given.
+ */
+export function parseCli(argv, { numbers = {}, flags = [], usage, min = 1 }) {
+  const kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const byFlag = new Map(Object.keys(numbers).map((key) => [`--${kebab(key)}`, key]));
+  const opts = { ...numbers };
   for (const f of flags) opts[f] = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const num = () => {
+    if (byFlag.has(a)) {
       const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (a === '--rounds') opts.rounds = num();
-    else if (a === '--ops') opts.ops = num();
-    else if (a === '--warmup') opts.warmup = num();
-    else if (flags.includes(a.replace(/^--/, ''))) opts[a.replace(/^--/, '')] = true;
+      if (!Number.isInteger(v) || v < min) throw new Error(`${a} needs an integer >= ${min}, got ${argv[i]}\n${usage}`);
+      opts[byFlag.get(a)] = v;
+    } else if (flags.includes(a.replace(/^--/, ''))) opts[a.replace(/^--/, '')] = true;
     else if (a === '--help' || a === '-h') {
       console.log(usage);
       process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+    } else throw new Error(`unknown argument ${a}\n${usage}`);
   }
   return opts;
+}
+
+/** `--rounds N --ops N --warmup N` and `BENCH_QUICK=1`, plus any boolean `flags` (e.g. `--diag`). */
+export function parseArgs(argv, { rounds, ops, warmup = 3, flags = [], usage }) {
+  const quick = process.env.BENCH_QUICK === '1';
+  const defaults = { rounds: quick ? 7 : rounds, ops: quick ? Math.min(ops, 300) : ops, warmup: quick ? 1 : warmup };
+  return { ...parseCli(argv, { numbers: defaults, flags, usage }), quick };
 }
 
 export function describeMachine() {

@@ -25,15 +25,15 @@
 //   node bench/http.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N]
 //                       [--no-build]
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 import autocannon from 'autocannon';
-import { describeMachine, fmt, median } from './harness.mjs';
-import { freePort } from '../scripts/example.mjs';
+import { describeMachine, fmt, median, parseCli } from './harness.mjs';
+import { freePort, startExample } from '../scripts/example.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,30 +47,15 @@ const usage = `node bench/http.mjs [--quick] [--rounds N] [--duration S] [--conn
   --fresh-tokens N: also a protected route with N distinct tokens sent in turn (N >= 20000 recommended)
   --no-build: reuse the apps built by the previous run`;
 
-const opts = { rounds: 5, duration: 10, connections: 10, warmup: 3, freshTokens: 0, build: true, quick: false };
-{
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a non-negative integer, got ${argv[i]}`);
-      return v;
-    };
-    if (a === '--quick') Object.assign(opts, { rounds: 2, duration: 3, warmup: 1, quick: true });
-    else if (a === '--rounds') opts.rounds = num();
-    else if (a === '--duration') opts.duration = num();
-    else if (a === '--connections') opts.connections = num();
-    else if (a === '--warmup') opts.warmup = num();
-    else if (a === '--fresh-tokens') opts.freshTokens = num();
-    else if (a === '--no-build') opts.build = false;
-    else if (a === '--help' || a === '-h') {
-      console.log(usage);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}\n${usage}`);
-  }
-  if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Error('--rounds, --duration and --connections must be >= 1');
-}
+const opts = parseCli(process.argv.slice(2), {
+  numbers: { rounds: 5, duration: 10, connections: 10, warmup: 3, freshTokens: 0 },
+  flags: ['quick', 'no-build'],
+  usage,
+  min: 0,
+});
+if (opts.quick) Object.assign(opts, { rounds: 2, duration: 3, warmup: 1 });
+opts.build = !opts['no-build'];
+if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Error('--rounds, --duration and --connections must be >= 1');
 
 const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -173,35 +158,18 @@ function prepareApps() {
 // Servers
 
 async function startServer(v, port, env) {
-  const serve = `${work}node_modules/@remix-run/serve/dist/cli.js`;
-  // stdout is morgan's access log (one line per request): discarded, not collected.
-  const child = spawn(process.execPath, [serve, 'build/server/index.js'], {
-    cwd: v.dir,
-    env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const server = await startExample({
+    port,
+    env: { ...env, NODE_ENV: 'production', HOST: '127.0.0.1' },
+    host: '127.0.0.1',
+    dir: v.dir,
+    serve: `${work}node_modules/@remix-run/serve/dist/cli.js`,
+    readyPath: '/public?_data=routes%2Fpublic',
+    accessLog: false,
+  }).catch((err) => {
+    throw new Error(`${v.name}: ${err.message}`);
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    if (stderr.length < 100_000) stderr += chunk;
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  process.once('exit', () => child.kill('SIGKILL'));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
-    if (early) throw new Error(`${v.name}: remix-serve exited (${early.code ?? early.signal}):\n${stderr}`);
-    if (await fetch(`http://127.0.0.1:${port}/public?_data=routes%2Fpublic`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`${v.name}: remix-serve did not answer within 60 s:\n${stderr}`);
-  }
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 1500);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  return { ...v, url: `http://127.0.0.1:${port}`, pid: child.pid, stop, stderr: () => stderr };
+  return { ...v, url: server.url, pid: server.child.pid, stop: server.stop, stderr: server.output };
 }
 
 /** utime + stime of a process in seconds (Linux /proc), or NaN elsewhere. */

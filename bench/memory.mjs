@@ -26,6 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
+import { parseCli } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const MiB = 1024 * 1024;
@@ -101,24 +102,11 @@ if (!isMainThread) {
 } else {
   // ---- orchestrator
   const usage = 'node bench/memory.mjs [--tokens N (default 1000000)] [--workers N (default: CPUs)] [--batch N (default 1000)] [--control]';
-  const opts = { tokens: 1_000_000, workers: os.availableParallelism?.() ?? os.cpus().length, batch: 1000, control: false };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (a === '--tokens') opts.tokens = num();
-    else if (a === '--workers') opts.workers = num();
-    else if (a === '--batch') opts.batch = num();
-    else if (a === '--control') opts.control = true;
-    else if (a === '--help' || a === '-h') {
-      console.log(usage);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}\n${usage}`);
-  }
+  const opts = parseCli(process.argv.slice(2), {
+    numbers: { tokens: 1_000_000, workers: os.availableParallelism?.() ?? os.cpus().length, batch: 1000 },
+    flags: ['control'],
+    usage,
+  });
 
   const { createLocalIssuer } = require('../dist/testing.js');
   const issuer = await createLocalIssuer();

@@ -73,14 +73,25 @@ export function freePort() {
 /**
  * Starts `remix-serve build/server/index.js` on `port` with `env` added to this process's environment, and resolves
  * once it answers HTTP: `{ url, child, stop(), output() }`. Rejects when the server exits or is not up in time.
+ * `dir` (an app built like the example) and `serve` (its remix-serve CLI) default to the example's; `readyPath` is
+ * what must answer; `accessLog: false` discards remix-serve's stdout (one morgan line per request under load).
  */
-export async function startExample({ port, env = {}, host = 'localhost', echo = false, timeoutMs = 60_000 }) {
-  if (!existsSync(`${exampleDir}build/server/index.js`)) throw new Error('examples/remix-app is not built (prepareExample first)');
-  const serve = `${exampleDir}node_modules/@remix-run/serve/dist/cli.js`;
+export async function startExample({
+  port,
+  env = {},
+  host = 'localhost',
+  echo = false,
+  timeoutMs = 60_000,
+  dir = exampleDir,
+  serve = `${dir}node_modules/@remix-run/serve/dist/cli.js`,
+  readyPath = '/',
+  accessLog = true,
+}) {
+  if (!existsSync(`${dir}build/server/index.js`)) throw new Error(`${dir} is not built (prepareExample first)`);
   const child = spawn(process.execPath, [serve, 'build/server/index.js'], {
-    cwd: exampleDir,
+    cwd: dir,
     env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', accessLog ? 'pipe' : 'ignore', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the parent, which stops this child itself.
     detached: process.platform !== 'win32',
   });
@@ -88,10 +99,10 @@ export async function startExample({ port, env = {}, host = 'localhost', echo = 
   process.once('exit', killOnExit);
   let output = '';
   const collect = (chunk) => {
-    output += chunk;
+    if (output.length < 1_000_000) output += chunk;
     if (echo) process.stdout.write(chunk);
   };
-  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stdout?.setEncoding('utf8').on('data', collect);
   child.stderr.setEncoding('utf8').on('data', collect);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://${host}:${port}`;
@@ -100,7 +111,7 @@ export async function startExample({ port, env = {}, host = 'localhost', echo = 
   while (!up) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
     if (early) throw new Error(`remix-serve exited (${early.code ?? early.signal}) before it served:\n${output}`);
-    up = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' }).then(() => true, () => false);
+    up = await fetch(`http://127.0.0.1:${port}${readyPath}`, { redirect: 'manual' }).then((r) => r.status < 500, () => false);
     if (!up && Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(`remix-serve did not answer on port ${port} within ${timeoutMs} ms:\n${output}`);
