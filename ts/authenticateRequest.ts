@@ -96,35 +96,36 @@ export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOpt
   };
 }
 
-/** The option values an authenticator is built from, in a fixed order (its identity). */
-function identityOf(options: LoadedOptions): unknown[] {
-  const list = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
-  return [
-    options.secretKey,
-    options.publishableKey,
-    options.jwtKey,
-    options.apiUrl,
-    options.apiVersion,
-    options.domain,
-    options.isSatellite,
-    options.proxyUrl,
-    options.signInUrl,
-    list(options.audience),
-    list(options.authorizedParties),
-    options.tokenCacheSize,
-  ];
-}
+const listText = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
+
+/** The option values an authenticator is built from, in a fixed order: its identity. */
+const IDENTITY: ((options: LoadedOptions) => unknown)[] = [
+  (o) => o.secretKey,
+  (o) => o.publishableKey,
+  (o) => o.jwtKey,
+  (o) => o.apiUrl,
+  (o) => o.apiVersion,
+  (o) => o.domain,
+  (o) => o.isSatellite,
+  (o) => o.proxyUrl,
+  (o) => o.signInUrl,
+  (o) => listText(o.audience),
+  (o) => listText(o.authorizedParties),
+  (o) => o.tokenCacheSize,
+];
 
 let last: { identity: unknown[]; authenticator: NativeAuthenticator } | undefined;
 
 /**
  * The authenticator for `options`, built once per distinct option set and kept (the most recently used 64). A
  * constructor failure (missing or invalid publishable key, unusable `jwtKey`) is thrown as a plain `Error` with
- * Clerk's message, and nothing is cached. The set used last is recognised without building anything.
+ * Clerk's message, and nothing is cached.
  */
 function authenticatorFor(options: LoadedOptions): NativeAuthenticator {
-  const identity = identityOf(options);
-  if (last && last.identity.every((value, i) => value === identity[i])) return last.authenticator;
+  // The set used last is compared value by value, without building anything (the common case: every request).
+  const previous = last;
+  if (previous && IDENTITY.every((value, i) => previous.identity[i] === value(options))) return previous.authenticator;
+  const identity = IDENTITY.map((value) => value(options));
   // The separators cannot occur in a header-safe option value.
   const key = identity.join('\u0000');
   let authenticator = authenticators.get(key);
