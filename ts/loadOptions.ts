@@ -310,6 +310,26 @@ export function clerkUrlOf(request: RequestLike): URL {
 }
 
 /**
+ * Whether {@link clerkUrlOf} is the request's own URL and cannot throw, decided without parsing: a `Request` (its URL
+ * is valid and serialized canonically) on http(s), no `x-forwarded-host` / `x-forwarded-proto`, and a `Host` header
+ * that is absent or exactly the URL's host. Then no URL object is needed unless an option asks for one.
+ */
+function namesItsOwnOrigin(request: RequestLike): boolean {
+  if (typeof Request === 'undefined' || !(request instanceof Request)) return false;
+  const url = request.url;
+  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
+  if (start < 0) return false;
+  const headers = request.headers;
+  if (headers.get('x-forwarded-host') !== null || headers.get('x-forwarded-proto') !== null) return false;
+  const host = headers.get('host');
+  if (host === null) return true;
+  let end = start;
+  while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
+  const urlHost = url.slice(start, end);
+  return !urlHost.includes('@') && host === urlHost;
+}
+
+/**
  * Resolves the options of `rootAuthLoader` / `getAuth` as `@clerk/remix@4.13.49` does (spec §A2):
  * `overrides.X || env(NAME) || default` for each option, then validation:
  * 1. no secret key → `Error(noSecretKeyError)`;
@@ -337,7 +357,9 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
   const { request, context } = args;
   // Computed first, as Clerk builds its ClerkRequest before anything else (so a bad URL throws first). The plain
   // request URL is only parsed again when a function option needs it.
-  const clerkUrl = clerkUrlOf(request);
+  let clerkUrl: URL | undefined;
+  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request));
+  if (!namesItsOwnOrigin(request)) clerkUrlNow();
   let requestUrl: URL | undefined;
   const url = (): URL => (requestUrl ??= new URL(request.url));
   const env = envReader(context);
@@ -354,7 +376,7 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
   const domain = valueOrFn(overrides.domain, url) || env('CLERK_DOMAIN') || '';
   const isSatellite = valueOrFn(overrides.isSatellite, url) || isTruthy(env('CLERK_IS_SATELLITE'));
   const relativeOrAbsoluteProxyUrl =
-    overrides.proxyUrl === undefined ? env('CLERK_PROXY_URL') : valueOrFn(overrides.proxyUrl, () => clerkUrl);
+    overrides.proxyUrl === undefined ? env('CLERK_PROXY_URL') : valueOrFn(overrides.proxyUrl, clerkUrlNow);
   const signInUrl = overrides.signInUrl || env('CLERK_SIGN_IN_URL') || '';
   const signUpUrl = overrides.signUpUrl || env('CLERK_SIGN_UP_URL') || '';
   const signInForceRedirectUrl = overrides.signInForceRedirectUrl || env('CLERK_SIGN_IN_FORCE_REDIRECT_URL') || '';
@@ -369,7 +391,7 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
 
   const proxyUrl =
     typeof relativeOrAbsoluteProxyUrl === 'string' && relativeOrAbsoluteProxyUrl.startsWith('/')
-      ? new URL(relativeOrAbsoluteProxyUrl, clerkUrl).toString()
+      ? new URL(relativeOrAbsoluteProxyUrl, clerkUrlNow()).toString()
       : relativeOrAbsoluteProxyUrl;
 
   if (!secretKey) {
