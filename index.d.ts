@@ -19,12 +19,8 @@ export declare class NativeAuthenticator {
   /**
    * Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
    * payload or a session refresh must be fetched first (call `authenticate`). `nowMs` is the clock (`Date.now()`).
-   */
-  authenticateSync(request: RequestInput, nowMs: number): RequestOutcome
-  /**
-   * `authenticateSync` for the hot path, with the request's values as arguments (no object to read property by
-   * property) and, for the most common answer — signed in, no headers to set, nothing logged — just
-   * `[token, claimsJson]` instead of an outcome object.
+   * The request's values come as arguments (no object to read property by property); the most common answer —
+   * signed in, no headers to set, nothing logged — comes as just `[token, claimsJson]`.
    */
   authenticateValues(url: string, method: string, cookie: string | undefined | null, authorization: string | undefined | null, host: string | undefined | null, forwardedHost: string | undefined | null, forwardedProto: string | undefined | null, origin: string | undefined | null, referer: string | undefined | null, secFetchDest: string | undefined | null, accept: string | undefined | null, nowMs: number): [string, string] | RequestOutcome
   /** Decides, fetching what the request needs (one JWKS fetch per cache however many requests wait). */
@@ -117,7 +113,7 @@ export interface RequestInput {
 
 /**
  * The request state (`status` `signed-in` / `signed-out` / `handshake`, Clerk's `reason` and `message`), or the
- * message of the Error Clerk throws (`error`), or — from `authenticateSync` only — `needsNetwork`.
+ * message of the Error Clerk throws (`error`), or — from `authenticateValues` only — `needsNetwork`.
  */
 export interface RequestOutcome {
   needsNetwork: boolean

@@ -16,12 +16,13 @@ use crate::bapi::{Bapi, RefreshRequest};
 use crate::credentials::Carrier;
 use crate::error::{Reason, VerifyError, VerifyResult};
 use crate::handshake::{
-    development_return_url, directive_name, directive_value, is_header_value, query_param, redirect_count_cookie,
-    redirect_url, token_directives, with_query_param, HandshakeRequest,
+    development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie, redirect_url,
+    token_directives, HandshakeRequest,
 };
 use crate::jwt;
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::request_context::{clerk_url, read_inputs, AuthInputs, RequestParts};
+use crate::search_params;
 use crate::verifier::{NeedsNetwork, Network, Verified, Verifier};
 use crate::verify::{check_signature, ClaimRules};
 
@@ -33,23 +34,26 @@ const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means
 
 /// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
 pub struct AuthenticatorConfig {
-    pub publishable_key: String,
-    pub secret_key: String,
     pub domain: String,
     pub is_satellite: bool,
     /// Absolute, or empty.
     pub proxy_url: String,
     pub sign_in_url: String,
+    /// The Backend API, and with it the secret key.
     pub bapi: Bapi,
 }
 
 pub struct Authenticator {
     config: AuthenticatorConfig,
-    instance: InstanceType,
     /// `frontendApi`: the proxy URL, or `clerk.<domain>` for a production satellite, or the key's host.
     frontend_api: String,
-    /// The key with `originalFrontendApi` (no proxy override) as its host: what a token's `iss` is compared with to
-    /// choose between plain and suffixed cookies.
+    /// The referrer origins `isKnownClerkReferrer` accepts besides development Account Portals: the Frontend API's
+    /// host (`None` when a proxy URL does not parse: Clerk's check then throws and answers "unknown"), and the origin
+    /// of its Account Portal.
+    fapi_host: Option<String>,
+    accounts_origin: Option<String>,
+    /// The publishable key, with `originalFrontendApi` (no proxy override) as its host: what a token's `iss` is
+    /// compared with to choose between plain and suffixed cookies.
     cookie_key: PublishableKey,
     verifier: Verifier,
     /// The same keys with a one-day clock skew: a development instance's retry of a handshake session token.
@@ -115,9 +119,8 @@ pub struct Decision {
 type Step = Result<Outcome, NeedsNetwork>;
 
 impl Authenticator {
-    /// Parses the publishable key (`Err` carries Clerk's message) and takes the key source and claim rules.
-    pub fn new(config: AuthenticatorConfig, verifier: Verifier) -> Result<Authenticator, &'static str> {
-        let pk = PublishableKey::parse(&config.publishable_key)?;
+    /// The instance of publishable key `pk`, with its key source and claim rules.
+    pub fn new(config: AuthenticatorConfig, pk: PublishableKey, verifier: Verifier) -> Authenticator {
         let satellite_host =
             (pk.instance_type == InstanceType::Production && config.is_satellite && !config.domain.is_empty())
                 .then(|| format!("clerk.{}", config.domain));
@@ -129,14 +132,23 @@ impl Authenticator {
             rules: ClaimRules { clock_skew_ms: DEVELOPMENT_HANDSHAKE_SKEW_MS, ..verifier.rules.clone() },
             cache: None,
         };
-        Ok(Authenticator {
-            instance: pk.instance_type,
+        let fapi_host = if frontend_api.starts_with("http") {
+            Url::parse(&frontend_api).ok().map(|u| u.host_str().unwrap_or("").to_owned())
+        } else {
+            Some(frontend_api.clone())
+        };
+        let accounts_origin = accounts_base_url(&frontend_api)
+            .and_then(|u| Url::parse(&u).ok())
+            .map(|u| u.origin().ascii_serialization());
+        Authenticator {
             frontend_api,
+            fapi_host,
+            accounts_origin,
             cookie_key: PublishableKey { frontend_api: original_frontend_api, ..pk },
             config,
             verifier,
             lenient,
-        })
+        }
     }
 
     /// Decides one request. `Err(NeedsNetwork)` only `Offline`, before anything was fetched: call again `Online`.
@@ -168,7 +180,8 @@ impl Authenticator {
         if !c.is_satellite {
             return None;
         }
-        let development_secret = c.secret_key.starts_with("test_") || c.secret_key.starts_with("sk_test_");
+        let secret = &c.bapi.secret_key;
+        let development_secret = secret.starts_with("test_") || secret.starts_with("sk_test_");
         if c.sign_in_url.is_empty() && development_secret {
             return Some("Missing signInUrl. Pass a signInUrl for dev instances if an app is satellite");
         }
@@ -222,12 +235,12 @@ fn signed_out(reason: &str, message: String, headers: Vec<(String, String)>) -> 
     state(AuthStatus::SignedOut, reason, message, headers)
 }
 
-fn signed_in(verified: Verified, token: &str, headers: Vec<(String, String)>) -> Outcome {
+fn signed_in(verified: Verified, token: String, headers: Vec<(String, String)>) -> Outcome {
     Outcome::State(RequestState {
         status: AuthStatus::SignedIn,
         reason: None,
         message: None,
-        token: Some(token.to_owned()),
+        token: Some(token),
         claims_json: Some(verified.payload_json),
         headers,
     })
@@ -253,7 +266,7 @@ enum HandshakeFailure {
 
 impl Request<'_> {
     fn development(&self) -> bool {
-        self.auth.instance == InstanceType::Development
+        self.auth.cookie_key.instance_type == InstanceType::Development
     }
 
     fn log(&mut self, level: &'static str, message: impl Into<String>, detail: Option<String>) {
@@ -276,7 +289,7 @@ impl Request<'_> {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         match self.verify(&self.auth.verifier, &token).await? {
-            Ok(verified) => Ok(signed_in(verified, &token, Vec::new())),
+            Ok(verified) => Ok(signed_in(verified, token, Vec::new())),
             Err(e) => self.session_token_error(e, Carrier::Header).await,
         }
     }
@@ -311,21 +324,21 @@ impl Request<'_> {
         if !development && multi_domain_sync {
             return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), None));
         }
-        if development && multi_domain_sync && query_param(&self.url, "__clerk_synced").is_none() {
-            let Ok(sign_in) = Url::parse(&c.sign_in_url) else { return Ok(invalid_url()) };
-            let location = with_query_param(&sign_in, "__clerk_redirect_url", self.url.as_str());
+        if development && multi_domain_sync && search_params::get(&self.url, "__clerk_synced").is_none() {
+            let Ok(sign_in) = Url::parse(&c.sign_in_url) else { return Ok(Outcome::InvalidUrl) };
+            let location = search_params::with_appended(&sign_in, "__clerk_redirect_url", self.url.as_str());
             return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), Some(location)));
         }
-        let return_to = query_param(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
+        let return_to = search_params::get(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
         if let (true, false, Some(return_to)) = (development, c.is_satellite, return_to) {
-            let Ok(mut location) = Url::parse(&return_to) else { return Ok(invalid_url()) };
+            let Ok(mut location) = Url::parse(&return_to) else { return Ok(Outcome::InvalidUrl) };
             if let Some(db) = self.inputs.dev_browser_token.as_deref() {
-                location = with_query_param(&location, "__clerk_db_jwt", db);
+                location = search_params::with_appended(&location, "__clerk_db_jwt", db);
             }
-            location = with_query_param(&location, "__clerk_synced", "true");
+            location = search_params::with_appended(&location, "__clerk_synced", "true");
             return Ok(self.maybe_handshake("primary-responds-to-syncing", String::new(), Some(location)));
         }
-        if development && query_param(&self.url, "__clerk_db_jwt").is_some() {
+        if development && search_params::get(&self.url, "__clerk_db_jwt").is_some() {
             return Ok(self.maybe_handshake("dev-browser-sync", String::new(), None));
         }
         if development && self.inputs.dev_browser_token.is_none() {
@@ -345,7 +358,9 @@ impl Request<'_> {
         }
         // Clerk reads `iat` from the unverified token here; it can only send the request to a handshake.
         // Decoded once already, for the cookie choice; decoding again only explains a failure.
-        let iat = match self.inputs.session_cookie_iat.map_or_else(|| unverified_iat(&token), Ok) {
+        let unverified_iat =
+            || jwt::unverified_payload(&token, &["iat"]).map(|m| m.get("iat").and_then(|v| v.as_f64()));
+        let iat = match self.inputs.session_cookie_iat.map_or_else(unverified_iat, Ok) {
             Ok(iat) => iat,
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };
@@ -358,14 +373,13 @@ impl Request<'_> {
         };
         let cross_origin_sync = !c.is_satellite
             && document
-            && self.is_cross_origin_referrer()
-            && !self.is_known_clerk_referrer()
-            && self.inputs.redirect_loop_counter == 0.0;
+            && self.inputs.redirect_loop_counter == 0.0
+            && self.has_unknown_cross_origin_referrer();
         if cross_origin_sync {
             let message = "Cross-origin request from satellite domain requires handshake".to_owned();
             return Ok(self.maybe_handshake("primary-domain-cross-origin-sync", message, None));
         }
-        Ok(signed_in(verified, &token, Vec::new()))
+        Ok(signed_in(verified, token, Vec::new()))
     }
 
     /// `handleSessionTokenError` (spec §A7.5).
@@ -405,10 +419,7 @@ impl Request<'_> {
         let Some(refresh) = self.inputs.refresh_token_in_cookie.clone() else {
             return Ok(Err("missing-refresh-token".into()));
         };
-        let Some(payload) = jwt::split(&expired).and_then(|(_, p, _)| jwt::b64url_decode(p)) else {
-            return Ok(Err("expired-session-token-decode-failed".into()));
-        };
-        let Ok(members) = jwt::parse_members(&payload, &["sid"]) else {
+        let Ok(members) = jwt::unverified_payload(&expired, &["sid"]) else {
             return Ok(Err("expired-session-token-decode-failed".into()));
         };
         let Some(sid) = members.get("sid").and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
@@ -434,7 +445,7 @@ impl Request<'_> {
             return Ok(Err("unexpected-sdk-error".into()));
         };
         Ok(match self.verify(&self.auth.verifier, &session).await? {
-            Ok(verified) => Ok(signed_in(verified, &session, headers)),
+            Ok(verified) => Ok(signed_in(verified, session, headers)),
             Err(_) => Err("invalid-session-token".into()),
         })
     }
@@ -458,7 +469,7 @@ impl Request<'_> {
                 };
                 match redirect_url(&request) {
                     Some(url) => url,
-                    None => return invalid_url(),
+                    None => return Outcome::InvalidUrl,
                 }
             }
         };
@@ -483,45 +494,30 @@ impl Request<'_> {
         }
     }
 
-    fn referrer(&self) -> Option<Url> {
-        self.parts.referer.as_deref().filter(|r| !r.is_empty()).and_then(|r| Url::parse(r).ok())
-    }
-
-    fn is_cross_origin_referrer(&self) -> bool {
-        self.referrer().is_some_and(|r| r.origin().ascii_serialization() != self.url.origin().ascii_serialization())
-    }
-
-    /// `isKnownClerkReferrer`: the Frontend API host, a development Account Portal, or an `accounts.` host.
-    fn is_known_clerk_referrer(&self) -> bool {
-        let Some(referrer) = self.referrer() else { return false };
+    /// `isCrossOriginReferrer() && !isKnownClerkReferrer()`: a `Referer` on another origin than the request's that
+    /// is not the Frontend API, its Account Portal, a development Account Portal or an `accounts.` host.
+    fn has_unknown_cross_origin_referrer(&self) -> bool {
+        let Some(referrer) = self.parts.referer.as_deref().filter(|r| !r.is_empty()).and_then(|r| Url::parse(r).ok())
+        else {
+            return false;
+        };
+        let origin = referrer.origin().ascii_serialization();
+        if origin == self.url.origin().ascii_serialization() {
+            return false;
+        }
         let host = referrer.host_str().unwrap_or("");
-        let fapi = self.auth.frontend_api.as_str();
-        if !fapi.is_empty() {
-            let fapi_host = if fapi.starts_with("http") {
-                match Url::parse(fapi) {
-                    Ok(u) => u.host_str().unwrap_or("").to_owned(),
-                    Err(_) => return false,
-                }
-            } else {
-                fapi.to_owned()
-            };
-            if host == fapi_host {
-                return true;
-            }
+        let Some(fapi_host) = &self.auth.fapi_host else { return true };
+        if !self.auth.frontend_api.is_empty() && host == fapi_host {
+            return false;
         }
         const LEGACY_DEV: [&str; 3] = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
         const CURRENT_DEV: [&str; 3] = [".accounts.dev", ".accountsstage.dev", ".accounts.lclclerk.com"];
-        if LEGACY_DEV.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
-            || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")))
-        {
-            return true;
-        }
-        if let Some(accounts) = accounts_base_url(fapi).and_then(|u| Url::parse(&u).ok()) {
-            if accounts.origin().ascii_serialization() == referrer.origin().ascii_serialization() {
-                return true;
-            }
-        }
-        host.starts_with("accounts.")
+        let dev_portal = LEGACY_DEV.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
+            || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")));
+        let known = dev_portal
+            || self.auth.accounts_origin.as_deref() == Some(origin.as_str())
+            || host.starts_with("accounts.");
+        !known
     }
 
     /// `HandshakeService#resolveHandshake` (spec §A7.6).
@@ -563,7 +559,7 @@ impl Request<'_> {
             return Ok(Ok(signed_out("session-token-missing", String::new(), headers)));
         }
         let error = match self.verify(&self.auth.verifier, &session).await? {
-            Ok(verified) => return Ok(Ok(signed_in(verified, &session, headers))),
+            Ok(verified) => return Ok(Ok(signed_in(verified, session, headers))),
             Err(e) => e,
         };
         let clock = [Reason::TokenExpired, Reason::TokenNotActiveYet, Reason::TokenIatInTheFuture];
@@ -571,7 +567,7 @@ impl Request<'_> {
             let message = format!("{CLOCK_SKEW_MESSAGE}{}", error.full_message(Some(Carrier::Cookie.as_str())));
             self.log("error", message, None);
             return Ok(match self.verify(&self.auth.lenient, &session).await? {
-                Ok(verified) => Ok(signed_in(verified, &session, headers)),
+                Ok(verified) => Ok(signed_in(verified, session, headers)),
                 Err(retry) => {
                     Err(HandshakeFailure::Other(non_empty_or(retry.message, "Clerk: Handshake retry failed.")))
                 }
@@ -622,31 +618,14 @@ fn non_empty_or(message: String, fallback: &str) -> String {
     }
 }
 
-/// Clerk builds a URL that does not parse with `new URL(…)`, which throws.
-fn invalid_url() -> Outcome {
-    Outcome::InvalidUrl
-}
-
-/// The `iat` of a cookie token before verification (`decodeJwt(token).payload.iat`, when it is a number).
-/// `Err` is Clerk's `token-invalid` for a token that is not three base64url parts of JSON.
-fn unverified_iat(token: &str) -> VerifyResult<Option<f64>> {
-    let invalid_payload = || VerifyError::new(Reason::TokenInvalid, "Invalid JWT payload: not base64url-encoded JSON.");
-    let (_, payload, _) = jwt::split(token).ok_or_else(jwt::invalid_form)?;
-    let bytes = jwt::b64url_decode(payload).ok_or_else(invalid_payload)?;
-    let members = jwt::parse_members(&bytes, &["iat"]).map_err(|_| invalid_payload())?;
-    Ok(members.get("iat").and_then(|v| v.as_f64()))
-}
-
 /// `isMachineJwt`: an OAuth access token (`typ: at+jwt`) or an M2M token (`sub` starting with `mch_`), read without
 /// verification (it only ever leads to signed-out).
 fn is_machine_jwt(token: &str) -> bool {
-    const HEADER: [&str; 1] = ["typ"];
-    const PAYLOAD: [&str; 1] = ["sub"];
     let Some((h, p, _)) = jwt::split(token) else { return false };
-    let member = |part: &str, names: &'static [&'static str; 1]| {
-        jwt::b64url_decode(part).and_then(|bytes| jwt::parse_members(&bytes, names).ok())
+    let (Some(header), Some(payload)) = (jwt::unverified_members(h, &["typ"]), jwt::unverified_members(p, &["sub"]))
+    else {
+        return false;
     };
-    let (Some(header), Some(payload)) = (member(h, &HEADER), member(p, &PAYLOAD)) else { return false };
     let typ = header.get("typ").and_then(|v| v.as_str());
     let sub = payload.get("sub").and_then(|v| v.as_str());
     matches!(typ, Some("at+jwt" | "application/at+jwt")) || sub.is_some_and(|s| s.starts_with("mch_"))

@@ -6,6 +6,7 @@
 use reqwest::Url;
 
 use crate::jwks::CLERK_API_VERSION_HEADER;
+use crate::search_params::without;
 
 pub struct HandshakeRequest<'a> {
     /// `frontendApi` after the proxy/satellite override: a host, or an absolute URL when it is a proxy.
@@ -19,29 +20,9 @@ pub struct HandshakeRequest<'a> {
     pub dev_browser_token: Option<&'a str>,
 }
 
-/// `URLSearchParams#delete` for each name: the query is re-serialized as `application/x-www-form-urlencoded`
-/// whether or not anything was removed, and dropped when it ends up empty.
-pub fn without_query_params(url: &Url, names: &[&str]) -> Url {
-    let mut out = url.clone();
-    if url.query().is_none() {
-        return out;
-    }
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !names.contains(&k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if kept.is_empty() {
-        out.set_query(None);
-    } else {
-        out.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    out
-}
-
 /// `HandshakeService#buildRedirectToHandshake`. `None` when the Frontend API does not form a URL.
 pub fn redirect_url(req: &HandshakeRequest<'_>) -> Option<Url> {
-    let redirect = without_query_params(req.clerk_url, &["__clerk_db_jwt", "__dev_session"]);
+    let redirect = without(req.clerk_url, &["__clerk_db_jwt", "__dev_session"]);
     let base = if req.frontend_api.starts_with("http") {
         req.frontend_api.to_owned()
     } else {
@@ -84,19 +65,6 @@ fn js_number_text(n: f64) -> String {
     }
 }
 
-/// `URLSearchParams#append` on a URL: the whole query is re-serialized (as a browser does), then the pair added.
-pub fn with_query_param(url: &Url, name: &str, value: &str) -> Url {
-    let mut out = url.clone();
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    out.query_pairs_mut().clear().extend_pairs(pairs).append_pair(name, value);
-    out
-}
-
-/// Whether the query has `name` (`URLSearchParams#has`), and its first value (`#get`).
-pub fn query_param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
-
 /// `getCookieName`: `directive.split(';')[0].split('=')[0]`.
 pub fn directive_name(directive: &str) -> &str {
     directive.split(';').next().unwrap_or("").split('=').next().unwrap_or("")
@@ -124,5 +92,5 @@ pub fn token_directives(payload: &[u8]) -> Vec<String> {
 /// Where a development instance sends the browser after a resolved handshake: the URL without the handshake
 /// parameters.
 pub fn development_return_url(clerk_url: &Url) -> Url {
-    without_query_params(clerk_url, &["__clerk_handshake", "__clerk_help", "__clerk_db_jwt", "__clerk_handshake_nonce"])
+    without(clerk_url, &["__clerk_handshake", "__clerk_help", "__clerk_db_jwt", "__clerk_handshake_nonce"])
 }

@@ -92,6 +92,19 @@ pub fn b64url_decode(part: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(part).ok()
 }
 
+/// Members `names` of one base64url-encoded JSON object part (a header or a payload), read without verification;
+/// `None` when the part is not strict base64url of a JSON object without duplicate members.
+pub fn unverified_members<const N: usize>(part: &str, names: &'static [&'static str; N]) -> Option<Members<N>> {
+    parse_members(&b64url_decode(part)?, names).ok()
+}
+
+/// Members `names` of a token's payload, unverified (Clerk's `decodeJwt`, where a decision reads a claim before any
+/// verification: the cookie choice, the `iat` check, the refresh's `sid`). `Err` is Clerk's `token-invalid`.
+pub fn unverified_payload<const N: usize>(token: &str, names: &'static [&'static str; N]) -> VerifyResult<Members<N>> {
+    let (_, payload, _) = split(token).ok_or_else(invalid_form)?;
+    unverified_members(payload, names).ok_or_else(|| invalid("Invalid JWT payload: not base64url-encoded JSON."))
+}
+
 /// The payload of a compact JWS as text (strict base64url, UTF-8), without any other check.
 pub fn payload_text(token: &str) -> Option<String> {
     let (_, payload, _) = split(token)?;

@@ -16,6 +16,7 @@ mod napi_test_hooks;
 mod napi_verifier;
 mod publishable_key;
 mod request_context;
+mod search_params;
 mod time;
 mod token_cache;
 mod verifier;

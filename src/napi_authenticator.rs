@@ -1,5 +1,5 @@
 //! The JS surface of the request decision (thin: conversion only). One `NativeAuthenticator` per resolved option
-//! set; one call per request: `authenticateSync` answers from cached keys without waiting, or says
+//! set; one call per request: `authenticateValues` answers from cached keys without waiting, or says
 //! `needsNetwork`, and `authenticate` may fetch.
 
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use crate::bapi::Bapi;
 use crate::http::USER_AGENT;
 use crate::jwks::{DEFAULT_API_URL, DEFAULT_API_VERSION};
 use crate::napi_verifier::{build_verifier, guarded, VerifierOptions};
+use crate::publishable_key::PublishableKey;
 use crate::request_context::RequestParts;
 use crate::verifier::{NeedsNetwork, Network};
 
@@ -73,7 +74,7 @@ pub struct LogEntry {
 }
 
 /// The request state (`status` `signed-in` / `signed-out` / `handshake`, Clerk's `reason` and `message`), or the
-/// message of the Error Clerk throws (`error`), or — from `authenticateSync` only — `needsNetwork`.
+/// message of the Error Clerk throws (`error`), or — from `authenticateValues` only — `needsNetwork`.
 #[napi(object)]
 pub struct RequestOutcome {
     pub needs_network: bool,
@@ -185,9 +186,10 @@ impl NativeAuthenticator {
     pub fn new(options: AuthenticatorOptions) -> Result<Self> {
         let api_version = options.api_version.filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_API_VERSION.into());
         let api_url = Some(options.api_url).filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_API_URL.into());
+        // The publishable key is checked first, as Clerk builds its context before it touches any key.
+        let pk = PublishableKey::parse(&options.publishable_key)
+            .map_err(|message| Error::new(Status::InvalidArg, message))?;
         let config = AuthenticatorConfig {
-            publishable_key: options.publishable_key,
-            secret_key: options.secret_key.clone(),
             domain: options.domain.unwrap_or_default(),
             is_satellite: options.is_satellite.unwrap_or(false),
             proxy_url: options.proxy_url.unwrap_or_default(),
@@ -199,9 +201,6 @@ impl NativeAuthenticator {
                 user_agent: options.user_agent.filter(|u| !u.is_empty()).unwrap_or_else(|| USER_AGENT.into()),
             },
         };
-        // The publishable key is checked first, as Clerk builds its context before it touches any key.
-        crate::publishable_key::PublishableKey::parse(&config.publishable_key)
-            .map_err(|message| Error::new(Status::InvalidArg, message))?;
         let verifier = build_verifier(VerifierOptions {
             jwt_key: options.jwt_key,
             secret_key: Some(options.secret_key),
@@ -215,20 +214,13 @@ impl NativeAuthenticator {
             timeout_ms: None,
             token_cache_size: options.token_cache_size,
         })?;
-        let inner = Authenticator::new(config, verifier).map_err(|message| Error::new(Status::InvalidArg, message))?;
-        Ok(NativeAuthenticator { inner: Arc::new(inner) })
+        Ok(NativeAuthenticator { inner: Arc::new(Authenticator::new(config, pk, verifier)) })
     }
 
     /// Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
     /// payload or a session refresh must be fetched first (call `authenticate`). `nowMs` is the clock (`Date.now()`).
-    #[napi(catch_unwind)]
-    pub fn authenticate_sync(&self, request: RequestInput, now_ms: f64) -> RequestOutcome {
-        RequestOutcome::from_decision(self.decide_now(RequestParts::from(request), now_ms))
-    }
-
-    /// `authenticateSync` for the hot path, with the request's values as arguments (no object to read property by
-    /// property) and, for the most common answer — signed in, no headers to set, nothing logged — just
-    /// `[token, claimsJson]` instead of an outcome object.
+    /// The request's values come as arguments (no object to read property by property); the most common answer —
+    /// signed in, no headers to set, nothing logged — comes as just `[token, claimsJson]`.
     #[napi(catch_unwind, ts_return_type = "[string, string] | RequestOutcome")]
     #[allow(clippy::too_many_arguments)]
     pub fn authenticate_values(

@@ -3,7 +3,6 @@
 //! cookie choice, the header token and the handshake values.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 use reqwest::Url;
@@ -12,6 +11,7 @@ use crate::cookie;
 use crate::credentials::token_from_authorization;
 use crate::jwt;
 use crate::publishable_key::{InstanceType, PublishableKey};
+use crate::search_params;
 
 /// The request data the decision needs; everything else stays in JS.
 #[derive(Clone, Debug, Default)]
@@ -110,14 +110,11 @@ pub struct AuthInputs {
     pub uses_suffixed_cookies: bool,
 }
 
-/// Distinct cookie names up to which `Cookies::new` finds repeats by scanning; beyond, by a hash set.
-const SCAN_LIMIT: usize = 32;
-
 pub struct Cookies<'h> {
     header: Cow<'h, str>,
-    /// (name, raw value) byte ranges of the first occurrence of each name, in header order: the header is walked
-    /// once, then each lookup scans this short list.
-    first: Vec<(Range<usize>, Range<usize>)>,
+    /// (name, raw value) byte ranges of every pair, in header order: the header is walked once; a lookup takes the
+    /// first pair of its name, which is `cookie.parse`'s "first occurrence wins" (and linear in the number of pairs).
+    pairs: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl<'h> Cookies<'h> {
@@ -128,32 +125,13 @@ impl<'h> Cookies<'h> {
             let start = part.as_ptr() as usize - base;
             start..start + part.len()
         };
-        let mut first: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-        {
-            // A linear scan finds repeats cheapest for the handful of cookies a browser sends; past
-            // `SCAN_LIMIT` names a set takes over, so a header of thousands of cookies stays linear (scanning
-            // alone, a 64 KiB header of tiny cookies cost ~100 ms of main-thread time, 680 KB over 2 s).
-            let mut seen: HashSet<&str> = HashSet::new();
-            for (name, value) in cookie::pairs(&header) {
-                let is_first = if first.len() < SCAN_LIMIT {
-                    !first.iter().any(|(n, _)| &header[n.clone()] == name)
-                } else {
-                    if seen.is_empty() {
-                        seen.extend(first.iter().map(|(n, _)| &header[n.clone()]));
-                    }
-                    seen.insert(name)
-                };
-                if is_first {
-                    first.push((range(name), range(value)));
-                }
-            }
-        }
-        Cookies { header, first }
+        let pairs = cookie::pairs(&header).map(|(name, value)| (range(name), range(value))).collect();
+        Cookies { header, pairs }
     }
 
     /// A cookie value, decoded as `cookie.parse` decodes it; empty counts as absent, as Clerk's `|| undefined` makes it.
     pub fn get(&self, name: &str) -> Option<String> {
-        let (_, value) = self.first.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
+        let (_, value) = self.pairs.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
         Some(cookie::decode_value(&self.header[value.clone()]).into_owned()).filter(|v| !v.is_empty())
     }
 }
@@ -166,8 +144,7 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
     let uses_suffixed = choice.suffixed;
     let suffixed_or_not =
         |plain: &str, suffixed: &str| if uses_suffixed { cookies.get(suffixed) } else { cookies.get(plain) };
-    let query =
-        |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).filter(|v| !v.is_empty());
+    let query = |name: &str| search_params::get(url, name).filter(|v| !v.is_empty());
     let (session, session_iat) = if uses_suffixed {
         (choice.suffixed_session, choice.suffixed_claims.map(|c| iat_of(&c)))
     } else {
@@ -269,22 +246,26 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
 
 type CookieChoiceClaims = jwt::Members<3>;
 
-/// `iss`, `iat` and `exp` of a token, unverified (Clerk's `decodeJwt`, used only to choose cookies).
+/// `iss`, `iat` and `exp` of a token, unverified (used only to choose cookies and for the `iat` check).
 fn unverified_claims(token: &str) -> Option<CookieChoiceClaims> {
-    const NAMES: [&str; 3] = ["iss", "iat", "exp"];
-    let (_, p, _) = jwt::split(token)?;
-    jwt::parse_members(&jwt::b64url_decode(p)?, &NAMES).ok()
+    jwt::unverified_payload(token, &["iss", "iat", "exp"]).ok()
 }
 
-/// `iss.replace(/https?:\/\//gi, '')`.
+/// `iss.replace(/https?:\/\//gi, '')`: every match removed in one left-to-right pass (a removal never makes a new
+/// match count), schemes compared case-insensitively.
 fn strip_scheme(iss: &str) -> String {
-    let mut out = iss.to_owned();
-    for scheme in ["https://", "http://"] {
-        loop {
-            let lower = out.to_ascii_lowercase();
-            match lower.find(scheme) {
-                Some(at) => out.replace_range(at..at + scheme.len(), ""),
-                None => break,
+    let mut out = String::with_capacity(iss.len());
+    let mut rest = iss;
+    while !rest.is_empty() {
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|s| rest.get(..s.len()).is_some_and(|head| head.eq_ignore_ascii_case(s)));
+        match scheme {
+            Some(s) => rest = &rest[s.len()..],
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
             }
         }
     }

@@ -9,6 +9,7 @@ use clerk_core::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, O
 use clerk_core::bapi::Bapi;
 use clerk_core::fixtures::fixture;
 use clerk_core::jwt;
+use clerk_core::publishable_key::PublishableKey;
 use clerk_core::request_context::RequestParts;
 use clerk_core::verifier::{KeySource, Network, Verifier};
 use clerk_core::verify::ClaimRules;
@@ -18,8 +19,6 @@ use libfuzzer_sys::fuzz_target;
 fn authenticator(development: bool) -> Authenticator {
     let pk = if development { "pk_test_Y2xlcmsuZXhhbXBsZS50ZXN0JA" } else { "pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA" };
     let config = AuthenticatorConfig {
-        publishable_key: pk.into(),
-        secret_key: "sk_live_x".into(),
         domain: String::new(),
         is_satellite: false,
         proxy_url: String::new(),
@@ -33,7 +32,7 @@ fn authenticator(development: bool) -> Authenticator {
     };
     let verifier =
         Verifier { keys: KeySource::Local(Arc::clone(&fixture().key)), rules: ClaimRules::default(), cache: None };
-    Authenticator::new(config, verifier).expect("valid publishable key")
+    Authenticator::new(config, PublishableKey::parse(pk).expect("valid publishable key"), verifier)
 }
 
 /// A genuine session token (valid at NOW_MS), substituted for each `TOKEN` in the input so that the signed-in

@@ -26,6 +26,8 @@ pub mod key;
 pub mod publishable_key;
 #[path = "../../src/request_context.rs"]
 pub mod request_context;
+#[path = "../../src/search_params.rs"]
+pub mod search_params;
 #[path = "../../src/time.rs"]
 pub mod time;
 #[path = "../../src/token_cache.rs"]

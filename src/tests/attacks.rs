@@ -18,9 +18,8 @@ use base64::Engine;
 use futures_util::FutureExt;
 use serde_json::{json, Value};
 
-use super::util::{b64, key_2048, local_verifier, other_key_2048, run, sign, token_raw};
-use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Outcome, RequestState};
-use crate::bapi::Bapi;
+use super::util::{b64, key_2048, local_verifier, offline_authenticator, other_key_2048, run, sign, token_raw};
+use crate::authenticate::{AuthStatus, Authenticator, Outcome, RequestState};
 use crate::error::{Reason, VerifyError};
 use crate::jwks::{JwksConfig, KeySet, RemoteJwks};
 use crate::jwt::{self, Alg, CLAIM_MEMBERS};
@@ -82,22 +81,7 @@ fn spki_pem(pair: &aws_lc_rs::rsa::KeyPair) -> String {
 const FAPI: &str = "clerk.example.test";
 
 fn authenticator() -> Authenticator {
-    let publishable = format!("pk_live_{}", STANDARD.encode(format!("{FAPI}$")));
-    let config = AuthenticatorConfig {
-        publishable_key: publishable,
-        secret_key: "sk_live_x".into(),
-        domain: String::new(),
-        is_satellite: false,
-        proxy_url: String::new(),
-        sign_in_url: String::new(),
-        bapi: Bapi {
-            api_url: "http://127.0.0.1:9".into(),
-            api_version: "v1".into(),
-            secret_key: "sk_live_x".into(),
-            user_agent: "test".into(),
-        },
-    };
-    Authenticator::new(config, verifier()).unwrap()
+    offline_authenticator(&format!("pk_live_{}", STANDARD.encode(format!("{FAPI}$"))), verifier())
 }
 
 /// A data request (no handshake possible) with `__session=<token>` and a `__client_uat` before its `iat`.

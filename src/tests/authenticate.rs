@@ -6,10 +6,11 @@ use base64::Engine;
 use futures_util::FutureExt;
 use serde_json::{json, Value};
 
-use super::util::{key_2048, local_verifier, other_key_2048, token};
+use super::util::{key_2048, local_verifier, offline_config, other_key_2048, token};
 use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
-use crate::bapi::{Bapi, BapiError};
+use crate::bapi::BapiError;
 use crate::jwt::Alg;
+use crate::publishable_key::PublishableKey;
 use crate::request_context::RequestParts;
 use crate::verifier::{KeySource, NeedsNetwork, Network, Verifier};
 use crate::verify::ClaimRules;
@@ -48,24 +49,18 @@ impl Default for Setup {
 
 fn authenticator(s: Setup) -> Authenticator {
     let config = AuthenticatorConfig {
-        publishable_key: publishable(s.prefix, FAPI),
-        secret_key: s.secret_key.into(),
         domain: s.domain.into(),
         is_satellite: s.satellite,
         proxy_url: s.proxy_url.into(),
         sign_in_url: s.sign_in_url.into(),
-        bapi: Bapi {
-            api_url: "http://127.0.0.1:9".into(),
-            api_version: "v1".into(),
-            secret_key: s.secret_key.into(),
-            user_agent: "test".into(),
-        },
+        ..offline_config(s.secret_key)
     };
     let verifier = match s.keys {
         Some(keys) => Verifier { keys, rules: ClaimRules::default(), cache: None },
         None => local_verifier(&key_2048().key, ClaimRules::default()),
     };
-    Authenticator::new(config, verifier).expect("valid publishable key")
+    let pk = PublishableKey::parse(&publishable(s.prefix, FAPI)).expect("valid publishable key");
+    Authenticator::new(config, pk, verifier)
 }
 
 fn claims(extra: Value) -> Value {
@@ -418,21 +413,7 @@ fn refresh_failures_map_to_clerks_reasons() {
 
 #[test]
 fn invalid_publishable_keys_are_refused_with_clerks_messages() {
-    let config = |pk: &str| AuthenticatorConfig {
-        publishable_key: pk.into(),
-        secret_key: "sk".into(),
-        domain: String::new(),
-        is_satellite: false,
-        proxy_url: String::new(),
-        sign_in_url: String::new(),
-        bapi: Bapi {
-            api_url: String::new(),
-            api_version: "v1".into(),
-            secret_key: "sk".into(),
-            user_agent: String::new(),
-        },
-    };
-    let verifier = || local_verifier(&key_2048().key, ClaimRules::default());
-    assert!(Authenticator::new(config(""), verifier()).err().unwrap().starts_with("Publishable key is missing."));
-    assert_eq!(Authenticator::new(config("pk_live_x"), verifier()).err(), Some("Publishable key not valid."));
+    // Checked before an authenticator is built (the napi constructor throws these texts).
+    assert!(PublishableKey::parse("").err().unwrap().starts_with("Publishable key is missing."));
+    assert_eq!(PublishableKey::parse("pk_live_x").err(), Some("Publishable key not valid."));
 }

@@ -2,7 +2,8 @@
 
 use reqwest::Url;
 
-use crate::handshake::{redirect_count_cookie, redirect_url, without_query_params, HandshakeRequest};
+use crate::handshake::{redirect_count_cookie, redirect_url, HandshakeRequest};
+use crate::search_params::without as without_query_params;
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()

@@ -112,3 +112,16 @@ fn inputs_are_read_as_clerk_reads_them() {
     assert!(inputs.token_in_header.is_none());
     assert_eq!(inputs.refresh_token_in_cookie, None);
 }
+
+#[test]
+fn the_issuer_scheme_is_stripped_in_one_pass_as_javascripts_global_replace_does() {
+    let key = pk("pk_live_", "clerk.example.test");
+    let suffixed = |iss: &str| {
+        let header = format!("__session={}", tok(json!({ "iss": iss, "iat": 1 })));
+        uses_suffixed_cookies(&Cookies::new(Some(&header)), &key, NOW_MS)
+    };
+    assert!(!suffixed("https://clerk.example.test"));
+    assert!(!suffixed("HTTPS://http://clerk.example.test"), "both leading schemes go, in any case");
+    // `'hthttps://tps://x'.replace(/https?:\/\//gi, '')` is `'https://x'`: the removal does not make a new match.
+    assert!(suffixed("hthttps://tps://clerk.example.test"), "a foreign issuer: the suffixed cookies are read");
+}

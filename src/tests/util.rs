@@ -167,3 +167,25 @@ pub fn run(verifier: &Verifier, token: &str, now_ms: f64) -> VerifyResult<Verifi
 pub fn jws_signature_ok(parts: &crate::jwt::JwsParts<'_>, key: &RsaKey) -> bool {
     key.verify(parts.alg, parts.signing_input, &parts.signature)
 }
+
+/// A request-decision configuration with no satellite, no proxy and a Backend API nobody answers (offline tests).
+pub fn offline_config(secret_key: &str) -> crate::authenticate::AuthenticatorConfig {
+    crate::authenticate::AuthenticatorConfig {
+        domain: String::new(),
+        is_satellite: false,
+        proxy_url: String::new(),
+        sign_in_url: String::new(),
+        bapi: crate::bapi::Bapi {
+            api_url: "http://127.0.0.1:9".into(),
+            api_version: "v1".into(),
+            secret_key: secret_key.into(),
+            user_agent: "test".into(),
+        },
+    }
+}
+
+/// The decision for publishable key `publishable` (which must be valid) over `verifier`, with `offline_config`.
+pub fn offline_authenticator(publishable: &str, verifier: Verifier) -> crate::authenticate::Authenticator {
+    let pk = crate::publishable_key::PublishableKey::parse(publishable).expect("a valid publishable key");
+    crate::authenticate::Authenticator::new(offline_config("sk_live_x"), pk, verifier)
+}

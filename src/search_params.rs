@@ -1,0 +1,39 @@
+//! A URL's query read and changed with `URLSearchParams` semantics (what Clerk's code does with `url.searchParams`):
+//! values are form-decoded, and any change re-serializes the whole query as `application/x-www-form-urlencoded`.
+
+use reqwest::Url;
+
+/// `searchParams.get(name)`: the first value of `name` (`Some` also means `has(name)`).
+pub fn get(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// `searchParams.delete(name)` for each of `names`. A URL without a query is left as it is; a query left empty is
+/// dropped.
+pub fn without(url: &Url, names: &[&str]) -> Url {
+    if url.query().is_none() {
+        return url.clone();
+    }
+    rewritten(url, |k| !names.contains(&k), None)
+}
+
+/// `searchParams.append(name, value)`.
+pub fn with_appended(url: &Url, name: &str, value: &str) -> Url {
+    rewritten(url, |_| true, Some((name, value)))
+}
+
+/// The URL with the pairs whose name `keep`s, then `add`, serialized again.
+fn rewritten(url: &Url, keep: impl Fn(&str) -> bool, add: Option<(&str, &str)>) -> Url {
+    let mut pairs: Vec<(String, String)> =
+        url.query_pairs().filter(|(k, _)| keep(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if let Some((name, value)) = add {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    let mut out = url.clone();
+    if pairs.is_empty() {
+        out.set_query(None);
+    } else {
+        out.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    out
+}
