@@ -12,9 +12,9 @@ import { invalidClerkStatePropError, noClerkStateError } from './errors';
  */
 
 /** What `rootAuthLoader` adds to the root loader data (spec §A5). */
-export interface ClerkState {
-  __internal_clerk_state: Record<string, unknown>;
-}
+import type { ClerkState } from './clerkState';
+
+export type { ClerkState };
 
 /** Loader data that carries a `clerkState` (the beta's `WithClerkState` type). */
 export type WithClerkState<T = Record<string, unknown>> = T & { clerkState: ClerkState };

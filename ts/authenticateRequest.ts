@@ -1,4 +1,7 @@
 import native = require('./native');
+import { remember } from './boundedCache';
+import { stringListOption } from './createTokenVerifier';
+import { headersOf, requestInputOf } from './requestInput';
 import {
   authObjectFromClaims,
   authObjectFromSignedOutState,
@@ -18,7 +21,6 @@ import type { LoadedOptions, LoaderArgsLike, RequestLike } from './loadOptions';
 type NativeBinding = typeof import('../index');
 type NativeAuthenticator = InstanceType<NativeBinding['NativeAuthenticator']>;
 type AuthenticatorOptions = import('../index').AuthenticatorOptions;
-type RequestInput = import('../index').RequestInput;
 type RequestOutcome = import('../index').RequestOutcome;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,54 +67,37 @@ export interface RequestState {
 const MAX_AUTHENTICATORS = 64;
 const authenticators = new Map<string, NativeAuthenticator>();
 
-/** `audience` as the addon takes it: a list, or nothing when Clerk would not check it (`''`, `[]`, unset). */
-function audienceList(audience: unknown): string[] | undefined {
-  if (typeof audience === 'string') return audience ? [audience] : undefined;
-  if (Array.isArray(audience)) return audience.length ? audience.map(String) : undefined;
-  return undefined;
-}
-
-const stringList = (value: unknown): string[] | undefined =>
-  Array.isArray(value) && value.length ? value.map(String) : undefined;
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
-/** The constructor options of the authenticator for `options` (what `createClerkClient` gets in Clerk). */
-export function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOptions {
-  return {
-    secretKey: options.secretKey,
-    publishableKey: options.publishableKey,
-    jwtKey: nonEmpty(options.jwtKey),
-    apiUrl: options.apiUrl,
-    apiVersion: nonEmpty(options.apiVersion),
-    domain: nonEmpty(options.domain),
-    isSatellite: Boolean(options.isSatellite),
-    proxyUrl: nonEmpty(options.proxyUrl),
-    signInUrl: nonEmpty(options.signInUrl),
-    audience: audienceList(options.audience),
-    authorizedParties: stringList(options.authorizedParties),
-    userAgent: USER_AGENT,
-    tokenCacheSize: typeof options.tokenCacheSize === 'number' ? options.tokenCacheSize : undefined,
-  };
+/**
+ * The constructor options of an authenticator (what `createClerkClient` gets in Clerk), each read from the resolved
+ * options and normalised. The same table gives the authenticator's identity, so the two cannot drift apart.
+ */
+const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'>]-?: (o: LoadedOptions) => AuthenticatorOptions[K] } = {
+  secretKey: (o) => o.secretKey,
+  publishableKey: (o) => o.publishableKey,
+  jwtKey: (o) => nonEmpty(o.jwtKey),
+  apiUrl: (o) => o.apiUrl,
+  apiVersion: (o) => nonEmpty(o.apiVersion),
+  domain: (o) => nonEmpty(o.domain),
+  isSatellite: (o) => Boolean(o.isSatellite),
+  proxyUrl: (o) => nonEmpty(o.proxyUrl),
+  signInUrl: (o) => nonEmpty(o.signInUrl),
+  audience: (o) => stringListOption(o.audience),
+  authorizedParties: (o) => stringListOption(o.authorizedParties),
+  tokenCacheSize: (o) => (typeof o.tokenCacheSize === 'number' ? o.tokenCacheSize : undefined),
+};
+const READERS = Object.values(AUTHENTICATOR_FIELDS) as ((o: LoadedOptions) => unknown)[];
+
+/** The constructor options of the authenticator for `options`. */
+function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOptions {
+  const fields = Object.entries(AUTHENTICATOR_FIELDS).map(([name, read]) => [name, read(options)]);
+  return { ...Object.fromEntries(fields), userAgent: USER_AGENT } as AuthenticatorOptions;
 }
 
-const listText = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
-
-/** The option values an authenticator is built from, in a fixed order: its identity. */
-const IDENTITY: ((options: LoadedOptions) => unknown)[] = [
-  (o) => o.secretKey,
-  (o) => o.publishableKey,
-  (o) => o.jwtKey,
-  (o) => o.apiUrl,
-  (o) => o.apiVersion,
-  (o) => o.domain,
-  (o) => o.isSatellite,
-  (o) => o.proxyUrl,
-  (o) => o.signInUrl,
-  (o) => listText(o.audience),
-  (o) => listText(o.authorizedParties),
-  (o) => o.tokenCacheSize,
-];
+/** One identity value: lists as text (a fresh array is never `===` another). */
+const identityPart = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
 
 let last: { identity: unknown[]; authenticator: NativeAuthenticator } | undefined;
 
@@ -124,58 +109,25 @@ let last: { identity: unknown[]; authenticator: NativeAuthenticator } | undefine
 function authenticatorFor(options: LoadedOptions): NativeAuthenticator {
   // The set used last is compared value by value, without building anything (the common case: every request).
   const previous = last;
-  if (previous && IDENTITY.every((value, i) => previous.identity[i] === value(options))) return previous.authenticator;
-  const identity = IDENTITY.map((value) => value(options));
-  // The separators cannot occur in a header-safe option value.
-  const key = identity.join('\u0000');
-  let authenticator = authenticators.get(key);
-  if (authenticator) {
-    // Most recently used last, so the first entry is the one to evict.
-    authenticators.delete(key);
-  } else {
+  if (previous && READERS.every((read, i) => previous.identity[i] === identityPart(read(options)))) {
+    return previous.authenticator;
+  }
+  const identity = READERS.map((read) => identityPart(read(options)));
+  // The separators cannot occur in a header-safe option value; normalised values make the text unambiguous.
+  const authenticator = remember(authenticators, identity.join('\u0000'), MAX_AUTHENTICATORS, () => {
     try {
-      authenticator = new native.NativeAuthenticator(authenticatorOptionsOf(options));
+      return new native.NativeAuthenticator(authenticatorOptionsOf(options));
     } catch (err) {
       // Clerk's errors are plain `Error`s without a `code` (napi adds one).
       throw new Error(err instanceof Error ? err.message : String(err));
     }
-  }
-  authenticators.set(key, authenticator);
-  if (authenticators.size > MAX_AUTHENTICATORS) authenticators.delete(authenticators.keys().next().value as string);
+  });
   last = { identity, authenticator };
   return authenticator;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request → addon input
-
-function headersOf(request: RequestLike): Headers {
-  const headers = request.headers;
-  if (headers instanceof Headers) return headers;
-  if (headers && typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function') {
-    return headers as Headers;
-  }
-  return new Headers((headers as HeadersInit | undefined) ?? undefined);
-}
-
-/** The request as the addon reads it: URL, method and only the headers the decision looks at (empty = absent). */
-export function requestInputOf(request: RequestLike & { method?: string }): RequestInput {
-  const headers = headersOf(request);
-  const get = (name: string): string | undefined => headers.get(name) || undefined;
-  return {
-    url: request.url,
-    method: request.method || 'GET',
-    cookie: get('cookie'),
-    authorization: get('authorization'),
-    host: get('host'),
-    forwardedHost: get('x-forwarded-host'),
-    forwardedProto: get('x-forwarded-proto'),
-    origin: get('origin'),
-    referer: get('referer'),
-    secFetchDest: get('sec-fetch-dest'),
-    accept: get('accept'),
-  };
-}
 
 /** Every request header as `{name: [value]}` JSON text (what Clerk sends along with a session refresh). */
 function headersJsonOf(request: RequestLike): string {
@@ -263,10 +215,13 @@ function authContextOf(options: LoadedOptions): AuthContext {
  * The decision first runs without waiting; only when it needs the network (JWKS, handshake payload, session
  * refresh) is the asynchronous variant called.
  */
-export async function authenticateRequest(args: LoaderArgsLike, options: LoadedOptions): Promise<RequestState> {
+export async function authenticateRequest(
+  args: LoaderArgsLike,
+  options: LoadedOptions,
+  input = requestInputOf(args.request),
+): Promise<RequestState> {
   const request = args.request as RequestLike & { method?: string };
   const authenticator = authenticatorFor(options);
-  const input = requestInputOf(request);
   const answer = authenticator.authenticateValues(
     input.url,
     input.method,

@@ -1,6 +1,12 @@
 import native = require('./native');
 import { TokenVerificationError, type TokenCarrier } from './TokenVerificationError';
 
+/** A string or a list option (`audience`, `authorizedParties`) as the addon takes it: a list of strings, or none. */
+export function stringListOption(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.map(String) : undefined;
+}
+
 /** Options of `createTokenVerifier` and `verifyToken` (the names of `@clerk/backend`'s `verifyToken`). */
 export interface TokenVerifierOptions {
   /** PEM public key (`CLERK_JWT_KEY`): networkless verification; any RSA size from 2048 bits. */
@@ -92,7 +98,7 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
     apiVersion: options.apiVersion,
     clockSkewMs: options.clockSkewInMs,
     authorizedParties: options.authorizedParties,
-    audience: options.audience === undefined ? undefined : ([] as string[]).concat(options.audience),
+    audience: stringListOption(options.audience),
     jwksCacheTtlMs: options.jwksCacheTtlInMs,
     kidCooldownMs: options.kidCooldownInMs,
     timeoutMs: options.timeoutInMs,

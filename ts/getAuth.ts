@@ -1,7 +1,8 @@
 import type { AuthObject } from './authObject';
 import { authenticateRequest } from './authenticateRequest';
 import { noLoaderArgsPassedInGetAuth } from './errors';
-import { loadOptions, type LoaderArgsLike } from './loadOptions';
+import { resolveOptions, type LoaderArgsLike } from './loadOptions';
+import { requestInputOf } from './requestInput';
 import type { LoaderFunctionArgs, RootAuthLoaderOptions } from './rootAuthLoader';
 
 /**
@@ -49,8 +50,10 @@ export async function getAuth(argsOrRequest: LoaderFunctionArgs | Request, optio
     if (!loaderArgs || !loaderArgs.request || !loaderArgs.context) throw new Error(noLoaderArgsPassedInGetAuth);
     args = loaderArgs;
   }
-  const loadedOptions = loadOptions(args, options);
-  const requestState = await authenticateRequest(args, loadedOptions);
+  // The request is read once, for option resolution and the decision.
+  const input = requestInputOf(args.request);
+  const { options: loadedOptions } = resolveOptions(args, options, input);
+  const requestState = await authenticateRequest(args, loadedOptions, input);
   // Clerk's `{...auth, user: undefined, organization: undefined}`: the same keys in the same order, without a copy.
   return Object.assign(requestState.toAuth(), { user: undefined, organization: undefined }) as GetAuthReturn;
 }

@@ -8,6 +8,9 @@ import { buildPublishableKey, LEGACY_DEV_INSTANCE_SUFFIXES } from './publishable
 export { buildPublishableKey };
 
 import native = require('./native');
+import { headersOf, requestInputOf } from './requestInput';
+
+type RequestInput = import('../index').RequestInput;
 import { isMainThread } from 'node:worker_threads';
 
 /**
@@ -162,16 +165,22 @@ const processEnv = typeof process !== 'undefined' ? process.env : undefined;
  * variables are taken from the environment in one native call instead of one `process.env` access per name (about
  * twenty per request, ≈ 0.1 µs each, nearly all unset).
  */
-export function envReader(context: unknown): (name: string) => string | undefined {
-  const snapshot = clerkEnvironment();
-  if (!snapshot) return (name) => getEnvVariable(name, context);
+export function envReader(context: unknown): EnvReader {
   const fromContext = contextLookup(context);
+  const snapshot = clerkEnvironment();
+  const fromProcess = (name: string): string | undefined => {
+    if (snapshot && name.startsWith('CLERK_')) return snapshot.get(name);
+    const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
   return (name) => {
-    if (!name.startsWith('CLERK_')) return getEnvVariable(name, context);
-    const value = snapshot.get(name);
+    const value = fromProcess(name);
     return value !== undefined ? value : fromContext(name);
   };
 }
+
+/** A variable's value as {@link getEnvVariable} gives it, for one request's context. */
+export type EnvReader = (name: string) => string | undefined;
 
 let lastRaw: string | undefined;
 let lastSnapshot: Map<string, string> | undefined;
@@ -277,12 +286,6 @@ function apiUrlOfFrontendApi(frontendApi: string | null): string {
   return PROD_API_URL;
 }
 
-function headersOf(request: RequestLike): HeadersGetter {
-  const headers = request.headers;
-  if (headers && typeof (headers as HeadersGetter).get === 'function') return headers as HeadersGetter;
-  return new Headers((headers as HeadersInit | undefined) ?? undefined);
-}
-
 /**
  * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`, spec §A7.1 step 1):
  * host = first comma-separated value of `x-forwarded-host`, else `host`; protocol = first value of
@@ -310,23 +313,22 @@ export function clerkUrlOf(request: RequestLike): URL {
 }
 
 /**
- * Whether {@link clerkUrlOf} is the request's own URL and cannot throw, decided without parsing: a `Request` (its URL
- * is valid and serialized canonically) on http(s), no `x-forwarded-host` / `x-forwarded-proto`, and a `Host` header
- * that is absent or exactly the URL's host. Then no URL object is needed unless an option asks for one.
+ * Whether {@link clerkUrlOf} is the request's own URL and cannot throw, decided from the values already read: a
+ * `Request` (its URL is valid and serialized canonically) on http(s), no `x-forwarded-host` / `x-forwarded-proto`,
+ * and a `Host` header that is absent or exactly the URL's host. Then no URL object is needed unless an option asks
+ * for one.
  */
-function namesItsOwnOrigin(request: RequestLike): boolean {
+function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
   if (typeof Request === 'undefined' || !(request instanceof Request)) return false;
-  const url = request.url;
+  if (input.forwardedHost !== undefined || input.forwardedProto !== undefined) return false;
+  if (input.host === undefined) return true;
+  const url = input.url;
   const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
   if (start < 0) return false;
-  const headers = request.headers;
-  if (headers.get('x-forwarded-host') !== null || headers.get('x-forwarded-proto') !== null) return false;
-  const host = headers.get('host');
-  if (host === null) return true;
   let end = start;
   while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
   const urlHost = url.slice(start, end);
-  return !urlHost.includes('@') && host === urlHost;
+  return !urlHost.includes('@') && input.host === urlHost;
 }
 
 /**
@@ -354,12 +356,21 @@ function namesItsOwnOrigin(request: RequestLike): boolean {
  *   parse.
  */
 export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverrides = {}): LoadedOptions {
+  return resolveOptions(args, overrides).options;
+}
+
+/** {@link loadOptions}, and the environment reader it used (for the variables `clerkState` reads later). */
+export function resolveOptions(
+  args: LoaderArgsLike,
+  overrides: LoadOptionsOverrides = {},
+  input: RequestInput = requestInputOf(args.request),
+): { options: LoadedOptions; env: EnvReader } {
   const { request, context } = args;
   // Computed first, as Clerk builds its ClerkRequest before anything else (so a bad URL throws first). The plain
   // request URL is only parsed again when a function option needs it.
   let clerkUrl: URL | undefined;
   const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request));
-  if (!namesItsOwnOrigin(request)) clerkUrlNow();
+  if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
   let requestUrl: URL | undefined;
   const url = (): URL => (requestUrl ??= new URL(request.url));
   const env = envReader(context);
@@ -424,7 +435,7 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
   loaded.signUpFallbackRedirectUrl = signUpFallbackRedirectUrl;
   loaded.newSubscriptionRedirectUrl = newSubscriptionRedirectUrl;
   loaded.apiVersion = apiVersion;
-  return loaded;
+  return { options: loaded, env };
 }
 
 /** `sk_test_…` or the legacy `test_…` (`@clerk/shared`'s `isDevelopmentFromSecretKey`). */

@@ -1,11 +1,12 @@
 import type { AuthObject } from './authObject';
-import { authenticateRequest, USER_AGENT, type RequestState } from './authenticateRequest';
+import { authenticateRequest, type RequestState } from './authenticateRequest';
 import { loadResources, type LoadedResources, type ResourceOptions } from './backendResources';
 import { invalidRootLoaderCallbackReturn } from './errors';
+import { requestInputOf } from './requestInput';
 import {
-  envReader,
+  resolveOptions,
+  type EnvReader,
   isTruthy,
-  loadOptions,
   type LoadedOptions,
   type LoadOptionsOverrides,
 } from './loadOptions';
@@ -72,9 +73,9 @@ export interface RootAuthLoaderOptions extends LoadOptionsOverrides {
 }
 
 /** The `clerkState` a root loader response carries (spec §A5); read by `ClerkApp` / `ClerkProvider`. */
-export interface ClerkState {
-  __internal_clerk_state: Record<string, unknown>;
-}
+import type { ClerkState } from './clerkState';
+
+export type { ClerkState };
 
 // ---------------------------------------------------------------------------------------------------------------
 // clerkState and responses
@@ -105,8 +106,7 @@ function mergeState(options: LoadedOptions, requestState: RequestState): MergedS
 }
 
 /** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order (spec §A5). */
-function clerkStateOf(state: MergedState, context: unknown): { clerkState: ClerkState } {
-  const env = envReader(context);
+function clerkStateOf(state: MergedState, env: EnvReader): { clerkState: ClerkState } {
   return {
     clerkState: {
       __internal_clerk_state: {
@@ -173,35 +173,29 @@ function isDeferredData(value: unknown): value is DeferredDataLike {
  * of `response`, `content-type: application/json`, then every request-state header appended. As in Clerk (Remix's
  * `json(data, response)`), the status is always 200.
  */
-async function injectRequestState(response: Response, state: MergedState, context: unknown): Promise<Response> {
-  const clone = new Response(response.body, response);
-  const data = (await clone.json()) as Record<string, unknown> | null;
-  const { clerkState } = clerkStateOf(state, context);
-  clone.headers.set('content-type', 'application/json');
-  state.headers.forEach((value, name) => clone.headers.append(name, value));
-  const headers = new Headers(clone.headers);
-  if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json; charset=utf-8');
-  return new Response(JSON.stringify({ ...(data || {}), clerkState }), { headers });
+async function injectRequestState(response: Response, state: MergedState, env: EnvReader): Promise<Response> {
+  return jsonWithRequestState(await response.json(), new Headers(response.headers), state, env);
 }
 
 /**
- * {@link injectRequestState} for data that is not a `Response` yet (no callback, a plain object, `null`): the same
- * body and headers (`content-type: application/json`, then the request-state headers), built directly instead of
- * through a `Response` that is read back.
+ * The response of {@link injectRequestState} for `data` (parsed JSON, this request's own): `{...data, clerkState}`
+ * with `headers`, `content-type: application/json` set, then the request-state headers appended.
  */
-function jsonWithRequestState(data: unknown, state: MergedState, context: unknown): Response {
-  const { clerkState } = clerkStateOf(state, context);
-  const headers = new Headers({ 'content-type': 'application/json' });
+function jsonWithRequestState(data: unknown, headers: Headers, state: MergedState, env: EnvReader): Response {
+  const { clerkState } = clerkStateOf(state, env);
+  headers.set('content-type', 'application/json');
   state.headers.forEach((value, name) => headers.append(name, value));
-  // `{...data, clerkState}` by assignment (same keys and order; a spread literal is slow for large objects in V8).
-  const body = Object.assign({}, data as Record<string, unknown> | null);
+  // `{...data, clerkState}`: a plain object parsed for this response gets the key itself (same keys, same order, and
+  // a spread literal of a large object is slow in V8); an array or a primitive spreads as Clerk's does.
+  const isPlainObject = typeof data === 'object' && data !== null && !Array.isArray(data);
+  const body = (isPlainObject ? data : { ...(data as object) }) as Record<string, unknown>;
   body.clerkState = clerkState;
   return new Response(JSON.stringify(body), { headers });
 }
 
 /** Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init`. */
-function injectRequestStateIntoDeferred(deferred: DeferredDataLike, state: MergedState, context: unknown): DeferredDataLike {
-  deferred.data.clerkState = clerkStateOf(state, context).clerkState;
+function injectRequestStateIntoDeferred(deferred: DeferredDataLike, state: MergedState, env: EnvReader): DeferredDataLike {
+  deferred.data.clerkState = clerkStateOf(state, env).clerkState;
   if (typeof deferred.init !== 'undefined') {
     const headers = new Headers(deferred.init.headers);
     deferred.init.headers = headers;
@@ -260,15 +254,18 @@ export async function rootAuthLoader(
       ? callbackOrOptions
       : {};
 
-  const loadedOptions = loadOptions(args, opts);
-  const requestState = await authenticateRequest(args, loadedOptions);
+  // The request is read once, for option resolution and the decision.
+  const input = requestInputOf(args.request);
+  const { options: loadedOptions, env } = resolveOptions(args, opts, input);
+  const requestState = await authenticateRequest(args, loadedOptions, input);
   const state = mergeState(loadedOptions, requestState);
 
-  if (!callback) return jsonWithRequestState({}, state, args.context);
+  if (!callback) return jsonWithRequestState({}, new Headers(), state, env);
 
   const auth = state.toAuth();
   Object.assign(args.request, { auth });
-  const resources: LoadedResources = await loadResources(auth, loadedOptions as ResourceOptions, { ...loadedOptions, userAgent: USER_AGENT });
+  // The resolved options carry this package's User-Agent (set by authenticateRequest).
+  const resources: LoadedResources = await loadResources(auth, loadedOptions as ResourceOptions, loadedOptions);
   Object.assign(args.request, resources);
   // 2022 beta: `({ auth, user, session }) => …`; hidden so that `Object.keys(args)` stays 4.x's.
   defineHidden(args, 'auth', auth);
@@ -279,16 +276,16 @@ export async function rootAuthLoader(
   if ((result !== null && typeof result !== 'object') || Array.isArray(result)) {
     throw new Error(invalidRootLoaderCallbackReturn);
   }
-  if (isDeferredData(result)) return injectRequestStateIntoDeferred(result, state, args.context);
+  if (isDeferredData(result)) return injectRequestStateIntoDeferred(result, state, env);
   if (isResponse(result)) {
     if (result.status >= 300 && result.status < 400) return result;
     try {
-      return await injectRequestState(result, state, args.context);
+      return await injectRequestState(result, state, env);
     } catch {
       // Clerk means to throw this for a body that is not JSON (its missing `await` lets the SyntaxError through).
       throw new Error(invalidRootLoaderCallbackReturn);
     }
   }
   // Clerk round-trips `result ?? {}` through JSON before adding clerkState: so does this (toJSON, dropped keys).
-  return jsonWithRequestState(JSON.parse(JSON.stringify(result ?? {})), state, args.context);
+  return jsonWithRequestState(JSON.parse(JSON.stringify(result ?? {})), new Headers(), state, env);
 }
