@@ -330,7 +330,7 @@ function createDebug(data: Record<string, unknown> | undefined, extra?: Record<s
     const res: Record<string, unknown> = { ...data, ...extra };
     res.secretKey = String(res.secretKey || '').substring(0, 7);
     res.jwtKey = String(res.jwtKey || '').substring(0, 7);
-    return { ...res };
+    return res;
   };
 }
 

@@ -8,7 +8,7 @@ import { backendApiRequest, type AuthContext } from './authObject';
  * `privateMetadata`.
  *
  * Difference: Clerk's objects also carry `_raw` (the Backend API JSON, `private_metadata` included). It is left out
- * here, so private metadata never reaches the loader (docs/compat.md R8).
+ * here, so private metadata never reaches the loader (docs/compat.md R7).
  */
 
 type Json = Record<string, unknown>;
@@ -205,15 +205,14 @@ export interface LoadedResources {
  * organization (`loadOrganization` and an `orgId`) of `auth`; each is `undefined` when not asked for or not
  * applicable. Rejects with the Backend API error of the first failing call, as Clerk does.
  *
- * `context` gives the secret key and the API URL/version. As in Clerk, these calls use the backend User-Agent, not
- * the Remix one, unless `context.userAgent` says otherwise.
+ * `options` (the resolved options) say what to load and give the secret key, the API URL/version and the
+ * User-Agent (this package's: docs/compat.md R3).
  */
 export async function loadResources(
   auth: { userId?: string | null; sessionId?: string | null; orgId?: string | null },
-  options: ResourceOptions,
-  context: AuthContext,
+  options: ResourceOptions & AuthContext,
 ): Promise<LoadedResources> {
-  const get = (path: string) => backendApiRequest(context, 'GET', path);
+  const get = (path: string) => backendApiRequest(options, 'GET', path);
   const [session, user, organization] = await Promise.all([
     options.loadSession && auth.sessionId
       ? get(`/sessions/${encodeURIComponent(auth.sessionId)}`).then(sessionFromJson)

@@ -401,7 +401,7 @@ export function generateSigningKey(kid: string = `ins_local_${randomId(16)}`, mo
 
 /** Clerk's cookie suffix of a publishable key: base64url(SHA-1(pk)) cut to 8 characters. */
 export function cookieSuffixOf(publishableKey: string): string {
-  return createHash('sha1').update(publishableKey).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').slice(0, 8);
+  return createHash('sha1').update(publishableKey).digest('base64url').slice(0, 8);
 }
 
 export { publishableKeyFor };
@@ -686,8 +686,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
         return { status: 422, body: clerkError('expired_token_invalid', 'Expired session token is invalid') };
       }
       const iat = Math.floor(nowFn() / 1000);
-      const claims = { ...expired, iat, nbf: iat - 10, exp: iat + 60 };
-      const token = signJwt(claims);
+      const token = reissue(expired, iat);
       const suffixed = r.query.suffixed_cookies === 'true';
       return {
         status: 200,
@@ -740,9 +739,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     return sid;
   };
 
-  /** The same claims as `claims` (a verified, maybe expired, session token), issued now for another minute. */
-  const reissue = (claims: Record<string, unknown>): string => {
-    const iat = Math.floor(nowFn() / 1000);
+  /** The same claims as `claims` (a verified, maybe expired, session token), issued at `iat` (now) for a minute. */
+  const reissue = (claims: Record<string, unknown>, iat = Math.floor(nowFn() / 1000)): string => {
     return signJwt({ ...claims, iat, nbf: iat - 10, exp: iat + 60 });
   };
 

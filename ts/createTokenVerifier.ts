@@ -9,7 +9,7 @@ export function stringListOption(value: unknown): string[] | undefined {
 
 /** Options of `createTokenVerifier` and `verifyToken` (the names of `@clerk/backend`'s `verifyToken`). */
 export interface TokenVerifierOptions {
-  /** PEM public key (`CLERK_JWT_KEY`): networkless verification; any RSA size from 2048 bits. */
+  /** PEM public key (`CLERK_JWT_KEY`): networkless verification; any RSA size from 2048 to 8192 bits. */
   jwtKey?: string;
   /** Secret key (`CLERK_SECRET_KEY`): used to fetch the JWKS from the Backend API. */
   secretKey?: string;

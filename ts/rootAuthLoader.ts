@@ -265,7 +265,7 @@ export async function rootAuthLoader(
   const auth = state.toAuth();
   Object.assign(args.request, { auth });
   // The resolved options carry this package's User-Agent (set by authenticateRequest).
-  const resources: LoadedResources = await loadResources(auth, loadedOptions as ResourceOptions, loadedOptions);
+  const resources: LoadedResources = await loadResources(auth, loadedOptions as ResourceOptions & LoadedOptions);
   Object.assign(args.request, resources);
   // 2022 beta: `({ auth, user, session }) => …`; hidden so that `Object.keys(args)` stays 4.x's.
   defineHidden(args, 'auth', auth);
