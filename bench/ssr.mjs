@@ -43,7 +43,7 @@ const issuer = await createLocalIssuer({ instance: 'production' });
 Object.assign(process.env, issuer.env());
 
 const nowS = Math.floor(Date.now() / 1000);
-// Valid for a day so that a long run never crosses `exp`; issued before any __client_uat.
+// Valid for a day so that a long run never crosses `exp`; issued after the __client_uat below (as it must be).
 const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
 const [h64, p64, s64] = token.split('.');
 const signingInput = Buffer.from(`${h64}.${p64}`);

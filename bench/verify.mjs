@@ -1,11 +1,7 @@
 // `npm run bench`: how fast is a full session-token verification through the addon, compared with the floor
 // Node itself offers (`crypto.verify` with a KeyObject created once)?
 //
-// One process, one RS256-2048 token, interleaved rounds: every round runs each contender once (A, B, C, D, the
-// starting contender rotating from round to round), so drift on a noisy machine (CPU frequency, neighbours,
-// GC) lands on every contender alike. Per round and contender, `ops` calls are timed with
-// `process.hrtime.bigint()`; the table shows the median of the per-round µs/op, the p10/p90 of those round
-// values, and the median over rounds of (contender µs/op ÷ crypto.verify µs/op in the same round).
+// One process, one RS256-2048 token, interleaved rounds and medians: see bench/harness.mjs.
 //
 // Not a test: nothing is asserted about speed. It does crash when a contender stops verifying the token.
 //
