@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { withCapturedConsole } from './helpers/oracle.mjs';
 import { createLocalIssuer, getAuth, rootAuthLoader } from './helpers/requests.mjs';
 
 let issuer;
@@ -59,10 +60,17 @@ async function both(args, options) {
 
 const env = () => issuer.env();
 const withRequest = (request) => both({ request, context: { env: env() }, params: {} });
-const same = (out, kind, reason) => {
+const same = (out, kind, reason, label) => {
   for (const name of ['getAuth', 'rootAuthLoader']) {
-    assert.equal(out[name].kind, kind, `${name}: ${out[name].kind} ${out[name].error?.stack ?? ''}`);
-    if (reason !== undefined) assert.equal(out[name].reason, reason, name);
+    const where = label === undefined ? name : `${label}: ${name}`;
+    assert.equal(out[name].kind, kind, `${where}: ${out[name].kind} ${out[name].error?.stack ?? ''}`);
+    if (reason !== undefined) assert.equal(out[name].reason, reason, where);
+  }
+};
+/** Each `[label, headers, kind, reason]`: both loaders, on a request to http://localhost:3000/ with `headers`, give `kind` (and `reason`). */
+const sameForEach = async (cases) => {
+  for (const [label, headers, kind, reason] of cases) {
+    same(await withRequest(new Request('http://localhost:3000/', { headers })), kind, reason, label);
   }
 };
 
@@ -91,60 +99,51 @@ describe('Requests', () => {
         else assert.equal(r.kind, 'signed-in', JSON.stringify(forwarding));
       }
     }
-    // The same non-ASCII in the session cookie itself → signed out, token-invalid.
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `__session=${token}\u00e9; __client_uat=1` } })),
-      'signed-out', 'token-invalid');
-    // And in the Authorization header.
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { authorization: `Bearer \u00e9${token}` } })),
-      'signed-out', 'token-invalid');
+    await sameForEach([
+      // The same non-ASCII in the session cookie itself → signed out, token-invalid.
+      ['non-ASCII in the session cookie', { cookie: `__session=${token}\u00e9; __client_uat=1` }, 'signed-out', 'token-invalid'],
+      // And in the Authorization header.
+      ['non-ASCII in the Authorization header', { authorization: `Bearer \u00e9${token}` }, 'signed-out', 'token-invalid'],
+    ]);
   });
 
   test('a 64 KiB Cookie header: one huge __session → token-invalid; huge other cookies around a good session → signed in', async () => {
     const huge = 'A'.repeat(64 * 1024);
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `__session=${huge}; __client_uat=1` } })),
-      'signed-out', 'token-invalid');
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `__session=${huge}.${huge}.${huge}; __client_uat=1` } })),
-      'signed-out', 'token-invalid');
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `big=${huge}; ${signedIn}; more=${huge}` } })),
-      'signed-in');
-    // 64 KiB of percent escapes (Clerk's pre-decoding walks the whole header) and of separators.
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `${signedIn}; x=${'%C3%A9'.repeat(11_000)}` } })),
-      'signed-in');
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `${';'.repeat(32 * 1024)}${'='.repeat(32 * 1024)}` } })),
-      'signed-out', 'session-token-and-uat-missing');
-    // A 64 KiB Authorization header.
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { authorization: `Bearer ${huge}` } })),
-      'signed-out', 'token-invalid');
+    await sameForEach([
+      ['one huge __session', { cookie: `__session=${huge}; __client_uat=1` }, 'signed-out', 'token-invalid'],
+      ['a huge three-part __session', { cookie: `__session=${huge}.${huge}.${huge}; __client_uat=1` }, 'signed-out', 'token-invalid'],
+      ['huge cookies around a good session', { cookie: `big=${huge}; ${signedIn}; more=${huge}` }, 'signed-in'],
+      // 64 KiB of percent escapes (Clerk's pre-decoding walks the whole header) and of separators.
+      ['64 KiB of percent escapes', { cookie: `${signedIn}; x=${'%C3%A9'.repeat(11_000)}` }, 'signed-in'],
+      ['64 KiB of separators', { cookie: `${';'.repeat(32 * 1024)}${'='.repeat(32 * 1024)}` }, 'signed-out', 'session-token-and-uat-missing'],
+      // A 64 KiB Authorization header.
+      ['a 64 KiB Authorization header', { authorization: `Bearer ${huge}` }, 'signed-out', 'token-invalid'],
+    ]);
   });
 
   test('thousands of cookies (10,000 before the session, 10,000 after) → signed in; a later duplicate __session is ignored', async () => {
     const many = (from, n) => Array.from({ length: n }, (_, i) => `c${from + i}=${i}`).join('; ');
-    const cookie = `${many(0, 10_000)}; ${signedIn}; __session=forged.token.here; ${many(10_000, 10_000)}`;
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie } })), 'signed-in');
-    // 20,000 cookies named __session: the first (a bad one) wins.
     const dup = Array.from({ length: 20_000 }, () => '__session=x').join('; ');
-    same(await withRequest(new Request('http://localhost:3000/', { headers: { cookie: `${dup}; ${signedIn}` } })),
-      'signed-out', 'token-invalid');
+    await sameForEach([
+      ['10,000 cookies either side of the session', { cookie: `${many(0, 10_000)}; ${signedIn}; __session=forged.token.here; ${many(10_000, 10_000)}` }, 'signed-in'],
+      // 20,000 cookies named __session: the first (a bad one) wins.
+      ['20,000 cookies named __session', { cookie: `${dup}; ${signedIn}` }, 'signed-out', 'token-invalid'],
+    ]);
   });
 
   test('odd URLs, methods and forwarding headers → a clear result', async () => {
     const urls = ['http://localhost:3000/' + 'a'.repeat(64 * 1024), 'http://localhost:3000/?__clerk_handshake=x.y.z',
       'http://localhost:3000/?__clerk_redirect_url=javascript:alert(1)', 'http://[::1]:3000/%E9%ZZ', 'http://xn--nxasmq6b.example/'];
     // A bad __clerk_handshake token makes Clerk log "unable to resolve handshake" (and fall through): kept quiet here.
-    const logged = [];
-    const saved = console.error;
-    console.error = (...line) => logged.push(line.join(' '));
-    try {
+    const { logs } = await withCapturedConsole(async () => {
       for (const url of urls) {
         for (const method of ['GET', 'POST', 'PATCH', 'OPTIONS']) {
           const out = await withRequest(new Request(url, { method, headers: { cookie: signedIn, 'x-forwarded-host': 'a, b', 'x-forwarded-proto': 'ftp' } }));
           assert.ok(out.getAuth.kind && out.rootAuthLoader.kind);
         }
       }
-    } finally {
-      console.error = saved;
-    }
-    assert.ok(logged.every((l) => l.startsWith('Clerk: unable to resolve handshake:')), logged.join('\n'));
+    });
+    assert.ok(logs.every((l) => l.text.startsWith('Clerk: unable to resolve handshake:')), logs.map((l) => `${l.level}: ${l.text}`).join('\n'));
   });
 });
 

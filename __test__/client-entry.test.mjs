@@ -5,6 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
+import { setEnv } from './helpers/env.mjs';
+
 const require = createRequire(import.meta.url);
 const React = require('react');
 const { renderToString } = require('react-dom/server');
@@ -15,12 +17,16 @@ const { createLocalIssuer } = require('../dist/testing.js');
 
 const h = React.createElement;
 let issuer;
+let restoreEnv = () => {};
 
 before(async () => {
   issuer = await createLocalIssuer();
-  Object.assign(process.env, issuer.env());
+  restoreEnv = setEnv(issuer.env());
 });
-after(() => issuer?.close());
+after(() => {
+  restoreEnv();
+  return issuer?.close();
+});
 
 /** The auth state as the app sees it, rendered as text. */
 function AuthProbe() {

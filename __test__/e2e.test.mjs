@@ -8,11 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createLocalIssuer } from '../dist/testing.js';
 import { freePort, prepareExample, startExample } from '../scripts/example.mjs';
+import { decodePayload } from './helpers/tokens.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
-
-const claimsOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 
 test('example app: sign-in redirect, sign in, reload, handshake after expiry, sign out', { timeout: 900_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
@@ -53,12 +52,12 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       watch(noScript);
       await noScript.addCookies([
         { name: '__session', value: token, url: app.url },
-        { name: '__client_uat', value: String(claimsOf(token).iat), url: app.url },
+        { name: '__client_uat', value: String(decodePayload(token).iat), url: app.url },
       ]);
       const page = await noScript.newPage();
       await page.goto(`${app.url}/`);
       assert.equal(await authStatus(page), `Signed in as ${issuer.userId}`);
-      assert.match(await page.getByTestId('home-auth').textContent(), new RegExp(claimsOf(token).sid));
+      assert.match(await page.getByTestId('home-auth').textContent(), new RegExp(decodePayload(token).sid));
       await noScript.close();
     });
 
@@ -127,7 +126,7 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       assert.equal(await page.getByTestId('session-id').textContent(), sessionId);
       const fresh = (await context.cookies(app.url)).find((c) => c.name === '__session')?.value;
       assert.ok(fresh && fresh !== expired, 'the handshake set a new session cookie');
-      assert.ok(claimsOf(fresh).exp > Date.now() / 1000, 'the new session token is not expired');
+      assert.ok(decodePayload(fresh).exp > Date.now() / 1000, 'the new session token is not expired');
       await page.waitForFunction(() => window.Clerk?.loaded === true && !location.search.includes('__clerk_handshake'));
     });
 

@@ -18,6 +18,7 @@ import {
   loadOptions,
 } from '../dist/loadOptions.js';
 import * as errors from '../dist/errors.js';
+import { withEnv as withProcessEnv } from './helpers/env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -38,20 +39,14 @@ const BETA_NAMES = ['CLERK_API_KEY', 'CLERK_FRONTEND_API', 'CLERK_API_VERSION'];
 
 /** Runs fn with process.env holding no CLERK_* variable except `vars`, and `globals` set on globalThis; restores both. */
 function withEnv(vars, fn, globals = {}) {
-  const saved = {};
-  for (const k of Object.keys(process.env)) if (k.startsWith('CLERK_')) saved[k] = process.env[k];
-  for (const k of Object.keys(saved)) delete process.env[k];
   const savedGlobals = {};
   for (const [k, v] of Object.entries(globals)) {
     savedGlobals[k] = Object.getOwnPropertyDescriptor(globalThis, k);
     globalThis[k] = v;
   }
   try {
-    for (const [k, v] of Object.entries(vars)) process.env[k] = v;
-    return fn();
+    return withProcessEnv(vars, fn, { only: 'CLERK_' });
   } finally {
-    for (const k of Object.keys(process.env)) if (k.startsWith('CLERK_')) delete process.env[k];
-    Object.assign(process.env, saved);
     for (const [k, d] of Object.entries(savedGlobals)) {
       if (d) Object.defineProperty(globalThis, k, d);
       else delete globalThis[k];
@@ -402,28 +397,31 @@ test('loadOptions: 1500 generated env/context/override/request combinations equa
 // ---------------------------------------------------------------------------------------------------------------
 // loadOptions: 2022 beta names (where we deliberately differ from 4.x, which ignores them)
 
+/** Loader args with a request to http://l/ (no headers) and `context`. */
+const bareArgs = (context = {}) => ({ request: new Request('http://l/'), context });
+
 test('beta: CLERK_API_KEY is the secret key only when CLERK_SECRET_KEY and the option are absent', () => {
   withEnv({ CLERK_API_KEY: 'test_beta' }, () => {
-    assert.throws(() => clerkLoadOptions({ request: new Request('http://l/'), context: {} }), { message: errors.noSecretKeyError });
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }).secretKey, 'test_beta');
+    assert.throws(() => clerkLoadOptions(bareArgs()), { message: errors.noSecretKeyError });
+    assert.equal(loadOptions(bareArgs()).secretKey, 'test_beta');
   });
   withEnv({ CLERK_API_KEY: 'test_beta', CLERK_SECRET_KEY: 'sk_live_new' }, () => {
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }).secretKey, 'sk_live_new');
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }, { secretKey: 'sk_o' }).secretKey, 'sk_o');
+    assert.equal(loadOptions(bareArgs()).secretKey, 'sk_live_new');
+    assert.equal(loadOptions(bareArgs(), { secretKey: 'sk_o' }).secretKey, 'sk_o');
   });
   withEnv({}, () => {
-    const opts = loadOptions({ request: new Request('http://l/'), context: { cloudflare: { env: { CLERK_API_KEY: 'live_cf' } } } });
+    const opts = loadOptions(bareArgs({ cloudflare: { env: { CLERK_API_KEY: 'live_cf' } } }));
     assert.equal(opts.secretKey, 'live_cf');
   });
   // A legacy test_ key counts as development for the satellite check.
   withEnv({ CLERK_API_KEY: 'test_beta', CLERK_IS_SATELLITE: 'true', CLERK_DOMAIN: 'd' }, () => {
-    assert.throws(() => loadOptions({ request: new Request('http://l/'), context: {} }), { message: errors.satelliteAndMissingSignInUrl });
+    assert.throws(() => loadOptions(bareArgs()), { message: errors.satelliteAndMissingSignInUrl });
   });
 });
 
 test('beta: CLERK_FRONTEND_API becomes a publishable key when none is configured', () => {
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1', CLERK_FRONTEND_API: 'clerk.example.com' }, () => {
-    const args = { request: new Request('http://l/'), context: {} };
+    const args = bareArgs();
     assert.equal(clerkLoadOptions(args).publishableKey, '');
     const opts = loadOptions(args);
     assert.equal(opts.publishableKey, clerkBuildPublishableKey('clerk.example.com'));
@@ -433,20 +431,20 @@ test('beta: CLERK_FRONTEND_API becomes a publishable key when none is configured
     assert.equal(loadOptions(args, { publishableKey: PKS.test }).publishableKey, PKS.test);
   });
   withEnv({ CLERK_SECRET_KEY: 'test_1', CLERK_FRONTEND_API: 'clerk.happy.hippo-1.lcl.dev' }, () => {
-    const opts = loadOptions({ request: new Request('http://l/'), context: {} });
+    const opts = loadOptions(bareArgs());
     assert.ok(opts.publishableKey.startsWith('pk_test_'));
     assert.equal(opts.apiUrl, clerkApiUrlFromPublishableKey(opts.publishableKey));
   });
   withEnv({ CLERK_SECRET_KEY: 'sk_test_1', CLERK_FRONTEND_API: 'foo-bar-1.clerk.accounts.lclclerk.com' }, () => {
-    const opts = loadOptions({ request: new Request('http://l/'), context: {} });
+    const opts = loadOptions(bareArgs());
     assert.ok(opts.publishableKey.startsWith('pk_test_'));
     assert.equal(opts.apiUrl, 'https://api.lclclerk.com');
   });
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1', CLERK_FRONTEND_API: 'clerk.env.example', CLERK_PUBLISHABLE_KEY: PKS.test }, () => {
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }).publishableKey, PKS.test);
+    assert.equal(loadOptions(bareArgs()).publishableKey, PKS.test);
   });
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1' }, () => {
-    const opts = loadOptions({ request: new Request('http://l/'), context: {} }, { frontendApi: 'clerk.opt.example' });
+    const opts = loadOptions(bareArgs(), { frontendApi: 'clerk.opt.example' });
     assert.equal(parsePublishableKey(opts.publishableKey).frontendApi, 'clerk.opt.example');
     assert.equal(opts.frontendApi, 'clerk.opt.example');
   });
@@ -454,16 +452,16 @@ test('beta: CLERK_FRONTEND_API becomes a publishable key when none is configured
 
 test('beta: apiVersion = option || CLERK_API_VERSION || v1, added as the last key', () => {
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1' }, () => {
-    const opts = loadOptions({ request: new Request('http://l/'), context: {} });
+    const opts = loadOptions(bareArgs());
     assert.equal(opts.apiVersion, 'v1');
     assert.equal(Object.keys(opts).at(-1), 'apiVersion');
   });
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1', CLERK_API_VERSION: 'v2' }, () => {
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }).apiVersion, 'v2');
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: {} }, { apiVersion: 'v3' }).apiVersion, 'v3');
+    assert.equal(loadOptions(bareArgs()).apiVersion, 'v2');
+    assert.equal(loadOptions(bareArgs(), { apiVersion: 'v3' }).apiVersion, 'v3');
   });
   withEnv({ CLERK_SECRET_KEY: 'sk_live_1' }, () => {
-    assert.equal(loadOptions({ request: new Request('http://l/'), context: { env: { CLERK_API_VERSION: 'v9' } } }).apiVersion, 'v9');
+    assert.equal(loadOptions(bareArgs({ env: { CLERK_API_VERSION: 'v9' } })).apiVersion, 'v9');
   });
 });
 

@@ -3,12 +3,14 @@
 // (2) every named scenario, run through the REAL @clerk/remix@4.13.49 by the oracle, yields the outcome the
 // spec documents (status, headers, clerkState, auth object) in all three call styles.
 import assert from 'node:assert/strict';
-import { createPublicKey, verify as rsaVerify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 
 import { closeIssuers, getIssuer, header, internalState, MODES, runClerk, testing } from './helpers/oracle.mjs';
-import { APP_ORIGIN, BASE_NOW, FOREIGN_KEY, scenarios, SESSION_ID, USER_ID } from './helpers/scenarios.mjs';
+import { withEnv } from './helpers/env.mjs';
+import { APP_ORIGIN, BASE_NOW, FOREIGN_KEY, scenario, scenarios, SESSION_ID, USER_ID } from './helpers/scenarios.mjs';
+import { decodeHeader, decodePayload, verifyJws } from './helpers/tokens.mjs';
 
 const require = createRequire(import.meta.url);
 const { createLocalIssuer } = testing;
@@ -16,15 +18,8 @@ const { getCookieSuffix, parsePublishableKey } = require('@clerk/shared/keys');
 const { createClerkClient } = require('@clerk/backend');
 const { createClerkRequest } = require('@clerk/backend/internal');
 
-const decodePart = (token, i) => JSON.parse(Buffer.from(token.split('.')[i], 'base64url').toString('utf8'));
-
 /** Verifies a compact RS256/384/512 JWS with node:crypto against a JWK; the payload or `null`. */
-function verifyWithJwk(token, jwk) {
-  const [h, p, s] = token.split('.');
-  const digest = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' }[decodePart(token, 0).alg];
-  const key = createPublicKey({ key: jwk, format: 'jwk' });
-  return rsaVerify(digest, Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url')) ? decodePart(token, 1) : null;
-}
+const verifyWithJwk = (token, jwk) => verifyJws(token, [jwk]);
 
 async function bapi(issuer, method, path, { body, secretKey = issuer.secretKey } = {}) {
   const res = await fetch(issuer.apiUrl + path, {
@@ -98,7 +93,7 @@ describe('createLocalIssuer', () => {
     assert.equal(Buffer.from(jwk.n, 'base64url').length, 256, 'RSA-2048 modulus');
 
     const token = prod.sessionToken({ userId: 'user_a', sessionId: 'sess_a' });
-    assert.deepEqual(decodePart(token, 0), { alg: 'RS256', kid: prod.kid, typ: 'JWT' });
+    assert.deepEqual(decodeHeader(token), { alg: 'RS256', kid: prod.kid, typ: 'JWT' });
     const claims = verifyWithJwk(token, jwk);
     assert.deepEqual(claims, {
       azp: 'http://localhost:3000',
@@ -117,12 +112,12 @@ describe('createLocalIssuer', () => {
     assert.equal(fromPem.n, jwk.n);
 
     const forged = prod.sessionToken({ signWith: FOREIGN_KEY.privateKey });
-    assert.equal(decodePart(forged, 0).kid, prod.kid, 'a bare KeyObject keeps the issuer kid');
+    assert.equal(decodeHeader(forged).kid, prod.kid, 'a bare KeyObject keeps the issuer kid');
     assert.equal(verifyWithJwk(forged, jwk), null, 'a token signed with another key must not verify');
-    assert.equal(decodePart(prod.sessionToken({ signWith: FOREIGN_KEY }), 0).kid, FOREIGN_KEY.kid);
-    assert.equal(decodePart(prod.sessionToken({ kid: 'ins_other' }), 0).kid, 'ins_other');
+    assert.equal(decodeHeader(prod.sessionToken({ signWith: FOREIGN_KEY })).kid, FOREIGN_KEY.kid);
+    assert.equal(decodeHeader(prod.sessionToken({ kid: 'ins_other' })).kid, 'ins_other');
     const rs384 = prod.sessionToken({ alg: 'RS384', header: { typ: undefined, cat: 'cl_x' } });
-    assert.deepEqual(decodePart(rs384, 0), { alg: 'RS384', kid: prod.kid, cat: 'cl_x' });
+    assert.deepEqual(decodeHeader(rs384), { alg: 'RS384', kid: prod.kid, cat: 'cl_x' });
     assert.ok(verifyWithJwk(rs384, jwk));
   });
 
@@ -304,7 +299,7 @@ describe('createLocalIssuer', () => {
     assert.equal(issuer.kid, second.kid);
     assert.deepEqual((await bapi(issuer, 'GET', '/v1/jwks')).json.keys.map((k) => k.kid), [second.kid, 'ins_local_first']);
     assert.ok(verifyWithJwk(oldToken, first.jwk));
-    assert.equal(decodePart(issuer.sessionToken(), 0).kid, second.kid);
+    assert.equal(decodeHeader(issuer.sessionToken()).kid, second.kid);
     assert.throws(() => issuer.removeKey(second.kid), /cannot be removed/);
     issuer.removeKey('ins_local_first');
     assert.deepEqual(issuer.jwks().keys.map((k) => k.kid), [second.kid]);
@@ -314,7 +309,7 @@ describe('createLocalIssuer', () => {
 
     const hs = issuer.handshakeToken(['__session=x; Path=/']);
     assert.deepEqual(verifyWithJwk(hs, third.jwk), { handshake: ['__session=x; Path=/'] });
-    assert.equal(decodePart(hs, 0).kid, 'ins_local_third');
+    assert.equal(decodeHeader(hs).kid, 'ins_local_third');
   });
 
   test('close() stops the server and is idempotent', async () => {
@@ -345,11 +340,10 @@ describe('oracle: real @clerk/remix@4.13.49 on every scenario', () => {
   });
 
   test('the oracle restores env, Date.now and console after a call, and results are plain JSON', async () => {
-    process.env.CLERK_SIGN_IN_URL = 'kept-by-oracle';
     const realNow = Date.now;
     const realError = console.error;
-    try {
-      const run = await runClerk(scenarios.find((s) => s.name === 'handshake-nonce-unknown'));
+    await withEnv({ CLERK_SIGN_IN_URL: 'kept-by-oracle' }, async () => {
+      const run = await runClerk(scenario('handshake-nonce-unknown'));
       assert.equal(process.env.CLERK_SIGN_IN_URL, 'kept-by-oracle');
       assert.equal(process.env.CLERK_SECRET_KEY, undefined);
       assert.equal(Date.now, realNow);
@@ -357,9 +351,7 @@ describe('oracle: real @clerk/remix@4.13.49 on every scenario', () => {
       assert.deepEqual(JSON.parse(JSON.stringify(run)), run);
       // the call saw the scenario's env, not ours: no sign-in URL leaked into clerkState
       assert.equal(internalState(run.results.rootAuthLoader).__signInUrl, '');
-    } finally {
-      delete process.env.CLERK_SIGN_IN_URL;
-    }
+    });
   });
 
   for (const s of scenarios) {
@@ -409,7 +401,7 @@ function checkExpectation(s, issuer, r) {
         assert.equal(r.authTypes.getToken, 'function', where);
         if (userId) {
           assert.equal(typeof r.token, 'string', `${where}: getToken() resolves the raw session token`);
-          assert.equal(decodePart(r.token, 1).sub, userId, where);
+          assert.equal(decodePayload(r.token).sub, userId, where);
           assert.equal(r.auth.sessionId, e.sessionId ?? r.auth.sessionId, where);
         } else assert.equal(r.token, null, where);
         if (e.sessionStatus) assert.equal(r.auth.sessionStatus, e.sessionStatus, where);
@@ -476,7 +468,7 @@ function checkExpectation(s, issuer, r) {
       assert.equal(params.get('format'), 'nonce', where);
       assert.equal(params.get('suffixed_cookies'), String(Boolean(e.suffixedCookies)), where);
       if (e.redirectUrl) assert.equal(params.get('redirect_url'), e.redirectUrl, where);
-      if (e.sessionParam) assert.equal(decodePart(params.get('__session'), 1).sub, USER_ID, where);
+      if (e.sessionParam) assert.equal(decodePayload(params.get('__session')).sub, USER_ID, where);
       if (e.devBrowserParam) assert.equal(params.get('__clerk_db_jwt'), e.devBrowserParam, where);
       else assert.equal(params.get('__clerk_db_jwt'), null, where);
       assert.equal(header(r, 'x-clerk-auth-status'), 'handshake', where);

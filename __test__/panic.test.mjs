@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { withEnv } from './helpers/env.mjs';
+
 const binding = fileURLToPath(new URL('../index.js', import.meta.url));
 
 test('a panic in a sync call and in a future becomes a JS error; the process survives', () => {
@@ -27,11 +29,7 @@ test('a panic in a sync call and in a future becomes a JS error; the process sur
 test('the panic hooks are inert without CLERK_REMIX_NATIVE_TEST_HOOKS=1', async () => {
   const { createRequire } = await import('node:module');
   const native = createRequire(import.meta.url)('../index.js');
-  const saved = process.env.CLERK_REMIX_NATIVE_TEST_HOOKS;
-  delete process.env.CLERK_REMIX_NATIVE_TEST_HOOKS;
-  try {
+  withEnv({ CLERK_REMIX_NATIVE_TEST_HOOKS: null }, () => {
     assert.throws(() => native.panicForTests(), /test hooks are disabled/);
-  } finally {
-    if (saved !== undefined) process.env.CLERK_REMIX_NATIVE_TEST_HOOKS = saved;
-  }
+  });
 });

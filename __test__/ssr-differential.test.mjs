@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 
-import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk } from './helpers/oracle.mjs';
+import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk, typeTag } from './helpers/oracle.mjs';
 import { scenarios } from './helpers/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
@@ -96,8 +96,6 @@ function assertUserAgents(ours, clerk) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Comparison
-
-const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** Header pairs → `{ name: [values…] }` (set-cookie values in order). */
 function headerMap(pairs = []) {

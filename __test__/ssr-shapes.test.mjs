@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 
 import { closeIssuers, getIssuer, loadOurs, normalizeHeaders, withScenario } from './helpers/oracle.mjs';
-import { APP_ORIGIN, BASE_NOW, buildScenario, scenario, SESSION_ID, USER_ID } from './helpers/scenarios.mjs';
+import { withEnv } from './helpers/env.mjs';
+import { APP_ORIGIN, BASE_NOW, defineScenario, scenario, SESSION_ID, USER_ID } from './helpers/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
 const { defer } = require('@remix-run/server-runtime');
@@ -17,11 +18,7 @@ const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8
 const ours = loadOurs();
 
 /** A variant of a named scenario (env / options / request overrides). */
-function variant(name, overrides) {
-  const def = { ...scenario(name), ...overrides };
-  def.build = (issuer) => buildScenario(def, issuer);
-  return def;
-}
+const variant = (name, overrides) => defineScenario({ ...scenario(name), ...overrides });
 
 /** Runs `fn(impl, args, built, issuer)` in the scenario's world with Clerk and with ours. */
 async function both(s, fn) {
@@ -148,15 +145,12 @@ describe('rootAuthLoader callback results (spec §A3 table), same as Clerk', () 
 
   test('Netlify development cache bust: __clerk_netlify_cache_bust=<Date.now()> on the Location, as Clerk', async () => {
     const s = scenario('dev-expired-document-request');
-    process.env.NETLIFY = 'true';
-    try {
+    await withEnv({ NETLIFY: 'true' }, async () => {
       const { clerk, ours: mine } = await both(s, async (impl, args, built) => impl.rootAuthLoader(args, built.options));
       assert.deepEqual(mine, clerk);
       const location = new URL(mine.thrown.headers.find(([n]) => n === 'location')[1]);
       assert.equal(location.searchParams.get('__clerk_netlify_cache_bust'), String(BASE_NOW));
-    } finally {
-      delete process.env.NETLIFY;
-    }
+    });
   });
 });
 

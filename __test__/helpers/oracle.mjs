@@ -9,6 +9,8 @@
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 
+import { setEnv } from './env.mjs';
+
 const require = createRequire(import.meta.url);
 
 /** `createLocalIssuer` & co. from the compiled testing entry (`npx tsc -p ts` first). */
@@ -80,20 +82,18 @@ function withCapturedConsoleSync(fn) {
   return { logs };
 }
 
-const isClerkVar = (name) => name.startsWith('CLERK_');
-
 /**
- * Replaces every `CLERK_*` variable with `vars` (a value of `null`/`undefined` leaves that variable unset) and
- * returns a function restoring the previous ones.
+ * Runs `fn` (sync or async) with `console.{log,info,warn,error,debug,trace}` captured and restored afterwards.
+ * Resolves `{ value, logs }`, `logs` being `{ level, text }` entries (errors as `Name: message`); `fn`'s rejection
+ * is passed through (after restoring).
  */
-function applyEnv(vars) {
-  const saved = Object.fromEntries(Object.entries(process.env).filter(([k]) => isClerkVar(k)));
-  for (const k of Object.keys(process.env)) if (isClerkVar(k)) delete process.env[k];
-  for (const [k, v] of Object.entries(vars)) if (v !== undefined && v !== null) process.env[k] = String(v);
-  return () => {
-    for (const k of Object.keys(process.env)) if (isClerkVar(k)) delete process.env[k];
-    Object.assign(process.env, saved);
-  };
+export async function withCapturedConsole(fn) {
+  const { logs, restore } = captureConsole();
+  try {
+    return { value: await fn(), logs };
+  } finally {
+    restore();
+  }
 }
 
 let queue = Promise.resolve();
@@ -132,7 +132,8 @@ async function normalizeResponse(kind, response) {
   return { kind, status: response.status, headers: normalizeHeaders(response.headers), body: await normalizeBody(response) };
 }
 
-const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+/** `typeof`, with `'null'` and `'array'` told apart. */
+export const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** The auth object as JSON plus what JSON loses: key order, value types, and what `getToken()` resolves to. */
 async function normalizeAuth(auth) {
@@ -220,7 +221,8 @@ export function withScenario(scenario, { issuer, impl } = {}, fn) {
     const now = scenario.now;
     iss.now = () => now;
     const built = await scenario.build(iss);
-    const restoreEnv = applyEnv({ ...iss.env({ jwtKey: Boolean(built.jwtKey) }), ...built.env });
+    // Every CLERK_* variable replaced by the scenario's (a null/undefined value leaves that variable unset).
+    const restoreEnv = setEnv({ ...iss.env({ jwtKey: Boolean(built.jwtKey) }), ...built.env }, { only: 'CLERK_' });
     const realDateNow = Date.now;
     Date.now = () => now;
     const { logs, restore: restoreConsole } = captureConsole();

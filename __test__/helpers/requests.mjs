@@ -3,6 +3,8 @@
 // anything else that was thrown (which the hardening tests treat as a failure unless they say otherwise).
 import { createRequire } from 'node:module';
 
+import { decodePayload } from './tokens.mjs';
+
 const require = createRequire(import.meta.url);
 export const { getAuth, rootAuthLoader } = require('../../dist/ssr.server.js');
 export const { createLocalIssuer } = require('../../dist/testing.js');
@@ -14,7 +16,7 @@ export const PUBLISHABLE_KEY = `pk_live_${Buffer.from('clerk.example.test$').toS
 export function sessionCookie(token) {
   let iat = 1;
   try {
-    iat = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).iat ?? 1;
+    iat = decodePayload(token).iat ?? 1;
   } catch {
     // Not a decodable token: any positive __client_uat.
   }

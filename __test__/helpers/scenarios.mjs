@@ -89,7 +89,8 @@ export function buildScenario(def, issuer) {
   };
 }
 
-const defineScenario = (def) => {
+/** A frozen scenario from its description: the defaults (production, BASE_NOW) filled in and `build` attached. */
+export const defineScenario = (def) => {
   const full = { instance: 'production', now: BASE_NOW, ...def };
   full.build = (issuer) => buildScenario(full, issuer);
   return Object.freeze(full);

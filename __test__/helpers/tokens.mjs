@@ -1,7 +1,8 @@
 // RSA keys and RS256/384/512 JWTs for the tests, made with node:crypto only.
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 
-const DIGEST = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
+/** The node:crypto digest of each RSA JWS algorithm. */
+export const DIGEST = Object.freeze({ RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' });
 
 export const b64url = (input) =>
   Buffer.from(typeof input === 'string' ? input : JSON.stringify(input)).toString('base64url');
@@ -44,5 +45,33 @@ export function signJwt({ key, claims = sessionClaims(), alg = 'RS256', header =
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
+const decodePart = (token, i) => JSON.parse(Buffer.from(token.split('.')[i], 'base64url').toString('utf8'));
+
+/** The header of a compact JWS, decoded (no verification). */
+export const decodeHeader = (token) => decodePart(token, 0);
+
 /** The payload of a compact JWS, decoded (no verification). */
-export const decodePayload = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+export const decodePayload = (token) => decodePart(token, 1);
+
+/**
+ * The payload of `token` if it is a compact RS256/384/512 JWS that verifies (node:crypto) with one of `publicKeys`
+ * (KeyObjects, PEM strings or public JWKs); `null` otherwise, and for a header or payload that is not JSON.
+ */
+export function verifyJws(token, publicKeys) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  let header;
+  let payload;
+  try {
+    header = decodePart(token, 0);
+    payload = decodePart(token, 1);
+  } catch {
+    return null;
+  }
+  if (!Object.hasOwn(DIGEST, header?.alg)) return null;
+  const digest = DIGEST[header.alg];
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const signature = Buffer.from(parts[2], 'base64url');
+  const asKey = (k) => (typeof k === 'object' && k !== null && 'kty' in k ? { key: k, format: 'jwk' } : k);
+  return publicKeys.some((k) => verify(digest, input, asKey(k), signature)) ? payload : null;
+}
