@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { CONTACT_SUPPORT, createTokenVerifier, freshSecret, rejectsWith, sleep, throwsWith } from './helpers/api.mjs';
-import { refusedUrl, serverPool, startJwksServer } from './helpers/jwksServer.mjs';
-import { decide, decideRoot, PUBLISHABLE_KEY, requestWith } from './helpers/requests.mjs';
+import { refusedUrl, serverPool } from './helpers/jwksServer.mjs';
+import { instance } from './helpers/requests.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let key;
@@ -266,17 +266,6 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
   const TIMEOUT_MS = 5_000;
   const MARGIN_MS = 3_000;
 
-  /** getAuth for a fresh instance (own secret key, so its own JWKS cache) pointed at `url`. */
-  const instance = (url) => {
-    const secretKey = freshSecret();
-    const settings = { env: { CLERK_API_URL: url }, options: { secretKey, publishableKey: PUBLISHABLE_KEY } };
-    return {
-      secretKey,
-      decide: (t = token, extra = {}) => decide(requestWith({ token: t, ...extra }), settings),
-      decideRoot: (t = token, extra = {}) => decideRoot(requestWith({ token: t, ...extra }), settings),
-    };
-  };
-
   const assertSignedOut = (result, reason, what) => {
     assert.equal(result.kind, 'signed-out', `${what}: ${result.kind} ${result.error?.stack ?? ''}`);
     assert.equal(result.reason, reason, `${what}: ${result.message}`);
@@ -291,7 +280,7 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
     const cases = [['refused', refused], ['silent', silent.url], ['slow headers', slowHeaders.url], ['slow body', slowBody.url]];
     // Documents and data requests alike; 20 concurrent requests per instance share one fetch.
     const results = await Promise.all(cases.map(async ([what, url]) => {
-      const i = instance(url);
+      const i = instance(url, { token });
       const all = await Promise.all(Array.from({ length: 20 }, (_, n) => i.decide(token, { document: n % 2 === 0 })));
       return [what, i, all];
     }));
@@ -313,7 +302,7 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
   for (const status of [500, 429, 404]) {
     test(`HTTP ${status} → signed out, jwk-remote-failed-to-load (getAuth and rootAuthLoader)`, async () => {
       const server = await serve({ mode: 'status', options: { status } });
-      const i = instance(server.url);
+      const i = instance(server.url, { token });
       assertSignedOut(await i.decide(), 'jwk-remote-failed-to-load', `${status}`);
       const root = await i.decideRoot(token, { document: true });
       assertSignedOut(root, 'jwk-remote-failed-to-load', `${status} root`);
@@ -331,14 +320,14 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
       [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'jwk-remote-invalid'],
     ]) {
       const server = await serve({ mode: 'body', options: { body } });
-      assertSignedOut(await instance(server.url).decide(), reason, body.slice(0, 30));
+      assertSignedOut(await instance(server.url, { token }).decide(), reason, body.slice(0, 30));
     }
   });
 
   for (const chunked of [false, true]) {
     test(`a 50 MB JSON body (${chunked ? 'chunked' : 'Content-Length'}) → signed out, read no further than 1 MiB`, async () => {
       const server = await serve({ mode: 'huge', options: { bytes: 50 * 1024 * 1024, chunked } });
-      const r = await instance(server.url).decide();
+      const r = await instance(server.url, { token }).decide();
       assertSignedOut(r, 'jwk-remote-failed-to-load', '50 MB');
       assert.match(r.message, /over the 1048576 byte limit/);
     });
@@ -347,13 +336,13 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
   test('a redirect to another host is not followed: signed out, the other host sees nothing', async () => {
     const target = await serve();
     const server = await serve({ mode: 'redirect', options: { location: `http://localhost:${target.port}/v1/jwks` } });
-    assertSignedOut(await instance(server.url).decide(), 'jwk-remote-failed-to-load', 'redirect');
+    assertSignedOut(await instance(server.url, { token }).decide(), 'jwk-remote-failed-to-load', 'redirect');
     assert.equal(target.count, 0, 'the redirect was followed');
   });
 
   test('cached keys keep signing requests in while the server is down; recovery needs no restart', async () => {
     const server = await serve();
-    const i = instance(server.url);
+    const i = instance(server.url, { token });
     assert.equal((await i.decide()).kind, 'signed-in');
     await server.stop();
     // Inside the cache lifetime (5 min): new tokens of the same key still sign in, without a request.
@@ -369,7 +358,7 @@ describe('through the request decision (getAuth, rootAuthLoader)', () => {
 
     // A cold instance while the server is down: signed out; when the server is back it recovers by itself (after
     // the 1 s back-off), and the rotated key is picked up.
-    const cold = instance(server.url);
+    const cold = instance(server.url, { token });
     assertSignedOut(await cold.decide(), 'jwk-remote-failed-to-load', 'cold while down');
     server.setKeys([key.jwk, rotated.jwk]);
     await server.restart();

@@ -3,24 +3,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { createTokenVerifier, freshSecret, native } from './helpers/api.mjs';
-import { startJwksServer } from './helpers/jwksServer.mjs';
+import { serverPool } from './helpers/jwksServer.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 const pkg = JSON.parse(await (await import('node:fs/promises')).readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 let key;
-let servers = [];
-const serve = async (opts) => {
-  const s = await startJwksServer({ keys: [key.jwk], ...opts });
-  servers.push(s);
-  return s;
-};
+const pool = serverPool(() => ({ keys: [key.jwk] }));
+const { serve } = pool;
 
 before(() => {
   key = generateRsaKey();
 });
 after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await pool.closeAll();
 });
 
 describe('JWKS request shape', () => {

@@ -13,7 +13,7 @@ import {
   throwsWith,
 } from './helpers/api.mjs';
 import { serverPool } from './helpers/jwksServer.mjs';
-import { decide, PUBLISHABLE_KEY, requestWith } from './helpers/requests.mjs';
+import { instance } from './helpers/requests.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 let A;
@@ -205,8 +205,7 @@ describe('unknown-kid flood', () => {
 describe('through the request decision (getAuth, built-in 30 s kid cooldown)', () => {
   test('a rotated-in kid is fetched once and signs in; then 1,000 unknown kids (500 concurrent, 500 sequential) cause no fetch', async () => {
     const server = await serve([A.jwk]);
-    const settings = { env: { CLERK_API_URL: server.url }, options: { secretKey: freshSecret(), publishableKey: PUBLISHABLE_KEY } };
-    const run = (token, document = false) => decide(requestWith({ token, document }), settings);
+    const { decide: run } = instance(server.url);
     assert.equal((await run(signJwt({ key: A }))).kind, 'signed-in');
     assert.equal(server.count, 1);
     // Rotation: B appears in the JWKS; its first token refetches (no cooldown window open yet) and signs in.
@@ -216,7 +215,7 @@ describe('through the request decision (getAuth, built-in 30 s kid cooldown)', (
     // That refetch opened the cooldown window: a flood of random kids, documents and data requests, is answered
     // from the cache — signed out, jwk-kid-mismatch — without another request.
     const flood = Array.from({ length: 1_000 }, (_, n) => signJwt({ key: n % 2 ? A : B, header: { kid: `ins_${randomUUID()}` } }));
-    const concurrent = await Promise.all(flood.slice(0, 500).map((t, n) => run(t, n % 3 === 0)));
+    const concurrent = await Promise.all(flood.slice(0, 500).map((t, n) => run(t, { document: n % 3 === 0 })));
     const sequential = [];
     for (const t of flood.slice(500)) sequential.push(await run(t));
     for (const r of [...concurrent, ...sequential]) {

@@ -132,7 +132,6 @@ export async function startJwksServer({ keys = [], path = '/v1/jwks', mode = 'ok
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    jwksUrl: `http://127.0.0.1:${port}${path}`,
     requests,
     /** Requests received so far (any path). */
     get count() {

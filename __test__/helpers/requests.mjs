@@ -3,6 +3,7 @@
 // anything else that was thrown (which the hardening tests treat as a failure unless they say otherwise).
 import { createRequire } from 'node:module';
 
+import { freshSecret } from './api.mjs';
 import { decodePayload } from './tokens.mjs';
 
 const require = createRequire(import.meta.url);
@@ -66,4 +67,19 @@ export async function decideRoot(request, { env = {}, options } = {}) {
     if (error instanceof Response) return { kind: 'handshake', response: error, ms };
     return { kind: 'threw', error, ms };
   }
+}
+
+/**
+ * A fresh authenticator instance (its own secret key, so its own JWKS cache) pointed at the Backend API `apiUrl`:
+ * `{ secretKey, decide(token, extra), decideRoot(token, extra) }`, where `extra` goes to `requestWith` (e.g.
+ * `{ document: true }`) and `token` defaults to `options.token`.
+ */
+export function instance(apiUrl, { token: defaultToken } = {}) {
+  const secretKey = freshSecret();
+  const settings = { env: { CLERK_API_URL: apiUrl }, options: { secretKey, publishableKey: PUBLISHABLE_KEY } };
+  return {
+    secretKey,
+    decide: (token = defaultToken, extra = {}) => decide(requestWith({ token, ...extra }), settings),
+    decideRoot: (token = defaultToken, extra = {}) => decideRoot(requestWith({ token, ...extra }), settings),
+  };
 }
