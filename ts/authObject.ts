@@ -311,8 +311,10 @@ function checkReverification(params: CheckAuthorizationParams, data: Authorizati
   }
 }
 
-function createHas(data: AuthorizationData): (params: CheckAuthorizationParams) => boolean {
+function createHas(dataOf: () => AuthorizationData): (params: CheckAuthorizationParams) => boolean {
+  let known: AuthorizationData | undefined;
   return (params) => {
+    const data = (known ??= dataOf());
     if (!data.userId) return false;
     // Clerk throws a TypeError for `has()` / `has(null)`; here that is simply "not authorised".
     if (params === undefined || params === null || typeof params !== 'object') return false;
@@ -445,13 +447,19 @@ export function signedInAuthObject(
   const userId = sessionClaims.sub as string;
   const org = orgPropertiesOf(sessionClaims);
   const factorVerificationAge = (sessionClaims.fva ?? null) as [number, number] | null;
-  const has = createHas({
-    ...org,
+  // Read now (the claims object is the caller's to change), assembled only if `has()` is called.
+  const features = str(sessionClaims.fea) || '';
+  const plans = str(sessionClaims.pla) || '';
+  const has = createHas(() => ({
+    orgId: org.orgId,
+    orgRole: org.orgRole,
+    orgSlug: org.orgSlug,
+    orgPermissions: org.orgPermissions,
     userId,
     factorVerificationAge,
-    features: str(sessionClaims.fea) || '',
-    plans: str(sessionClaims.pla) || '',
-  });
+    features,
+    plans,
+  }));
   const getToken = async (options: GetTokenOptions = {}): Promise<string | null> => {
     if (!sessionId) return null;
     if (options.template || options.expiresInSeconds !== undefined) {

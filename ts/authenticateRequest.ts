@@ -264,43 +264,79 @@ function signedInState(options: LoadedOptions, token: string, claimsJson: string
   return stateOf(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
 }
 
-/** `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state (spec §A7.8) in Clerk's key order. */
+/**
+ * `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state (spec §A7.8), fields in Clerk's order. A class rather than
+ * an object literal: V8 builds a literal that has a getter (`headers`, made only if someone reads it) on a slow path.
+ */
+class State implements RequestState {
+  status: AuthStatus;
+  reason: string | null;
+  message: string | null;
+  proxyUrl: string;
+  publishableKey: string;
+  isSatellite: boolean;
+  domain: string;
+  signInUrl: string;
+  signUpUrl: string;
+  afterSignInUrl: string;
+  afterSignUpUrl: string;
+  isSignedIn: boolean;
+  isAuthenticated: boolean;
+  tokenType: 'session_token' = 'session_token';
+  token: string | null;
+  #headers: Headers | undefined;
+  #context: AuthContext;
+  #claims: SessionJwtPayload | null;
+
+  constructor(
+    options: LoadedOptions,
+    status: AuthStatus,
+    reason: string | null,
+    message: string | null,
+    /** `undefined`: none (a `Headers` is made only if someone reads them). */
+    headers: Headers | undefined,
+    token: string | null,
+    claims: SessionJwtPayload | null,
+  ) {
+    const signedIn = status === 'signed-in';
+    this.status = status;
+    this.reason = reason;
+    this.message = message;
+    this.proxyUrl = options.proxyUrl || '';
+    this.publishableKey = options.publishableKey || '';
+    this.isSatellite = options.isSatellite || false;
+    this.domain = options.domain || '';
+    this.signInUrl = options.signInUrl || '';
+    this.signUpUrl = options.signUpUrl || '';
+    this.afterSignInUrl = options.afterSignInUrl || '';
+    this.afterSignUpUrl = options.afterSignUpUrl || '';
+    this.isSignedIn = signedIn;
+    this.isAuthenticated = signedIn;
+    this.token = token;
+    this.#headers = headers;
+    this.#context = authContextOf(options);
+    this.#claims = claims;
+  }
+
+  get headers(): Headers {
+    return (this.#headers ??= new Headers());
+  }
+
+  toAuth({ treatPendingAsSignedOut = true }: { treatPendingAsSignedOut?: boolean } = {}): AuthObject {
+    return this.isSignedIn
+      ? authObjectFromClaims(this.#claims as SessionJwtPayload, this.token as string, this.#context, { treatPendingAsSignedOut })
+      : authObjectFromSignedOutState(this.#context, this.reason as string, this.message as string);
+  }
+}
+
 function stateOf(
   options: LoadedOptions,
   status: AuthStatus,
   reason: string | null,
   message: string | null,
-  /** `undefined`: none (a `Headers` is made only if someone reads them). */
   headers: Headers | undefined,
   token: string | null,
   claims: SessionJwtPayload | null,
 ): RequestState {
-  const context = authContextOf(options);
-  const signedIn = status === 'signed-in';
-  const toAuth = ({ treatPendingAsSignedOut = true }: { treatPendingAsSignedOut?: boolean } = {}): AuthObject =>
-    signedIn
-      ? authObjectFromClaims(claims as SessionJwtPayload, token as string, context, { treatPendingAsSignedOut })
-      : authObjectFromSignedOutState(context, reason as string, message as string);
-
-  return {
-    status,
-    reason,
-    message,
-    proxyUrl: options.proxyUrl || '',
-    publishableKey: options.publishableKey || '',
-    isSatellite: options.isSatellite || false,
-    domain: options.domain || '',
-    signInUrl: options.signInUrl || '',
-    signUpUrl: options.signUpUrl || '',
-    afterSignInUrl: options.afterSignInUrl || '',
-    afterSignUpUrl: options.afterSignUpUrl || '',
-    isSignedIn: signedIn,
-    isAuthenticated: signedIn,
-    tokenType: 'session_token',
-    toAuth,
-    get headers() {
-      return (headers ??= new Headers());
-    },
-    token,
-  };
+  return new State(options, status, reason, message, headers, token, claims);
 }
