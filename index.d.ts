@@ -77,6 +77,13 @@ export interface AuthenticatorOptions {
  */
 export declare function clerkEnvironment(): string | null
 
+/**
+ * A number that changes whenever the `CLERK_*` entries of the environment change (it is the count of changes this
+ * process has seen): the caller asks `clerkEnvironment()` again only when it differs from the last one. Comparing
+ * the entries in place costs a walk of the environment and no allocation; `null` where `clerkEnvironment()` is.
+ */
+export declare function clerkEnvironmentGeneration(): number | null
+
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {
   /** `log` or `error`. */

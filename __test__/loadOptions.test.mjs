@@ -478,7 +478,7 @@ test('loadOptions restores process.env (no CLERK_* leaks between cases)', () => 
 });
 
 test('envReader answers exactly as getEnvVariable, through every change of process.env, in every context shape', async () => {
-  const names = ['CLERK_SECRET_KEY', 'CLERK_JS', 'CLERK_DOMAIN', 'CLERK_UNSET_FOR_TEST', 'CLERK_EMPTY', 'CLERK_UNICODE', 'PATH'];
+  const names = ['CLERK_SECRET_KEY', 'CLERK_JS', 'CLERK_DOMAIN', 'CLERK_SIGN_IN_URL', 'CLERK_UNSET_FOR_TEST', 'CLERK_EMPTY', 'CLERK_UNICODE', 'PATH'];
   const contexts = [undefined, {}, { CLERK_DOMAIN: 'ctx.example' }, { env: { CLERK_JS: 'from-env' } }, { cloudflare: { env: { CLERK_UNSET_FOR_TEST: 'cf' } } }];
   const compare = (label) => {
     for (const context of contexts) {
@@ -492,8 +492,25 @@ test('envReader answers exactly as getEnvVariable, through every change of proce
     compare('after a write');
     delete process.env.CLERK_SECRET_KEY;
     compare('after a delete');
+    // The same length, one byte different: the environment is compared, not measured.
+    process.env.CLERK_DOMAIN = 'changed.examplf';
+    compare('after a same-length write');
+    process.env.NOT_CLERK_FOR_TEST = 'x';
+    compare('after a write to another variable');
+    delete process.env.NOT_CLERK_FOR_TEST;
   });
   compare('restored');
+  // Globals (one name this package reads, one it does not): read when neither process.env nor the context has them.
+  try {
+    globalThis.CLERK_SIGN_IN_URL = '/global-sign-in';
+    globalThis.CLERK_UNSET_FOR_TEST = 'global';
+    compare('globals');
+    assert.equal(envReader({})('CLERK_SIGN_IN_URL'), '/global-sign-in');
+  } finally {
+    delete globalThis.CLERK_SIGN_IN_URL;
+    delete globalThis.CLERK_UNSET_FOR_TEST;
+  }
+  compare('globals removed');
   // A worker thread has its own copy of process.env: the reader must follow that copy, not the process environment.
   const { Worker } = await import('node:worker_threads');
   const code = `

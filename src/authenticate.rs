@@ -164,7 +164,7 @@ impl Authenticator {
         if let Some(message) = self.configuration_error(parts) {
             return Ok(Decision { outcome: Outcome::Thrown(message.into()), logs: Vec::new() });
         }
-        let inputs = read_inputs(parts, &url, &self.cookie_key, now_ms);
+        let inputs = read_inputs(parts, &url, &self.cookie_key, now_ms, &|token| self.verifier.cached(token));
         let mut request = Request { auth: self, parts, url, inputs, now_ms, net, logs: Vec::new() };
         let outcome = if request.inputs.token_in_header.is_some() {
             request.header_flow().await?

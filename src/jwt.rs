@@ -57,10 +57,10 @@ pub struct DecodedJwt<'t> {
 
 /// The header members that matter; any other member is skipped (but still counted for duplicates).
 const HEADER_MEMBERS: [&str; 5] = ["typ", "alg", "crit", "b64", "kid"];
-/// The claims `verify::check_claims` reads.
-pub const CLAIM_MEMBERS: [&str; 6] = ["sub", "aud", "azp", "exp", "nbf", "iat"];
+/// The claims `verify::check_claims` reads, and `iss`, which the cookie choice reads from a cached token.
+pub const CLAIM_MEMBERS: [&str; 7] = ["sub", "aud", "azp", "exp", "nbf", "iat", "iss"];
 
-pub type Claims = Members<6>;
+pub type Claims = Members<7>;
 
 /// Selected top-level members of a JSON object, by position in the name list given to `parse_members`.
 #[derive(Debug, Clone)]
@@ -103,12 +103,6 @@ pub fn unverified_members<const N: usize>(part: &str, names: &'static [&'static 
 pub fn unverified_payload<const N: usize>(token: &str, names: &'static [&'static str; N]) -> VerifyResult<Members<N>> {
     let (_, payload, _) = split(token).ok_or_else(invalid_form)?;
     unverified_members(payload, names).ok_or_else(|| invalid("Invalid JWT payload: not base64url-encoded JSON."))
-}
-
-/// The payload of a compact JWS as text (strict base64url, UTF-8), without any other check.
-pub fn payload_text(token: &str) -> Option<String> {
-    let (_, payload, _) = split(token)?;
-    String::from_utf8(b64url_decode(payload)?).ok()
 }
 
 /// Splits a compact JWS into its three parts; `None` unless there are exactly three.

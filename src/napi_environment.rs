@@ -13,37 +13,79 @@ use napi_derive::napi;
 /// then reads `process.env`).
 #[napi]
 pub fn clerk_environment() -> Option<String> {
-    read()
+    let block = read()?;
+    Some(String::from_utf8_lossy(&block).into_owned())
 }
 
+/// A number that changes whenever the `CLERK_*` entries of the environment change (it is the count of changes this
+/// process has seen): the caller asks `clerkEnvironment()` again only when it differs from the last one. Comparing
+/// the entries in place costs a walk of the environment and no allocation; `null` where `clerkEnvironment()` is.
+#[napi]
+pub fn clerk_environment_generation() -> Option<u32> {
+    use std::sync::Mutex;
+    static LAST: Mutex<(Vec<u8>, u32)> = Mutex::new((Vec::new(), 0));
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (block, generation) = &mut *last;
+    if !same_as(block)? {
+        *block = read()?;
+        *generation = generation.wrapping_add(1);
+    }
+    Some(*generation)
+}
+
+/// Calls `f` with each environment entry (`NAME=value` bytes) whose name starts with `CLERK_`, in order.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn read() -> Option<String> {
+fn for_each_clerk_entry(mut f: impl FnMut(&[u8])) -> Option<()> {
     use std::ffi::{c_char, CStr};
 
     extern "C" {
         static environ: *const *const c_char;
     }
-    let mut out = Vec::new();
     // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings. It is read on the JS thread, the only
-    // thread that changes the environment (Node's `process.env` writes); the addon's own threads never do.
+    // thread that changes the environment (Node's `process.env` writes); the addon's own threads never do. The
+    // prefix is compared byte by byte before the length is taken, so no read passes an entry's NUL.
     unsafe {
         let mut entry = environ;
         if entry.is_null() {
-            return Some(String::new());
+            return Some(());
         }
         while !(*entry).is_null() {
-            let bytes = CStr::from_ptr(*entry).to_bytes();
-            if bytes.starts_with(b"CLERK_") && bytes.contains(&b'=') {
-                out.extend_from_slice(bytes);
-                out.push(0);
+            let start = (*entry).cast::<u8>();
+            if (0..6).all(|i| *start.add(i) == b"CLERK_"[i]) {
+                let bytes = CStr::from_ptr(*entry).to_bytes();
+                if bytes.contains(&b'=') {
+                    f(bytes);
+                }
             }
             entry = entry.add(1);
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(())
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn read() -> Option<String> {
+fn for_each_clerk_entry(_f: impl FnMut(&[u8])) -> Option<()> {
     None
+}
+
+/// The `CLERK_*` entries, each followed by a NUL.
+fn read() -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    for_each_clerk_entry(|bytes| {
+        out.extend_from_slice(bytes);
+        out.push(0);
+    })?;
+    Some(out)
+}
+
+/// Whether the environment's `CLERK_*` entries are exactly `block` (as `read` made it), without copying them.
+fn same_as(block: &[u8]) -> Option<bool> {
+    let mut at = 0;
+    let mut same = true;
+    for_each_clerk_entry(|bytes| {
+        let end = at + bytes.len();
+        same = same && block.get(at..end) == Some(bytes) && block.get(end) == Some(&0);
+        at = end + 1;
+    })?;
+    Some(same && at == block.len())
 }

@@ -4,6 +4,9 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use reqwest::Url;
 
@@ -12,6 +15,7 @@ use crate::credentials::token_from_authorization;
 use crate::jwt;
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
+use crate::token_cache::CachedToken;
 
 /// The request data the decision needs; everything else stays in JS.
 #[derive(Clone, Debug, Default)]
@@ -66,7 +70,8 @@ pub fn predecode_cookie_header(header: &str) -> Cow<'_, str> {
             && bytes[i + 1].is_ascii_digit() | bytes[i + 1].is_ascii_uppercase()
             && bytes[i + 2].is_ascii_digit() | bytes[i + 2].is_ascii_uppercase()
     };
-    if !(0..bytes.len()).any(is_escape) {
+    // Most headers have no `%` at all: found with memchr rather than a test at every byte.
+    if !memchr::memchr_iter(b'%', bytes).any(is_escape) {
         return Cow::Borrowed(header);
     }
     let mut out = String::with_capacity(header.len());
@@ -136,11 +141,16 @@ impl<'h> Cookies<'h> {
     }
 }
 
-/// `AuthenticateContext#initHeaderValues`, `#initCookieValues`, `#initHandshakeValues`.
-pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms: f64) -> AuthInputs {
+/// A token that verified before, as the token cache has it (`None`: not cached).
+pub type CachedLookup<'a> = &'a dyn Fn(&str) -> Option<Arc<CachedToken>>;
+
+/// `AuthenticateContext#initHeaderValues`, `#initCookieValues`, `#initHandshakeValues`. The unverified claims the
+/// cookie choice reads are taken from `cached` when a session cookie holds a token that verified before (the same
+/// bytes decode to the same claims), so a repeat request decodes nothing.
+pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms: f64, cached: CachedLookup<'_>) -> AuthInputs {
     let cookies = Cookies::new(parts.cookie.as_deref());
     let names = &pk.suffixed;
-    let choice = choose_cookies(&cookies, pk, now_ms);
+    let choice = choose_cookies(&cookies, pk, now_ms, cached);
     let uses_suffixed = choice.suffixed;
     let suffixed_or_not =
         |plain: &str, suffixed: &str| if uses_suffixed { cookies.get(suffixed) } else { cookies.get(plain) };
@@ -186,16 +196,20 @@ struct CookieChoice {
 /// `AuthenticateContext#usesSuffixedCookies` (spec §A7.1 step 8).
 #[cfg(test)]
 pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
-    choose_cookies(cookies, pk, now_ms).suffixed
+    choose_cookies(cookies, pk, now_ms, &|_| None).suffixed
 }
 
-fn choose_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> CookieChoice {
+fn choose_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64, cached: CachedLookup<'_>) -> CookieChoice {
     let session = cookies.get("__session");
     let suffixed_session = cookies.get(&pk.suffixed.session);
+    let claims_of = |token: &str| match cached(token) {
+        Some(entry) => Some(CookieChoiceClaims::Cached(entry)),
+        None => unverified_claims(token).map(CookieChoiceClaims::Decoded),
+    };
     let mut choice = CookieChoice {
         suffixed: false,
-        session_claims: session.as_deref().and_then(unverified_claims),
-        suffixed_claims: suffixed_session.as_deref().and_then(unverified_claims),
+        session_claims: session.as_deref().and_then(claims_of),
+        suffixed_claims: suffixed_session.as_deref().and_then(claims_of),
         session,
         suffixed_session,
         client_uat: cookies.get("__client_uat"),
@@ -244,10 +258,23 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
     claims.get("iat").and_then(|v| v.as_f64())
 }
 
-type CookieChoiceClaims = jwt::Members<3>;
+/// `iss`, `iat` and `exp` of a session cookie's token: decoded (unverified), or those of its token cache entry.
+enum CookieChoiceClaims {
+    Decoded(jwt::Members<3>),
+    Cached(Arc<CachedToken>),
+}
+
+impl CookieChoiceClaims {
+    fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            CookieChoiceClaims::Decoded(members) => members.get(name),
+            CookieChoiceClaims::Cached(entry) => entry.claims.get(name),
+        }
+    }
+}
 
 /// `iss`, `iat` and `exp` of a token, unverified (used only to choose cookies and for the `iat` check).
-fn unverified_claims(token: &str) -> Option<CookieChoiceClaims> {
+fn unverified_claims(token: &str) -> Option<jwt::Members<3>> {
     jwt::unverified_payload(token, &["iss", "iat", "exp"]).ok()
 }
 

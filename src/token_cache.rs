@@ -13,8 +13,9 @@ use lru::LruCache;
 use crate::jwt::Claims;
 use crate::key::RsaKey;
 
-/// Entries kept by default: about 5 MiB (an entry is the token, ≈ 0.8 KiB, plus its six checked claims). Session
-/// tokens live for a minute, so this covers a few thousand active sessions per process.
+/// Entries kept by default: about 7 MiB (an entry is the token, ≈ 0.8 KiB, its payload text, ≈ 0.4 KiB, and the
+/// claims the checks read). Session tokens live for a minute, so this covers a few thousand active sessions per
+/// process.
 pub const DEFAULT_CAPACITY: usize = 4_096;
 
 pub struct CachedToken {
@@ -22,6 +23,8 @@ pub struct CachedToken {
     pub key: Arc<RsaKey>,
     pub kid: Option<String>,
     pub claims: Claims,
+    /// The payload JSON text as the token carries it (kept so that a hit decodes nothing).
+    pub payload: Box<str>,
 }
 
 pub struct TokenCache {

@@ -80,11 +80,8 @@ impl Verifier {
         if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(token)) {
             match self.key(hit.kid.as_deref(), net).await? {
                 Ok(key) if Arc::ptr_eq(&key, &hit.key) => {
-                    // The payload is not stored twice: it is the token's middle part, which verified before.
-                    if let Some(payload_json) = jwt::payload_text(token) {
-                        return Ok(check_claims(&hit.claims, &self.rules, now_ms()).map(|()| Verified { payload_json }));
-                    }
-                    self.cache.iter().for_each(|cache| cache.remove(token));
+                    let payload_json = hit.payload.to_string();
+                    return Ok(check_claims(&hit.claims, &self.rules, now_ms()).map(|()| Verified { payload_json }));
                 }
                 // The key set changed since: verify again from the start.
                 _ => self.cache.iter().for_each(|cache| cache.remove(token)),
@@ -99,6 +96,11 @@ impl Verifier {
             Err(e) => return Ok(Err(e)),
         };
         Ok(self.finish(jwt, key, token, now_ms()))
+    }
+
+    /// The cache entry of a token that verified before (its claims are not checked here).
+    pub fn cached(&self, token: &str) -> Option<Arc<CachedToken>> {
+        self.cache.as_ref()?.get(token)
     }
 
     /// The key for a token's kid, from whichever source this verifier has; the remote set is fetched at most once,
@@ -133,7 +135,7 @@ impl Verifier {
         let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
         let DecodedJwt { jws, claims } = jwt;
         if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
-            cache.insert(token, CachedToken { key, kid: jws.kid, claims });
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload: jws.payload.as_str().into() });
         }
         claims_ok.map(|()| Verified { payload_json: jws.payload })
     }

@@ -41,6 +41,6 @@ fuzz_target!(|data: &[u8]| {
             ..RequestParts::default()
         };
         let url = reqwest::Url::parse(&parts.url).unwrap();
-        let _ = read_inputs(&parts, &url, &pk, 1_700_000_000_000.0);
+        let _ = read_inputs(&parts, &url, &pk, 1_700_000_000_000.0, &|_| None);
     }
 });

@@ -94,7 +94,7 @@ fn inputs_are_read_as_clerk_reads_them() {
     let mut p = parts(url.as_str());
     p.cookie = Some("__client_uat=1700000000xyz; __session=s1; __clerk_redirect_count=2; __clerk_db_jwt=dbc".into());
     p.authorization = Some("Bearer h1".into());
-    let inputs = read_inputs(&p, &url, &key, NOW_MS);
+    let inputs = read_inputs(&p, &url, &key, NOW_MS, &|_| None);
     assert_eq!(inputs.token_in_header.as_deref(), Some("h1"));
     assert_eq!(inputs.session_token_in_cookie.as_deref(), Some("s1"));
     assert_eq!(inputs.client_uat, 1_700_000_000, "parseInt stops at the first non-digit");
@@ -106,7 +106,7 @@ fn inputs_are_read_as_clerk_reads_them() {
 
     p.cookie = Some("__client_uat=; __session=".into());
     p.authorization = Some("Basic x".into());
-    let inputs = read_inputs(&p, &url, &key, NOW_MS);
+    let inputs = read_inputs(&p, &url, &key, NOW_MS, &|_| None);
     assert_eq!(inputs.client_uat, 0);
     assert!(inputs.session_token_in_cookie.is_none(), "an empty cookie counts as absent");
     assert!(inputs.token_in_header.is_none());
@@ -124,4 +124,39 @@ fn the_issuer_scheme_is_stripped_in_one_pass_as_javascripts_global_replace_does(
     assert!(!suffixed("HTTPS://http://clerk.example.test"), "both leading schemes go, in any case");
     // `'hthttps://tps://x'.replace(/https?:\/\//gi, '')` is `'https://x'`: the removal does not make a new match.
     assert!(suffixed("hthttps://tps://clerk.example.test"), "a foreign issuer: the suffixed cookies are read");
+}
+
+#[test]
+fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
+    use crate::jwt::{parse_members, CLAIM_MEMBERS};
+    use crate::token_cache::CachedToken;
+    use std::sync::Arc;
+
+    let key = pk("pk_live_", "clerk.example.test");
+    let url = reqwest::Url::parse("https://example.test/").unwrap();
+    let session = tok(json!({ "iss": "https://clerk.example.test", "iat": 5 }));
+    let mut p = parts(url.as_str());
+    p.cookie = Some(format!("__session={session}; __client_uat=1"));
+    // An entry whose claims differ from the token's: only reading the entry can change the answers below.
+    let entry = |claims: serde_json::Value| {
+        Arc::new(CachedToken {
+            key: Arc::clone(&super::util::key_2048().key),
+            kid: None,
+            claims: parse_members(claims.to_string().as_bytes(), &CLAIM_MEMBERS).unwrap(),
+            payload: claims.to_string().into(),
+        })
+    };
+    let later = entry(json!({ "iss": "https://clerk.example.test", "iat": 7 }));
+    let foreign = entry(json!({ "iss": "https://other.example", "iat": 5 }));
+    let lookup = |hit: &Arc<CachedToken>| {
+        let hit = Arc::clone(hit);
+        let token = session.clone();
+        move |t: &str| (t == token).then(|| Arc::clone(&hit))
+    };
+
+    let decoded = read_inputs(&p, &url, &key, NOW_MS, &|_| None);
+    assert_eq!(decoded.session_cookie_iat, Some(Some(5.0)));
+    assert!(!decoded.uses_suffixed_cookies);
+    assert_eq!(read_inputs(&p, &url, &key, NOW_MS, &lookup(&later)).session_cookie_iat, Some(Some(7.0)));
+    assert!(read_inputs(&p, &url, &key, NOW_MS, &lookup(&foreign)).uses_suffixed_cookies);
 }
