@@ -3,9 +3,21 @@
 
 use reqwest::Url;
 
-/// `searchParams.get(name)`: the first value of `name` (`Some` also means `has(name)`).
+/// `searchParams.get(name)`: the first value of `name` (`Some` also means `has(name)`). Only a pair whose name matches
+/// has its value decoded, and a name is decoded only when it has something to decode (`%` or `+`): the request
+/// decision asks for a few `__clerk_*` names on every request, and most queries have none of them.
 pub fn get(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    let query = url.query()?;
+    query.split('&').filter(|pair| !pair.is_empty()).find_map(|pair| {
+        let raw_name = pair.split('=').next().unwrap_or(pair);
+        let matches = if raw_name.contains(['%', '+']) {
+            form_urlencoded::parse(raw_name.as_bytes()).next().is_some_and(|(k, _)| k == name)
+        } else {
+            raw_name == name
+        };
+        // The whole pair through the same decoder `query_pairs` uses, so the value is exactly its value.
+        matches.then(|| form_urlencoded::parse(pair.as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default())
+    })
 }
 
 /// `searchParams.delete(name)` for each of `names`. A URL without a query is left as it is; a query left empty is

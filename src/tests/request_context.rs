@@ -160,3 +160,21 @@ fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
     assert_eq!(read_inputs(&p, &url, &key, NOW_MS, &lookup(&later)).session_cookie_iat, Some(Some(7.0)));
     assert!(read_inputs(&p, &url, &key, NOW_MS, &lookup(&foreign)).uses_suffixed_cookies);
 }
+
+#[test]
+fn a_query_parameter_is_read_exactly_as_url_search_params_reads_it() {
+    use crate::search_params;
+    let queries = [
+        "", "?", "?__clerk_x=1", "?a=1&__clerk_x=2&__clerk_x=3", "?__clerk_x", "?__clerk_x=", "?=v&__clerk_x=a=b",
+        "?%5F_clerk_x=decoded-name", "?__clerk+x=plus-in-name", "?__clerk%20x=space", "?__clerk_x=%ZZ",
+        "?__clerk_x=%C3%28", "?__clerk_x=+a+b+", "?__clerk_x=%E2%9C%93", "?&&__clerk_x=after-empties&",
+        "?_data=routes%2Fdashboard", "?__clerk_xy=1&__clerk_x=2", "?__clerk_x%3D1=2", "?__clerk_x=1;__clerk_x=2",
+    ];
+    for query in queries {
+        let url = reqwest::Url::parse(&format!("https://example.test/p{query}")).unwrap();
+        for name in ["__clerk_x", "__clerk x", "a", "", "_data", "__clerk_x=1"] {
+            let expected = url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+            assert_eq!(search_params::get(&url, name), expected, "{name:?} in {query:?}");
+        }
+    }
+}
