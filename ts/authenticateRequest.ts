@@ -257,11 +257,11 @@ export async function authenticateRequest(
   }
 
   if (outcome.status === 'signed-in') return signedInState(options, outcome.token ?? '', outcome.claims ?? '{}', headers);
-  return stateOf(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null);
+  return new State(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null);
 }
 
 function signedInState(options: LoadedOptions, token: string, claimsJson: string, headers: Headers | undefined): RequestState {
-  return stateOf(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
+  return new State(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
 }
 
 /**
@@ -327,16 +327,4 @@ class State implements RequestState {
       ? authObjectFromClaims(this.#claims as SessionJwtPayload, this.token as string, this.#context, { treatPendingAsSignedOut })
       : authObjectFromSignedOutState(this.#context, this.reason as string, this.message as string);
   }
-}
-
-function stateOf(
-  options: LoadedOptions,
-  status: AuthStatus,
-  reason: string | null,
-  message: string | null,
-  headers: Headers | undefined,
-  token: string | null,
-  claims: SessionJwtPayload | null,
-): RequestState {
-  return new State(options, status, reason, message, headers, token, claims);
 }
