@@ -196,7 +196,7 @@ pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
 }
 
 /// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are
-/// validated and skipped without building values: the hot path reads six claims, not the whole payload).
+/// validated and skipped without building values: the hot path reads seven claims, not the whole payload).
 pub fn parse_members<const N: usize>(bytes: &[u8], names: &'static [&'static str; N]) -> Result<Members<N>, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let values = de.deserialize_map(SelectedMembers { names }).map_err(|e| e.to_string())?;
