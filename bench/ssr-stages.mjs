@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 
 import { describeMachine, fmt, median, parseArgs, printTable, ratioOf, runInterleaved } from './harness.mjs';
+import { signedInRequest } from './signedInRequest.mjs';
 
 const require = createRequire(import.meta.url);
 const opts = parseArgs(process.argv.slice(2), {
@@ -18,31 +19,12 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 
 const native = require('../index.js');
-const { createLocalIssuer } = require('../dist/testing.js');
 const { requestInputOf } = require('../dist/requestInput.js');
 const { resolveOptions } = require('../dist/loadOptions.js');
 const { authenticateRequest } = require('../dist/authenticateRequest.js');
 const { getAuth } = require('../dist/ssr.server.js');
 
-const issuer = await createLocalIssuer({ instance: 'production' });
-Object.assign(process.env, issuer.env());
-const nowS = Math.floor(Date.now() / 1000);
-const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
-const [h64, p64, s64] = token.split('.');
-const signingInput = Buffer.from(`${h64}.${p64}`);
-const signature = Buffer.from(s64, 'base64url');
-const publicKey = crypto.createPublicKey(issuer.jwtKey);
-const userId = JSON.parse(Buffer.from(p64, 'base64url')).sub;
-
-// The request of bench/ssr.mjs: a signed-in data request of a protected route.
-const request = new Request('http://localhost:3000/dashboard?_data=routes%2Fdashboard', {
-  headers: {
-    cookie: issuer.cookieHeader({ session: token, clientUat: nowS - 100 }),
-    'sec-fetch-dest': 'empty',
-    accept: '*/*',
-    'user-agent': 'Mozilla/5.0 (bench)',
-  },
-});
+const { issuer, request, userId, signingInput, signature, publicKey } = await signedInRequest();
 const args = { request, params: {}, context: {} };
 const input = requestInputOf(request);
 const authenticator = new native.NativeAuthenticator({

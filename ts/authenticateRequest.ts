@@ -264,26 +264,13 @@ function signedInState(options: LoadedOptions, token: string, claimsJson: string
   return new State(options, 'signed-in', null, null, headers, token, JSON.parse(claimsJson) as SessionJwtPayload);
 }
 
+// The public fields are RequestState's (declaration merging), defined by the constructor in Clerk's order.
+interface State extends Omit<RequestState, 'headers' | 'toAuth'> {}
 /**
  * `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state (spec §A7.8), fields in Clerk's order. A class rather than
  * an object literal: V8 builds a literal that has a getter (`headers`, made only if someone reads it) on a slow path.
  */
 class State implements RequestState {
-  status: AuthStatus;
-  reason: string | null;
-  message: string | null;
-  proxyUrl: string;
-  publishableKey: string;
-  isSatellite: boolean;
-  domain: string;
-  signInUrl: string;
-  signUpUrl: string;
-  afterSignInUrl: string;
-  afterSignUpUrl: string;
-  isSignedIn: boolean;
-  isAuthenticated: boolean;
-  tokenType: 'session_token' = 'session_token';
-  token: string | null;
   #headers: Headers | undefined;
   #context: AuthContext;
   #claims: SessionJwtPayload | null;
@@ -312,6 +299,7 @@ class State implements RequestState {
     this.afterSignUpUrl = options.afterSignUpUrl || '';
     this.isSignedIn = signedIn;
     this.isAuthenticated = signedIn;
+    this.tokenType = 'session_token';
     this.token = token;
     this.#headers = headers;
     this.#context = authContextOf(options);
