@@ -505,12 +505,26 @@ test('envReader answers exactly as getEnvVariable, through every change of proce
     globalThis.CLERK_SIGN_IN_URL = '/global-sign-in';
     globalThis.CLERK_UNSET_FOR_TEST = 'global';
     compare('globals');
-    assert.equal(envReader({})('CLERK_SIGN_IN_URL'), '/global-sign-in');
   } finally {
     delete globalThis.CLERK_SIGN_IN_URL;
     delete globalThis.CLERK_UNSET_FOR_TEST;
   }
   compare('globals removed');
+  // Every name option resolution and clerkState read, each with its own global value (the package reads most of them
+  // by a property name written out per name: a wrong entry would answer another variable's value).
+  const readNames = ['CLERK_SECRET_KEY', 'CLERK_API_KEY', 'CLERK_PUBLISHABLE_KEY', 'CLERK_FRONTEND_API', 'CLERK_JWT_KEY',
+    'CLERK_API_URL', 'CLERK_API_VERSION', 'CLERK_DOMAIN', 'CLERK_IS_SATELLITE', 'CLERK_PROXY_URL', 'CLERK_SIGN_IN_URL',
+    'CLERK_SIGN_UP_URL', 'CLERK_SIGN_IN_FORCE_REDIRECT_URL', 'CLERK_SIGN_UP_FORCE_REDIRECT_URL',
+    'CLERK_SIGN_IN_FALLBACK_REDIRECT_URL', 'CLERK_SIGN_UP_FALLBACK_REDIRECT_URL', 'CLERK_AFTER_SIGN_IN_URL',
+    'CLERK_AFTER_SIGN_UP_URL', 'CLERK_CHECKOUT_CONTINUE_URL', 'CLERK_JS', 'CLERK_JS_VERSION',
+    'CLERK_TELEMETRY_DISABLED', 'CLERK_TELEMETRY_DEBUG'];
+  const globals = Object.fromEntries(readNames.map((name) => [name, `global value of ${name}`]));
+  withEnv({}, () => {
+    for (const name of readNames) assert.equal(envReader({})(name), globals[name], name);
+  }, globals);
+  withEnv({}, () => {
+    for (const name of readNames) assert.equal(envReader({})(name), undefined, `${name} once the global is gone`);
+  });
   // A worker thread has its own copy of process.env: the reader must follow that copy, not the process environment.
   const { Worker } = await import('node:worker_threads');
   const code = `

@@ -57,10 +57,15 @@ pub struct DecodedJwt<'t> {
 
 /// The header members that matter; any other member is skipped (but still counted for duplicates).
 const HEADER_MEMBERS: [&str; 5] = ["typ", "alg", "crit", "b64", "kid"];
-/// The claims `verify::check_claims` reads, and `iss`, which the cookie choice reads from a cached token.
-pub const CLAIM_MEMBERS: [&str; 7] = ["sub", "aud", "azp", "exp", "nbf", "iat", "iss"];
+/// The claims `verify::check_claims` reads. Any other member (`iss` included) is skipped without building a value, so
+/// a signed payload whose other members JSON cannot hold as values (a lone surrogate, `1e400`) still verifies, as in
+/// Clerk.
+pub const CLAIM_MEMBERS: [&str; 6] = ["sub", "aud", "azp", "exp", "nbf", "iat"];
 
-pub type Claims = Members<7>;
+pub type Claims = Members<6>;
+
+/// The claims the suffixed-cookie choice reads from a session token, unverified (`request_context`).
+pub const COOKIE_CHOICE_MEMBERS: [&str; 3] = ["iss", "iat", "exp"];
 
 /// Selected top-level members of a JSON object, by position in the name list given to `parse_members`.
 #[derive(Debug, Clone)]
@@ -196,7 +201,7 @@ pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
 }
 
 /// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are
-/// validated and skipped without building values: the hot path reads seven claims, not the whole payload).
+/// validated and skipped without building values: the hot path reads six claims, not the whole payload).
 pub fn parse_members<const N: usize>(bytes: &[u8], names: &'static [&'static str; N]) -> Result<Members<N>, String> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let values = de.deserialize_map(SelectedMembers { names }).map_err(|e| e.to_string())?;

@@ -41,9 +41,13 @@ fn for_each_clerk_entry(mut f: impl FnMut(&[u8])) -> Option<()> {
     extern "C" {
         static environ: *const *const c_char;
     }
-    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings. It is read on the JS thread, the only
-    // thread that changes the environment (Node's `process.env` writes); the addon's own threads never do. The
-    // prefix is compared byte by byte before the length is taken, so no read passes an entry's NUL.
+    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings, read here on the main JS thread, which
+    // is where Node's `process.env` writes happen; the addon's own threads never write it. The prefix is compared
+    // byte by byte before the length is taken, so no read passes an entry's NUL. Not covered: a thread that changes
+    // the environment at the same moment (a worker started with `env: SHARE_ENV` writing `process.env`, or native
+    // code calling `setenv`) could free the array under this walk. Node's own mutex cannot be taken from an addon;
+    // such writes are already unsafe in any Node process, whose libuv threads read the environment without that
+    // mutex (`getaddrinfo`, `localtime`), so this adds no new kind of hazard.
     unsafe {
         let mut entry = environ;
         if entry.is_null() {

@@ -203,7 +203,8 @@ fn choose_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64, cache
     let session = cookies.get("__session");
     let suffixed_session = cookies.get(&pk.suffixed.session);
     let claims_of = |token: &str| match cached(token) {
-        Some(entry) => Some(CookieChoiceClaims::Cached(entry)),
+        // An entry whose payload the unverified decode cannot read answers as that decode does: no claims.
+        Some(entry) => entry.cookie_claims.is_some().then_some(CookieChoiceClaims::Cached(entry)),
         None => unverified_claims(token).map(CookieChoiceClaims::Decoded),
     };
     let mut choice = CookieChoice {
@@ -268,14 +269,14 @@ impl CookieChoiceClaims {
     fn get(&self, name: &str) -> Option<&Value> {
         match self {
             CookieChoiceClaims::Decoded(members) => members.get(name),
-            CookieChoiceClaims::Cached(entry) => entry.claims.get(name),
+            CookieChoiceClaims::Cached(entry) => entry.cookie_claims.as_ref()?.get(name),
         }
     }
 }
 
 /// `iss`, `iat` and `exp` of a token, unverified (used only to choose cookies and for the `iat` check).
 fn unverified_claims(token: &str) -> Option<jwt::Members<3>> {
-    jwt::unverified_payload(token, &["iss", "iat", "exp"]).ok()
+    jwt::unverified_payload(token, &jwt::COOKIE_CHOICE_MEMBERS).ok()
 }
 
 /// `iss.replace(/https?:\/\//gi, '')`: every match removed in one left-to-right pass (a removal never makes a new

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
-use crate::jwt::Claims;
+use crate::jwt::{Claims, Members};
 use crate::key::RsaKey;
 
 /// Entries kept by default: about 7 MiB (an entry is the token, ≈ 0.8 KiB, its payload text, ≈ 0.4 KiB, and the
@@ -25,6 +25,9 @@ pub struct CachedToken {
     pub claims: Claims,
     /// The payload JSON text as the token carries it (kept so that a hit decodes nothing).
     pub payload: Box<str>,
+    /// `iss`, `iat` and `exp` exactly as the cookie choice's unverified decode reads them from this token (`None`
+    /// where that decode fails), so that a repeat request decodes nothing for the choice either.
+    pub cookie_claims: Option<Members<3>>,
 }
 
 pub struct TokenCache {

@@ -135,7 +135,9 @@ impl Verifier {
         let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
         let DecodedJwt { jws, claims } = jwt;
         if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
-            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload: jws.payload.as_str().into() });
+            let cookie_claims = jwt::parse_members(jws.payload.as_bytes(), &jwt::COOKIE_CHOICE_MEMBERS).ok();
+            let payload = jws.payload.as_str().into();
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload, cookie_claims });
         }
         claims_ok.map(|()| Verified { payload_json: jws.payload })
     }

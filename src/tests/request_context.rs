@@ -128,7 +128,7 @@ fn the_issuer_scheme_is_stripped_in_one_pass_as_javascripts_global_replace_does(
 
 #[test]
 fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
-    use crate::jwt::{parse_members, CLAIM_MEMBERS};
+    use crate::jwt::{parse_members, CLAIM_MEMBERS, COOKIE_CHOICE_MEMBERS};
     use crate::token_cache::CachedToken;
     use std::sync::Arc;
 
@@ -144,6 +144,7 @@ fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
             kid: None,
             claims: parse_members(claims.to_string().as_bytes(), &CLAIM_MEMBERS).unwrap(),
             payload: claims.to_string().into(),
+            cookie_claims: parse_members(claims.to_string().as_bytes(), &COOKIE_CHOICE_MEMBERS).ok(),
         })
     };
     let later = entry(json!({ "iss": "https://clerk.example.test", "iat": 7 }));

@@ -75,3 +75,32 @@ fn the_size_is_bounded_and_zero_turns_the_cache_off() {
     assert_eq!(len(&v), 3);
     assert!(TokenCache::new(0).is_none());
 }
+
+#[test]
+fn a_signed_payload_with_an_iss_json_values_cannot_hold_verifies_is_cached_and_reads_the_same_from_the_cache() {
+    use super::util::token_raw;
+    use crate::publishable_key::PublishableKey;
+    use crate::request_context::{read_inputs, RequestParts};
+
+    let key = key_2048();
+    let v = cached(&key.key, 10);
+    let header = r#"{"alg":"RS256","typ":"JWT"}"#;
+    for iss in [r#""\ud800""#, "1e400"] {
+        // Clerk never reads `iss` when it verifies, and `JSON.parse` takes both: so must the verification here.
+        let payload = format!(r#"{{"sub":"user_1","iat":{},"exp":{},"iss":{iss}}}"#, NOW_S - 10, NOW_S + 60);
+        let t = token_raw(&key.pair, Alg::RS256, header, &payload);
+        let first = run(&v, &t, NOW).unwrap_or_else(|e| panic!("{iss}: {}", e.message));
+        assert_eq!(first.payload_json, payload);
+        assert_eq!(run(&v, &t, NOW).unwrap().payload_json, payload, "{iss}: the cached answer");
+
+        // The cookie choice reads such a token the same way whether or not it is cached (its unverified decode fails).
+        let pk = PublishableKey::parse("pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA").unwrap();
+        let url = reqwest::Url::parse("https://example.test/").unwrap();
+        let parts = RequestParts { url: url.to_string(), cookie: Some(format!("__session={t}; __client_uat=1")), ..RequestParts::default() };
+        let decoded = read_inputs(&parts, &url, &pk, NOW, &|_| None);
+        let from_cache = read_inputs(&parts, &url, &pk, NOW, &|token| v.cached(token));
+        assert!(v.cached(&t).is_some());
+        assert_eq!(decoded.session_cookie_iat, from_cache.session_cookie_iat, "{iss}");
+        assert_eq!(decoded.uses_suffixed_cookies, from_cache.uses_suffixed_cookies, "{iss}");
+    }
+}
