@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
 
-use crate::http::{exchange, http_client};
+use crate::http::{api_endpoint, exchange, http_client};
 use crate::jwks::CLERK_API_VERSION_HEADER;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,17 +73,10 @@ impl BapiError {
 }
 
 impl Bapi {
-    /// `joinPaths(apiUrl, apiVersion, path)`, as Clerk's `buildRequest` forms Backend API URLs.
+    /// The endpoint of `segments`, as Clerk's `buildRequest` forms Backend API URLs.
     fn url(&self, segments: &[&str]) -> Result<Url, BapiError> {
-        let mut url =
-            Url::parse(&self.api_url).map_err(|_| BapiError::Fetch("the Clerk API URL is not valid".into()))?;
-        let mut path = url.path().trim_end_matches('/').to_owned();
-        for segment in std::iter::once(self.api_version.as_str()).chain(segments.iter().copied()) {
-            path.push('/');
-            path.push_str(segment.trim_matches('/'));
-        }
-        url.set_path(&path);
-        Ok(url)
+        api_endpoint(&self.api_url, &self.api_version, segments)
+            .ok_or_else(|| BapiError::Fetch("the Clerk API URL is not valid".into()))
     }
 
     async fn call(&self, method: Method, url: Url, body: Option<String>) -> Result<Value, BapiError> {

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 
 pub const USER_AGENT: &str = concat!("clerk-remix-native/", env!("CARGO_PKG_VERSION"));
 
@@ -19,6 +19,26 @@ pub fn http_client() -> &'static reqwest::Client {
             .build()
             .expect("the HTTP client configuration is static and valid")
     })
+}
+
+/// A Backend API endpoint as Clerk forms it (`joinPaths(new URL(apiUrl).pathname, apiVersion, …segments)`): the
+/// parts joined with `/` and every run of `/` collapsed, so a path prefix in the API URL is kept. `None` when the API
+/// URL does not parse.
+pub fn api_endpoint(api_url: &str, api_version: &str, segments: &[&str]) -> Option<Url> {
+    let mut url = Url::parse(api_url).ok()?;
+    let mut joined = url.path().to_owned();
+    for part in std::iter::once(api_version).chain(segments.iter().copied()) {
+        joined.push('/');
+        joined.push_str(part);
+    }
+    let mut path = String::with_capacity(joined.len());
+    for c in joined.chars() {
+        if !(c == '/' && path.ends_with('/')) {
+            path.push(c);
+        }
+    }
+    url.set_path(&path);
+    Some(url)
 }
 
 /// Sends `request` and reads the whole answer, all within `timeout` (connect, headers and body) and at most

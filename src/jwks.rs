@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::error::{action, Reason, VerifyError};
-use crate::http::{exchange, http_client};
+use crate::http::{api_endpoint, exchange, http_client};
 use crate::key::RsaKey;
 
 pub const CLERK_API_VERSION_HEADER: &str = "2025-11-10";
@@ -49,22 +49,13 @@ impl JwksConfig {
 
     /// Clerk's `joinPaths(new URL(apiUrl).pathname, apiVersion, '/jwks')`: a path prefix in apiUrl is kept.
     pub fn jwks_url(&self) -> Result<reqwest::Url, VerifyError> {
-        let mut url = reqwest::Url::parse(&self.api_url).map_err(|_| {
+        api_endpoint(&self.api_url, &self.api_version, &["jwks"]).ok_or_else(|| {
             VerifyError::new(
                 Reason::JwkRemoteFailedToLoad,
                 format!("The Clerk API URL {:?} is not a valid absolute URL.", self.api_url),
             )
             .with_action(action::CONTACT_SUPPORT)
-        })?;
-        let joined = format!("{}/{}/jwks", url.path(), self.api_version);
-        let mut path = String::with_capacity(joined.len());
-        for c in joined.chars() {
-            if !(c == '/' && path.ends_with('/')) {
-                path.push(c);
-            }
-        }
-        url.set_path(&path);
-        Ok(url)
+        })
     }
 }
 

@@ -1,5 +1,5 @@
 //! The JS surface of the verifier (thin: conversion only). Failures come back as data, not exceptions, so that
-//! the JS side can raise `TokenVerificationError`s with Clerk's shape (see `core.js`) or, in the request
+//! the JS side can raise `TokenVerificationError`s with Clerk's shape (`ts/createTokenVerifier.ts`) or, in the request
 //! decision, turn them into a signed-out state without a throw.
 
 use std::panic::AssertUnwindSafe;
