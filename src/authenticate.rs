@@ -367,7 +367,8 @@ impl Request<'_> {
         if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
             return Ok(self.maybe_handshake("session-token-iat-before-client-uat", String::new(), None));
         }
-        let verified = match self.verify(&self.auth.verifier, &token).await? {
+        let found = self.inputs.session_cache_entry.clone();
+        let verified = match self.auth.verifier.check_with(&token, found, || self.now_ms, self.net).await? {
             Ok(verified) => verified,
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };

@@ -41,9 +41,11 @@ pub struct RequestParts {
 /// Unlike Clerk, a path starting with `//` stays a path (docs/compat.md U1).
 pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
     let initial = Url::parse(&parts.url).ok()?;
-    let first = |v: &Option<String>| v.as_deref().map(|v| v.split(',').next().unwrap_or("").to_owned());
-    let host = first(&parts.forwarded_host).or_else(|| parts.host.clone());
-    let proto = first(&parts.forwarded_proto).unwrap_or_else(|| initial.scheme().to_owned());
+    fn first(v: Option<&str>) -> Option<&str> {
+        v.map(|v| v.split(',').next().unwrap_or(""))
+    }
+    let host = first(parts.forwarded_host.as_deref()).or(parts.host.as_deref());
+    let proto = first(parts.forwarded_proto.as_deref()).unwrap_or(initial.scheme());
     let origin = match host {
         Some(h) if !h.is_empty() && !proto.is_empty() => format!("{proto}://{h}"),
         _ => return Some(initial),
@@ -105,6 +107,8 @@ pub struct AuthInputs {
     /// `iat` of that token when it decoded (unverified; `Some(None)`: it has no numeric `iat`); `None` when it did not
     /// decode (or there is none).
     pub session_cookie_iat: Option<Option<f64>>,
+    /// The token cache entry the cookie choice found for that token (so that its verification looks it up once).
+    pub session_cache_entry: Option<Arc<CachedToken>>,
     pub refresh_token_in_cookie: Option<String>,
     /// `parseInt(__client_uat) || 0`.
     pub client_uat: i64,
@@ -147,7 +151,13 @@ pub type CachedLookup<'a> = &'a dyn Fn(&str) -> Option<Arc<CachedToken>>;
 /// `AuthenticateContext#initHeaderValues`, `#initCookieValues`, `#initHandshakeValues`. The unverified claims the
 /// cookie choice reads are taken from `cached` when a session cookie holds a token that verified before (the same
 /// bytes decode to the same claims), so a repeat request decodes nothing.
-pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms: f64, cached: CachedLookup<'_>) -> AuthInputs {
+pub fn read_inputs(
+    parts: &RequestParts,
+    url: &Url,
+    pk: &PublishableKey,
+    now_ms: f64,
+    cached: CachedLookup<'_>,
+) -> AuthInputs {
     let cookies = Cookies::new(parts.cookie.as_deref());
     let names = &pk.suffixed;
     let choice = choose_cookies(&cookies, pk, now_ms, cached);
@@ -155,10 +165,15 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
     let suffixed_or_not =
         |plain: &str, suffixed: &str| if uses_suffixed { cookies.get(suffixed) } else { cookies.get(plain) };
     let query = |name: &str| search_params::get(url, name).filter(|v| !v.is_empty());
-    let (session, session_iat) = if uses_suffixed {
-        (choice.suffixed_session, choice.suffixed_claims.map(|c| iat_of(&c)))
+    let (session, claims) = if uses_suffixed {
+        (choice.suffixed_session, choice.suffixed_claims)
     } else {
-        (choice.session, choice.session_claims.map(|c| iat_of(&c)))
+        (choice.session, choice.session_claims)
+    };
+    let session_iat = claims.as_ref().map(iat_of);
+    let session_cache_entry = match claims {
+        Some(CookieChoiceClaims::Cached(entry)) => Some(entry),
+        _ => None,
     };
 
     AuthInputs {
@@ -170,6 +185,7 @@ pub fn read_inputs(parts: &RequestParts, url: &Url, pk: &PublishableKey, now_ms:
             .map(str::to_owned),
         session_token_in_cookie: session,
         session_cookie_iat: session_iat,
+        session_cache_entry,
         refresh_token_in_cookie: cookies.get(&names.refresh),
         client_uat: if uses_suffixed { choice.suffixed_client_uat } else { choice.client_uat }
             .map_or(0, |v| parse_int(&v)),

@@ -18,6 +18,7 @@ use crate::key::RsaKey;
 /// process.
 pub const DEFAULT_CAPACITY: usize = 4_096;
 
+#[derive(Debug)]
 pub struct CachedToken {
     /// The key that verified the signature.
     pub key: Arc<RsaKey>,

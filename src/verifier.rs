@@ -77,7 +77,18 @@ impl Verifier {
         now_ms: impl Fn() -> f64,
         net: Network,
     ) -> Result<VerifyResult<Verified>, NeedsNetwork> {
-        if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(token)) {
+        self.check_with(token, None, now_ms, net).await
+    }
+
+    /// `check` for a token whose cache entry the caller may have found already (`None`: it is looked up here).
+    pub async fn check_with(
+        &self,
+        token: &str,
+        found: Option<Arc<CachedToken>>,
+        now_ms: impl Fn() -> f64,
+        net: Network,
+    ) -> Result<VerifyResult<Verified>, NeedsNetwork> {
+        if let Some(hit) = found.or_else(|| self.cached(token)) {
             match self.key(hit.kid.as_deref(), net).await? {
                 Ok(key) if Arc::ptr_eq(&key, &hit.key) => {
                     let payload_json = hit.payload.to_string();
