@@ -8,7 +8,7 @@ import { buildPublishableKey, LEGACY_DEV_INSTANCE_SUFFIXES } from './publishable
 export { buildPublishableKey };
 
 import native = require('./native');
-import { headersOf, requestInputOf } from './requestInput';
+import { requestInputOf } from './requestInput';
 
 type RequestInput = import('../index').RequestInput;
 import { isMainThread } from 'node:worker_threads';
@@ -334,13 +334,14 @@ function apiUrlOfFrontendApi(frontendApi: string | null): string {
  * Difference: Clerk builds the moved URL with `new URL(pathname + search, origin)`, so a path starting with `//`
  * (`https://app.example//evil.example/x`) would move the URL to the host `evil.example`. Here the path and query are
  * set on the origin, so the host is always the resolved one.
+ *
+ * `input` is the request as already read (the headers are not read again).
  */
-export function clerkUrlOf(request: RequestLike): URL {
-  const initialUrl = new URL(request.url);
-  const headers = headersOf(request);
-  const first = (value: string | null): string | undefined => (value === null ? undefined : value.split(',')[0]);
-  const resolvedHost = first(headers.get('x-forwarded-host')) ?? headers.get('host');
-  const resolvedProtocol = first(headers.get('x-forwarded-proto')) ?? initialUrl.protocol.replace(/[:/]/, '');
+export function clerkUrlOf(request: RequestLike, input: RequestInput = requestInputOf(request)): URL {
+  const initialUrl = new URL(input.url);
+  const first = (value: string | undefined): string | undefined => value?.split(',')[0];
+  const resolvedHost = first(input.forwardedHost) ?? input.host;
+  const resolvedProtocol = first(input.forwardedProto) ?? initialUrl.protocol.replace(/[:/]/, '');
   const origin = resolvedHost && resolvedProtocol ? `${resolvedProtocol}://${resolvedHost}` : initialUrl.origin;
   if (origin === initialUrl.origin) return initialUrl;
   const url = new URL(origin);
@@ -407,7 +408,7 @@ export function resolveOptions(
   // Computed first, as Clerk builds its ClerkRequest before anything else (so a bad URL throws first). The plain
   // request URL is only parsed again when a function option needs it.
   let clerkUrl: URL | undefined;
-  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request));
+  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input));
   if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
   let requestUrl: URL | undefined;
   const url = (): URL => (requestUrl ??= new URL(request.url));

@@ -13,20 +13,23 @@ export function headersOf(request: RequestLike): Headers {
 }
 
 /**
- * The request as the addon reads it: URL, method and only the headers the decision looks at (empty = absent). Read
- * once per `rootAuthLoader` / `getAuth` call, for option resolution and the decision alike.
+ * The request as the addon reads it: URL, method and only the headers the decision looks at (empty = absent, except
+ * the forwarded host and protocol). Read once per `rootAuthLoader` / `getAuth` call, for option resolution and the
+ * decision alike.
  */
 export function requestInputOf(request: RequestLike & { method?: string }): RequestInput {
   const headers = headersOf(request);
   const get = (name: string): string | undefined => headers.get(name) || undefined;
+  // Clerk's clerkUrl takes an empty forwarded header as given (`'' ?? host` is `''`: the request's own origin).
+  const getKeepingEmpty = (name: string): string | undefined => headers.get(name) ?? undefined;
   return {
     url: request.url,
     method: request.method || 'GET',
     cookie: get('cookie'),
     authorization: get('authorization'),
     host: get('host'),
-    forwardedHost: get('x-forwarded-host'),
-    forwardedProto: get('x-forwarded-proto'),
+    forwardedHost: getKeepingEmpty('x-forwarded-host'),
+    forwardedProto: getKeepingEmpty('x-forwarded-proto'),
     origin: get('origin'),
     referer: get('referer'),
     secFetchDest: get('sec-fetch-dest'),

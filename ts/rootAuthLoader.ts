@@ -1,5 +1,6 @@
 import type { AuthObject } from './authObject';
 import { authenticateRequest, type RequestState } from './authenticateRequest';
+import type { ClerkState } from './clerkState';
 import { loadResources, type LoadedResources, type ResourceOptions } from './backendResources';
 import { invalidRootLoaderCallbackReturn } from './errors';
 import { requestInputOf } from './requestInput';
@@ -73,8 +74,6 @@ export interface RootAuthLoaderOptions extends LoadOptionsOverrides {
 }
 
 /** The `clerkState` a root loader response carries (spec §A5); read by `ClerkApp` / `ClerkProvider`. */
-import type { ClerkState } from './clerkState';
-
 export type { ClerkState };
 
 // ---------------------------------------------------------------------------------------------------------------
