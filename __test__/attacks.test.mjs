@@ -3,12 +3,12 @@
 // (src/tests/attacks.rs) pins every case's reason at the verifier; here the question is what a Remix app sees:
 // never signed in, never a crash, and no request to any URL a token names. docs/security.md has the full table.
 import assert from 'node:assert/strict';
-import { createHmac, sign as signWithNode } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { startJwksServer } from './helpers/jwksServer.mjs';
 import { createLocalIssuer, decide, decideRoot, requestWith } from './helpers/requests.mjs';
-import { b64url, generateRsaKey } from './helpers/tokens.mjs';
+import { b64url, generateRsaKey, signJwt } from './helpers/tokens.mjs';
 
 let issuer;
 let attacker; // the attacker's key pair
@@ -105,12 +105,13 @@ describe('tokens that must never sign anyone in', () => {
 
 describe('jku / x5u / jwk / x5c name the attacker\'s key: ignored, never fetched', () => {
   const url = () => `${evil.url}/jwks.json`;
+  const x5c = () => [attacker.pem.replace(/-----[A-Z ]+-----|\s/g, '')];
   const embedded = () => [
     { jku: url() },
     { x5u: url() },
     { jwk: attacker.jwk },
-    { x5c: [attacker.pem.replace(/-----[A-Z ]+-----|\s/g, '')] },
-    { jku: url(), x5u: url(), jwk: attacker.jwk, x5c: [attacker.pem.replace(/-----[A-Z ]+-----|\s/g, '')] },
+    { x5c: x5c() },
+    { jku: url(), x5u: url(), jwk: attacker.jwk, x5c: x5c() },
   ];
 
   test('the attacker\'s token under the issuer\'s kid → token-invalid-signature; the attacker\'s server sees no request', async () => {
@@ -173,10 +174,8 @@ describe('hostile JSON in genuine tokens', () => {
   test('a claim nested 5,000 deep: in sub → token-invalid; in another claim of a forged token → token-invalid-signature', async () => {
     const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
     const claims = JSON.stringify(issuer.sessionClaims());
-    const rawToken = (payload, key) => {
-      const input = `${b64url({ alg: 'RS256', typ: 'JWT', kid: issuer.kid })}.${Buffer.from(payload).toString('base64url')}`;
-      return `${input}.${signWithNode('sha256', Buffer.from(input), key).toString('base64url')}`;
-    };
+    // The payload as raw JSON text (signJwt base64url-encodes a string as it is).
+    const rawToken = (payload, privateKey) => signJwt({ key: { kid: issuer.kid, privateKey }, claims: payload });
     const inSub = rawToken(claims.replace(/"sub":"[^"]*"/, `"sub":${deep}`), issuer.currentKey.privateKey);
     await assertRefused(inSub, 'token-invalid');
     const inOther = claims.replace('{', `{"deep":${deep},`);

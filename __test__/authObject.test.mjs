@@ -16,6 +16,7 @@ import {
   signedOutAuthObject,
   splitByScope,
 } from '../dist/authObject.js';
+import { typeTag } from './helpers/oracle.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
 const require = createRequire(import.meta.url);
@@ -29,10 +30,8 @@ const json = (v) => JSON.parse(JSON.stringify(v));
 function assertSameShape(ours, theirs, label) {
   assert.deepStrictEqual(json(ours), json(theirs), `${label}: JSON`);
   assert.deepStrictEqual(Object.keys(ours), Object.keys(theirs), `${label}: key order`);
-  for (const k of Object.keys(theirs)) {
-    assert.equal(typeof ours[k], typeof theirs[k], `${label}: typeof ${k}`);
-    if (theirs[k] === null || theirs[k] === undefined) assert.equal(ours[k], theirs[k], `${label}: ${k} null vs undefined`);
-  }
+  // Value types, with null, undefined and arrays told apart.
+  for (const k of Object.keys(theirs)) assert.equal(typeTag(ours[k]), typeTag(theirs[k]), `${label}: type of ${k}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -28,12 +28,14 @@ after(() => {
   return issuer?.close();
 });
 
-/** The auth state as the app sees it, rendered as text. */
-function AuthProbe() {
-  const { isLoaded, isSignedIn, userId, sessionId, orgId, orgRole } = client.useAuth();
-  const { publishableKey } = client.useClerk();
-  return h('p', { id: 'probe' }, JSON.stringify({ isLoaded, isSignedIn, userId, sessionId, orgId, orgRole, publishableKey }));
-}
+/** A component rendering the auth state as the app sees it (through `useAuth` and `useClerk`), as text. */
+const probeWith = (useAuth, useClerk) =>
+  function Probe() {
+    const { isLoaded, isSignedIn, userId, sessionId, orgId, orgRole } = useAuth();
+    const { publishableKey } = useClerk();
+    return h('p', { id: 'probe' }, JSON.stringify({ isLoaded, isSignedIn, userId, sessionId, orgId, orgRole, publishableKey }));
+  };
+const AuthProbe = probeWith(client.useAuth, client.useClerk);
 
 /** Server-renders `Root` as the root route of a data router whose loader returns `loaderData`. */
 async function render(Root, loaderData) {
@@ -81,11 +83,7 @@ test('ClerkApp: a signed-in request renders the user through useAuth()', async (
 
 test('ClerkApp renders the same auth state as @clerk/remix ClerkApp', async () => {
   const { ClerkApp: TheirClerkApp, useAuth: theirUseAuth, useClerk: theirUseClerk } = require('@clerk/remix');
-  function TheirProbe() {
-    const { isLoaded, isSignedIn, userId, sessionId, orgId, orgRole } = theirUseAuth();
-    const { publishableKey } = theirUseClerk();
-    return h('p', { id: 'probe' }, JSON.stringify({ isLoaded, isSignedIn, userId, sessionId, orgId, orgRole, publishableKey }));
-  }
+  const TheirProbe = probeWith(theirUseAuth, theirUseClerk);
   for (const cookie of [issuer.cookieHeader({ session: issuer.sessionToken({ org: { id: 'org_v1', role: 'org:member', slug: 's' } }) }), '']) {
     const data = await rootLoaderData(cookie);
     assert.deepEqual(await render(client.ClerkApp(AuthProbe), data), await render(TheirClerkApp(TheirProbe), data));

@@ -471,7 +471,7 @@ test('beta names do not change anything when the 4.x names are set (differential
   }
 });
 
-test('loadOptions restores process.env (no CLERK_* leaks between cases)', () => {
+test('the harness\'s withEnv restores process.env (no CLERK_* leaks between cases)', () => {
   const before = Object.keys(process.env).filter((k) => k.startsWith('CLERK_')).sort();
   withEnv({ CLERK_SECRET_KEY: 'x', CLERK_NEW: 'y' }, () => assert.equal(process.env.CLERK_NEW, 'y'));
   assert.deepEqual(Object.keys(process.env).filter((k) => k.startsWith('CLERK_')).sort(), before);

@@ -351,7 +351,7 @@ describe('oracle: real @clerk/remix@4.13.49 on every scenario', () => {
       assert.deepEqual(JSON.parse(JSON.stringify(run)), run);
       // the call saw the scenario's env, not ours: no sign-in URL leaked into clerkState
       assert.equal(internalState(run.results.rootAuthLoader).__signInUrl, '');
-    });
+    }, { only: 'CLERK_' });
   });
 
   for (const s of scenarios) {
@@ -402,7 +402,7 @@ function checkExpectation(s, issuer, r) {
         if (userId) {
           assert.equal(typeof r.token, 'string', `${where}: getToken() resolves the raw session token`);
           assert.equal(decodePayload(r.token).sub, userId, where);
-          assert.equal(r.auth.sessionId, e.sessionId ?? r.auth.sessionId, where);
+          if (e.sessionId) assert.equal(r.auth.sessionId, e.sessionId, where);
         } else assert.equal(r.token, null, where);
         if (e.sessionStatus) assert.equal(r.auth.sessionStatus, e.sessionStatus, where);
         for (const [k, v] of Object.entries(e.org ?? {})) assert.deepEqual(r.auth[k], v, `${where}: ${k}`);

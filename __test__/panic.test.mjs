@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { native } from './helpers/api.mjs';
 import { withEnv } from './helpers/env.mjs';
 
 const binding = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -26,9 +27,7 @@ test('a panic in a sync call and in a future becomes a JS error; the process sur
   assert.equal(out, 'sync:true,async:true:true');
 });
 
-test('the panic hooks are inert without CLERK_REMIX_NATIVE_TEST_HOOKS=1', async () => {
-  const { createRequire } = await import('node:module');
-  const native = createRequire(import.meta.url)('../index.js');
+test('the panic hooks are inert without CLERK_REMIX_NATIVE_TEST_HOOKS=1', () => {
   withEnv({ CLERK_REMIX_NATIVE_TEST_HOOKS: null }, () => {
     assert.throws(() => native.panicForTests(), /test hooks are disabled/);
   });

@@ -156,6 +156,9 @@ describe('rootAuthLoader callback results (spec §A3 table), same as Clerk', () 
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('clerkState (spec §A5)', () => {
+  /** `__internal_clerk_state` of the scenario's rootAuthLoader response (no callback). */
+  const internalClerkState = async (impl, args, built) =>
+    JSON.parse(await (await impl.rootAuthLoader(args, built.options)).text()).clerkState.__internal_clerk_state;
   const SPEC_KEYS = [
     '__clerk_ssr_state', '__publishableKey', '__proxyUrl', '__domain', '__isSatellite', '__signInUrl', '__signUpUrl',
     '__afterSignInUrl', '__afterSignUpUrl', '__signInForceRedirectUrl', '__signUpForceRedirectUrl',
@@ -185,10 +188,7 @@ describe('clerkState (spec §A5)', () => {
         proxyUrl: '/__clerk',
       },
     });
-    const { clerk, ours: mine } = await both(s, async (impl, args, built) => {
-      const response = await impl.rootAuthLoader(args, built.options);
-      return JSON.parse(await response.text()).clerkState.__internal_clerk_state;
-    });
+    const { clerk, ours: mine } = await both(s, internalClerkState);
     assert.deepEqual(Object.keys(mine), SPEC_KEYS);
     assert.deepEqual(Object.keys(mine), Object.keys(clerk));
     assert.deepEqual(mine, clerk);
@@ -197,10 +197,7 @@ describe('clerkState (spec §A5)', () => {
   });
 
   test('unset CLERK_JS / CLERK_JS_VERSION are absent from the JSON, as in Clerk', async () => {
-    const { clerk, ours: mine } = await both(SIGNED_OUT, async (impl, args, built) => {
-      const response = await impl.rootAuthLoader(args, built.options);
-      return JSON.parse(await response.text()).clerkState.__internal_clerk_state;
-    });
+    const { clerk, ours: mine } = await both(SIGNED_OUT, internalClerkState);
     assert.deepEqual(Object.keys(mine), SPEC_KEYS.filter((k) => k !== '__clerkJSUrl' && k !== '__clerkJSVersion'));
     assert.deepEqual(mine, clerk);
   });

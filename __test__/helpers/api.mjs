@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-export const api = require('../../dist/ssr.server.js');
+const api = require('../../dist/ssr.server.js');
 export const native = require('../../index.js');
 export const { createTokenVerifier, verifyToken, TokenVerificationError } = api;
 

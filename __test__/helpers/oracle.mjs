@@ -18,7 +18,7 @@ export const testing = require('../../dist/testing.js');
 
 let clerk;
 /** The real `@clerk/remix/ssr.server` (CommonJS), loaded once with its load-time console noise captured. */
-export function loadClerk() {
+function loadClerk() {
   if (!clerk) {
     const { logs } = withCapturedConsoleSync(() => {
       clerk = require('@clerk/remix/ssr.server');
@@ -181,7 +181,7 @@ function makeCallback(seen) {
  * `'thrown-error'`; `logs` is the captured console output, `bapi` the `METHOD /path` list of Backend API
  * requests the issuer received during the call and `bapiUserAgents` the same list with each request's User-Agent.
  */
-export function runClerkMode(scenario, mode, { issuer, impl } = {}) {
+function runClerkMode(scenario, mode, { issuer, impl } = {}) {
   return withScenario(scenario, { issuer, impl }, async ({ rootAuthLoader, getAuth }, args, built) => {
     const result = { mode };
     try {

@@ -11,10 +11,10 @@ export const { getAuth, rootAuthLoader } = require('../../dist/ssr.server.js');
 export const { createLocalIssuer } = require('../../dist/testing.js');
 
 /** A production publishable key for `clerk.example.test` (the `iss` host of `tokens.mjs`'s `sessionClaims`). */
-export const PUBLISHABLE_KEY = `pk_live_${Buffer.from('clerk.example.test$').toString('base64')}`;
+const PUBLISHABLE_KEY = `pk_live_${Buffer.from('clerk.example.test$').toString('base64')}`;
 
 /** `__session=<token>; __client_uat=<iat>` (a signed-in browser), or `__client_uat=1` when the token has no iat. */
-export function sessionCookie(token) {
+function sessionCookie(token) {
   let iat = 1;
   try {
     iat = decodePayload(token).iat ?? 1;

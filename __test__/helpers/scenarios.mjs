@@ -33,7 +33,7 @@ export const NOW_S = BASE_NOW / 1000;
 export const APP_ORIGIN = 'http://localhost:3000';
 export const USER_ID = 'user_2oracleUserA00000000000000';
 export const SESSION_ID = 'sess_2oracleSessionA000000000000';
-export const DEV_BROWSER = 'dvb_2oracleDevBrowser0000000000';
+const DEV_BROWSER = 'dvb_2oracleDevBrowser0000000000';
 /** A key that is NOT the issuer's: signs forged tokens. */
 export const FOREIGN_KEY = generateSigningKey('ins_foreign_oracle');
 
@@ -55,7 +55,7 @@ const EXPIRED_NO_REFRESH = 'session-token-expired-refresh-non-eligible-no-refres
  * Concrete loader inputs of a scenario for `issuer`:
  * `{ request, options, env, jwtKey, context, params, token }`.
  */
-export function buildScenario(def, issuer) {
+function buildScenario(def, issuer) {
   const ctx = { now: def.now, nowS: Math.floor(def.now / 1000) };
   const spec = typeof def.tokenSpec === 'function' ? def.tokenSpec(issuer, ctx) : def.tokenSpec;
   const token = def.rawToken ?? (spec ? issuer.sessionToken(spec) : undefined);
@@ -443,6 +443,24 @@ export const scenarios = [
     name: 'client-uat-without-session',
     spec: 'A7.4 step 10',
     request: { headers: DOCUMENT, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token' },
+  },
+  {
+    name: 'client-uat-without-session-forwarded-host',
+    spec: 'A7.1 step 1 (clerkUrl from x-forwarded-host / x-forwarded-proto: the handshake returns there)',
+    request: { headers: { ...DOCUMENT, host: 'internal:8080', 'x-forwarded-host': 'app.example.test, proxy', 'x-forwarded-proto': 'https' }, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token' },
+  },
+  {
+    name: 'client-uat-without-session-empty-forwarded-host',
+    spec: 'A7.1 step 1 (an empty x-forwarded-host is kept: `\'\' ?? host` is \'\', so clerkUrl is the request URL)',
+    request: { headers: { ...DOCUMENT, host: 'internal:8080', 'x-forwarded-host': '' }, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token' },
+  },
+  {
+    name: 'client-uat-without-session-empty-forwarded-proto',
+    spec: 'A7.1 step 1 (an empty x-forwarded-proto is kept: no protocol, so clerkUrl is the request URL)',
+    request: { headers: { ...DOCUMENT, host: 'internal:8080', 'x-forwarded-proto': '' }, cookies: { clientUat: NOW_S - 100 } },
     expect: { state: 'handshake', reason: 'client-uat-but-no-session-token' },
   },
   {

@@ -2,7 +2,7 @@
 import { generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 
 /** The node:crypto digest of each RSA JWS algorithm. */
-export const DIGEST = Object.freeze({ RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' });
+const DIGEST = Object.freeze({ RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' });
 
 export const b64url = (input) =>
   Buffer.from(typeof input === 'string' ? input : JSON.stringify(input)).toString('base64url');

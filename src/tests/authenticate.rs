@@ -2,11 +2,10 @@
 //! guard, hostile cookies, configuration errors, and that anything needing the network says so instead of waiting.
 //! The differential tests against `@clerk/remix` itself live in `__test__/ssr-differential.test.mjs`.
 
-use base64::Engine;
 use futures_util::FutureExt;
 use serde_json::{json, Value};
 
-use super::util::{key_2048, local_verifier, offline_config, other_key_2048, token};
+use super::util::{key_2048, local_verifier, offline_config, other_key_2048, publishable, token};
 use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
 use crate::bapi::BapiError;
 use crate::jwt::Alg;
@@ -18,10 +17,6 @@ use crate::verify::ClaimRules;
 const NOW_S: i64 = 1_800_000_000;
 const NOW_MS: f64 = NOW_S as f64 * 1000.0;
 const FAPI: &str = "clerk.example.test";
-
-fn publishable(prefix: &str, host: &str) -> String {
-    format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(format!("{host}$")))
-}
 
 struct Setup {
     prefix: &'static str,

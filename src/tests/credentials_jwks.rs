@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::util::{key_2048, sign};
+use super::util::{key_2048, rsa_jwk as jwk_of, sign};
 use crate::credentials::{session_token, token_from_authorization, Carrier};
 use crate::error::{action, Reason};
 use crate::jwks::{JwksConfig, KeySet};
@@ -44,19 +44,14 @@ fn session_token_sources() {
     assert_eq!(Carrier::Cookie.as_str(), "cookie");
 }
 
+/// The generated key's public JWK under `kid`.
 fn rsa_jwk(kid: &str) -> serde_json::Value {
-    use aws_lc_rs::rsa::PublicKeyComponents;
-    use aws_lc_rs::signature::KeyPair as _;
-    let c = PublicKeyComponents::<Vec<u8>>::from(key_2048().pair.public_key());
-    json!({ "kty": "RSA", "kid": kid, "n": super::util::b64(&c.n), "e": super::util::b64(&c.e) })
+    with(kid, json!({}))
 }
 
+/// The same with the members of `extra` set on top.
 fn with(kid: &str, extra: serde_json::Value) -> serde_json::Value {
-    let mut jwk = rsa_jwk(kid);
-    for (k, v) in extra.as_object().unwrap() {
-        jwk[k] = v.clone();
-    }
-    jwk
+    jwk_of(&key_2048().pair, kid, extra)
 }
 
 fn parse(keys: Vec<serde_json::Value>) -> KeySet {
@@ -140,6 +135,24 @@ fn keyset_document_errors() {
     let set = KeySet::parse(br#"{"keys":[{"kty":"oct","kid":"h","k":"AAAA"}]}"#).unwrap();
     assert!(set.keys.is_empty());
     assert!(set.rejected.contains_key("h"));
+}
+
+#[test]
+fn backend_api_endpoints_are_joined_as_clerks_join_paths_joins_them() {
+    use crate::http::api_endpoint;
+    let url = |api: &str, version: &str, segments: &[&str]| api_endpoint(api, version, segments).map(|u| u.to_string());
+    let refresh = ["sessions", "sess_1", "refresh"];
+    assert_eq!(
+        url("https://api.clerk.com", "v1", &refresh).unwrap(),
+        "https://api.clerk.com/v1/sessions/sess_1/refresh"
+    );
+    assert_eq!(url("http://h/prefix/", "v1", &refresh).unwrap(), "http://h/prefix/v1/sessions/sess_1/refresh");
+    assert_eq!(
+        url("http://h//prefix//", "/v2/", &["clients", "handshake_payload"]).unwrap(),
+        "http://h/prefix/v2/clients/handshake_payload"
+    );
+    assert_eq!(url("http://h", "v1", &["a", "", "b"]).unwrap(), "http://h/v1/a/b", "an empty part adds nothing");
+    assert_eq!(url("not a url", "v1", &["jwks"]), None);
 }
 
 #[test]

@@ -1,9 +1,7 @@
-use crate::publishable_key::{cookie_suffix, InstanceType, PublishableKey, MISSING, NOT_VALID};
 use base64::Engine;
 
-fn pk(prefix: &str, host: &str) -> String {
-    format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(format!("{host}$")))
-}
+use super::util::publishable as pk;
+use crate::publishable_key::{cookie_suffix, InstanceType, PublishableKey, MISSING, NOT_VALID};
 
 #[test]
 fn parses_live_and_test_keys() {

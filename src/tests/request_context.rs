@@ -1,9 +1,8 @@
 //! The request context of spec §A7.1 / §A10: clerkUrl, Clerk's cookie pre-decoding, suffixed-cookie choice.
 
-use base64::Engine;
 use serde_json::json;
 
-use super::util::b64;
+use super::util::{b64, publishable};
 use crate::cookie;
 use crate::publishable_key::PublishableKey;
 use crate::request_context::{
@@ -13,8 +12,7 @@ use crate::request_context::{
 const NOW_MS: f64 = 1_700_000_000_000.0;
 
 fn pk(prefix: &str, host: &str) -> PublishableKey {
-    let key = format!("{prefix}{}", base64::engine::general_purpose::STANDARD.encode(format!("{host}$")));
-    PublishableKey::parse(&key).unwrap()
+    PublishableKey::parse(&publishable(prefix, host)).unwrap()
 }
 
 /// An unsigned token: usesSuffixedCookies only decodes, it never verifies.
@@ -166,10 +164,25 @@ fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
 fn a_query_parameter_is_read_exactly_as_url_search_params_reads_it() {
     use crate::search_params;
     let queries = [
-        "", "?", "?__clerk_x=1", "?a=1&__clerk_x=2&__clerk_x=3", "?__clerk_x", "?__clerk_x=", "?=v&__clerk_x=a=b",
-        "?%5F_clerk_x=decoded-name", "?__clerk+x=plus-in-name", "?__clerk%20x=space", "?__clerk_x=%ZZ",
-        "?__clerk_x=%C3%28", "?__clerk_x=+a+b+", "?__clerk_x=%E2%9C%93", "?&&__clerk_x=after-empties&",
-        "?_data=routes%2Fdashboard", "?__clerk_xy=1&__clerk_x=2", "?__clerk_x%3D1=2", "?__clerk_x=1;__clerk_x=2",
+        "",
+        "?",
+        "?__clerk_x=1",
+        "?a=1&__clerk_x=2&__clerk_x=3",
+        "?__clerk_x",
+        "?__clerk_x=",
+        "?=v&__clerk_x=a=b",
+        "?%5F_clerk_x=decoded-name",
+        "?__clerk+x=plus-in-name",
+        "?__clerk%20x=space",
+        "?__clerk_x=%ZZ",
+        "?__clerk_x=%C3%28",
+        "?__clerk_x=+a+b+",
+        "?__clerk_x=%E2%9C%93",
+        "?&&__clerk_x=after-empties&",
+        "?_data=routes%2Fdashboard",
+        "?__clerk_xy=1&__clerk_x=2",
+        "?__clerk_x%3D1=2",
+        "?__clerk_x=1;__clerk_x=2",
     ];
     for query in queries {
         let url = reqwest::Url::parse(&format!("https://example.test/p{query}")).unwrap();

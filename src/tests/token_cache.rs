@@ -96,7 +96,11 @@ fn a_signed_payload_with_an_iss_json_values_cannot_hold_verifies_is_cached_and_r
         // The cookie choice reads such a token the same way whether or not it is cached (its unverified decode fails).
         let pk = PublishableKey::parse("pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA").unwrap();
         let url = reqwest::Url::parse("https://example.test/").unwrap();
-        let parts = RequestParts { url: url.to_string(), cookie: Some(format!("__session={t}; __client_uat=1")), ..RequestParts::default() };
+        let parts = RequestParts {
+            url: url.to_string(),
+            cookie: Some(format!("__session={t}; __client_uat=1")),
+            ..RequestParts::default()
+        };
         let decoded = read_inputs(&parts, &url, &pk, NOW, &|_| None);
         let from_cache = read_inputs(&parts, &url, &pk, NOW, &|token| v.cached(token));
         assert!(v.cached(&t).is_some());

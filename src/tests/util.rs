@@ -3,12 +3,13 @@
 
 use std::sync::{Arc, OnceLock};
 
+use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{self, KeyPair as _};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::error::VerifyResult;
 use crate::jwt::Alg;
@@ -52,12 +53,12 @@ pub fn b64_lenient(s: &str) -> Option<Vec<u8>> {
     .ok()
 }
 
-/// The `alg` of a compact token's header, read leniently (`None` when the header is not a JSON object with a
-/// string `alg`).
-pub fn header_alg(token: &str) -> Option<String> {
+/// The string member `name` (`alg`, `kid`, …) of a compact token's header, read leniently (`None` when the header
+/// is not a JSON object with a string `name`).
+pub fn header_str(token: &str, name: &str) -> Option<String> {
     let header = b64_lenient(token.split('.').next()?)?;
     let v: Value = serde_json::from_slice(&header).ok()?;
-    v.get("alg")?.as_str().map(str::to_owned)
+    v.get(name)?.as_str().map(str::to_owned)
 }
 
 pub fn obj(v: Value) -> Map<String, Value> {
@@ -106,9 +107,38 @@ pub struct TestKey {
 
 fn make(size: KeySize) -> TestKey {
     let pair = KeyPair::generate(size).expect("RSA key generation");
-    let components = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
-    let key = RsaKey::from_components(&components.n, &components.e, None, None).expect("generated key is acceptable");
+    let (n, e) = public_n_e(&pair);
+    let key = RsaKey::from_components(&n, &e, None, None).expect("generated key is acceptable");
     TestKey { pair, key: Arc::new(key) }
+}
+
+/// The public modulus and exponent of `pair` (big-endian bytes).
+pub fn public_n_e(pair: &KeyPair) -> (Vec<u8>, Vec<u8>) {
+    let c = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
+    (c.n, c.e)
+}
+
+/// The public JWK of `pair`, `{"kty":"RSA","kid":<kid>,"n":…,"e":…}`, with the members of `extra` set on top.
+pub fn rsa_jwk(pair: &KeyPair, kid: &str, extra: Value) -> Value {
+    let (n, e) = public_n_e(pair);
+    let mut jwk = json!({ "kty": "RSA", "kid": kid, "n": b64(&n), "e": b64(&e) });
+    for (k, v) in obj(extra) {
+        jwk[k] = v;
+    }
+    jwk
+}
+
+/// The SubjectPublicKeyInfo PEM of `pair`, 64 characters a line, as a `CLERK_JWT_KEY` holds it.
+pub fn spki_pem(pair: &KeyPair) -> String {
+    let der = pair.public_key().as_der().expect("SPKI DER");
+    let body = STANDARD.encode(der.as_ref());
+    let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n"))
+}
+
+/// A publishable key for the Frontend API `host`: `prefix` (`pk_live_` / `pk_test_`) + base64(`host$`).
+pub fn publishable(prefix: &str, host: &str) -> String {
+    format!("{prefix}{}", STANDARD.encode(format!("{host}$")))
 }
 
 pub fn key_2048() -> &'static TestKey {

@@ -9,7 +9,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::util::{b64, key_2048, key_3072, local_verifier, other_key_2048, run, sign, token, token_raw};
+use super::util::{
+    b64, key_2048, key_3072, local_verifier, other_key_2048, public_n_e, run, sign, spki_pem, token, token_raw,
+    ALL_ALGS,
+};
 use crate::error::{action, Reason, VerifyError};
 use crate::jwt::{self, Alg, MAX_TOKEN_BYTES};
 use crate::key::RsaKey;
@@ -34,7 +37,7 @@ fn reject(token: &str) -> VerifyError {
 #[test]
 fn valid_rs256_rs384_rs512_pass() {
     let v = verifier();
-    for alg in [Alg::RS256, Alg::RS384, Alg::RS512] {
+    for alg in ALL_ALGS {
         let t = token(&key_2048().pair, alg, &good_claims());
         let ok = run(&v, &t, NOW).unwrap_or_else(|e| panic!("{alg:?}: {e:?}"));
         let decoded = crate::jwt::decode(&t).unwrap();
@@ -58,11 +61,8 @@ fn payload_json_is_verbatim() {
 /// A token signed with one algorithm and relabelled with another fails (digest bound to the header's alg).
 #[test]
 fn alg_relabel_fails() {
-    let header = b64(br#"{"alg":"RS384"}"#);
-    let payload = b64(good_claims().to_string().as_bytes());
-    let input = format!("{header}.{payload}");
-    let sig = sign(&key_2048().pair, Alg::RS256, input.as_bytes());
-    let err = reject(&format!("{input}.{}", b64(&sig)));
+    let relabelled = token_raw(&key_2048().pair, Alg::RS256, r#"{"alg":"RS384"}"#, &good_claims().to_string());
+    let err = reject(&relabelled);
     assert_eq!(err.reason, Reason::TokenInvalidSignature);
 }
 
@@ -295,10 +295,7 @@ fn key_policy_from_components() {
     padded.extend(odd(1024));
     assert!(RsaKey::from_components(&padded, &e, None, None).unwrap_err().contains("1024 bits"));
     // Exponents.
-    let n = {
-        use aws_lc_rs::rsa::PublicKeyComponents;
-        PublicKeyComponents::<Vec<u8>>::from(key_2048().pair.public_key()).n
-    };
+    let (n, _) = public_n_e(&key_2048().pair);
     for (bad, why) in [
         (vec![1u8], "exponent 1 is not allowed"),
         (vec![0, 0, 1], "exponent 1 is not allowed"),
@@ -334,15 +331,13 @@ fn key_policy_from_components() {
 /// A 3072-bit PEM (`CLERK_JWT_KEY`) works end to end; Clerk's own networkless path only handles 2048-bit keys.
 #[test]
 fn pem_3072_end_to_end() {
-    let der = key_3072().pair.public_key().as_der().unwrap();
-    let body = STANDARD.encode(der.as_ref());
-    let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
-    let pem = format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n"));
+    let pem = spki_pem(&key_3072().pair);
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     for text in [pem.clone(), pem.replace('\n', "\\n"), body.clone()] {
         let key = RsaKey::from_pem(&text).unwrap();
         assert_eq!(key.modulus_bits, 3072);
         let v = local_verifier(&Arc::new(key), ClaimRules::default());
-        for alg in [Alg::RS256, Alg::RS384, Alg::RS512] {
+        for alg in ALL_ALGS {
             let t = token(&key_3072().pair, alg, &good_claims());
             run(&v, &t, NOW).unwrap_or_else(|e| panic!("{alg:?}: {e:?}"));
         }

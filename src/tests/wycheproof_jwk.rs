@@ -25,7 +25,7 @@
 
 use serde_json::{json, Value};
 
-use super::util::{jws_signature_ok, load_json, public_part, str_field};
+use super::util::{header_str, jws_signature_ok, load_json, public_part, str_field};
 use crate::error::Reason;
 use crate::jwks::KeySet;
 use crate::jwt;
@@ -100,10 +100,7 @@ fn wycheproof_json_web_key() {
             let parts = jwt::decode_header_and_signature(token);
             let full = jwt::decode(token);
             // The kid as the token names it (read even when the algorithm is refused).
-            let kid = super::util::b64_lenient(token.split('.').next().unwrap())
-                .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
-                .and_then(|h| h["kid"].as_str().map(str::to_owned))
-                .expect("every token here names a kid");
+            let kid = header_str(token, "kid").expect("every token here names a kid");
             let key = set.keys.get(&kid);
             let refusal = set.rejected.get(&kid);
             let jws_ok = match (&parts, key) {
