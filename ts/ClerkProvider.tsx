@@ -2,6 +2,7 @@ import { ClerkProvider as ReactClerkProvider } from '@clerk/clerk-react';
 import type { ClerkProviderProps as ReactClerkProviderProps } from '@clerk/clerk-react';
 import { useLocation, useNavigate } from '@remix-run/react';
 import React from 'react';
+import type { ClerkState } from './clerkState';
 import { invalidClerkStatePropError, noClerkStateError } from './errors';
 
 /**
@@ -12,8 +13,6 @@ import { invalidClerkStatePropError, noClerkStateError } from './errors';
  */
 
 /** What `rootAuthLoader` adds to the root loader data (spec §A5). */
-import type { ClerkState } from './clerkState';
-
 export type { ClerkState };
 
 /** Loader data that carries a `clerkState` (the beta's `WithClerkState` type). */
@@ -39,7 +38,7 @@ function PACKAGE_VERSION(): string {
 /** SPA mode (`remix vite:build` with `ssr: false`): there is no loader data, so no clerkState either. */
 export function inSpaMode(): boolean {
   const w = typeof window !== 'undefined' ? (window as unknown as { __remixContext?: { isSpaMode?: boolean } }) : undefined;
-  return typeof w?.__remixContext?.isSpaMode !== 'undefined' ? Boolean(w.__remixContext.isSpaMode) : false;
+  return Boolean(w?.__remixContext?.isSpaMode);
 }
 
 function assertValidClerkState(value: unknown): asserts value is ClerkState {
@@ -75,8 +74,8 @@ export function ClerkProvider({ children, clerkState, ...rest }: RemixClerkProvi
   if (!isSpaMode) assertValidClerkState(clerkState);
 
   const state = (clerkState?.__internal_clerk_state ?? {}) as Record<string, any>;
+  // Clerk also warns here when clerkState is missing outside SPA mode; the assertion above has already thrown then.
   React.useEffect(() => {
-    if (!isSpaMode && (!clerkState || !clerkState.__internal_clerk_state)) console.warn(noClerkStateError);
     (window as unknown as { __clerk_debug?: unknown }).__clerk_debug = state.__clerk_debug;
   }, []);
 

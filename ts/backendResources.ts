@@ -163,7 +163,7 @@ const SESSION: Field[] = [
   ['createdAt', 'created_at'],
   ['updatedAt', 'updated_at'],
   ['lastActiveOrganizationId', 'last_active_organization_id'],
-  ['latestActivity', (d) => d.latest_activity && build(SESSION_ACTIVITY, d.latest_activity)],
+  ['latestActivity', nested('latest_activity', SESSION_ACTIVITY)],
   ['actor', orDefault('actor', null)],
 ];
 const ORGANIZATION: Field[] = [
@@ -180,13 +180,6 @@ const ORGANIZATION: Field[] = [
   ['membersCount', 'members_count'],
   ['createdBy', 'created_by'],
 ];
-
-/** The Backend API user `json` as a plain object (Clerk's `User` fields, no private metadata). */
-export const userFromJson = (json: unknown): Json => build(USER, json);
-/** The Backend API session `json` as a plain object (Clerk's `Session` fields). */
-export const sessionFromJson = (json: unknown): Json => build(SESSION, json);
-/** The Backend API organization `json` as a plain object (Clerk's `Organization` fields, no private metadata). */
-export const organizationFromJson = (json: unknown): Json => build(ORGANIZATION, json);
 
 export interface ResourceOptions {
   loadUser?: unknown;
@@ -212,15 +205,15 @@ export async function loadResources(
   auth: { userId?: string | null; sessionId?: string | null; orgId?: string | null },
   options: ResourceOptions & AuthContext,
 ): Promise<LoadedResources> {
-  const get = (path: string) => backendApiRequest(options, 'GET', path);
+  /** The resource at `/<collection>/<id>` as `fields` shape it, when `wanted` and there is an `id`. */
+  const load = (wanted: unknown, id: string | null | undefined, collection: string, fields: Field[]) =>
+    wanted && id
+      ? backendApiRequest(options, 'GET', `/${collection}/${encodeURIComponent(id)}`).then((json) => build(fields, json))
+      : undefined;
   const [session, user, organization] = await Promise.all([
-    options.loadSession && auth.sessionId
-      ? get(`/sessions/${encodeURIComponent(auth.sessionId)}`).then(sessionFromJson)
-      : undefined,
-    options.loadUser && auth.userId ? get(`/users/${encodeURIComponent(auth.userId)}`).then(userFromJson) : undefined,
-    options.loadOrganization && auth.orgId
-      ? get(`/organizations/${encodeURIComponent(auth.orgId)}`).then(organizationFromJson)
-      : undefined,
+    load(options.loadSession, auth.sessionId, 'sessions', SESSION),
+    load(options.loadUser, auth.userId, 'users', USER),
+    load(options.loadOrganization, auth.orgId, 'organizations', ORGANIZATION),
   ]);
   return { session, user, organization };
 }

@@ -404,8 +404,6 @@ export function cookieSuffixOf(publishableKey: string): string {
   return createHash('sha1').update(publishableKey).digest('base64url').slice(0, 8);
 }
 
-export { publishableKeyFor };
-
 /**
  * Starts a local Clerk issuer: an RSA-2048 signing key, a token minter, and a real HTTP server on 127.0.0.1 that
  * plays the Backend API endpoints the server SDKs call — `GET /v1/jwks`, `GET /v1/clients/handshake_payload`,
@@ -537,15 +535,17 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     const sessionValue = opts.session ?? '';
     const sessionAttrs = opts.session ? 'Path=/; SameSite=Lax; Secure' : 'Path=/; Max-Age=0; SameSite=Lax; Secure';
     const uatAttrs = 'Path=/; Max-Age=315360000; SameSite=Lax; Secure';
-    const names = opts.suffixed === 'only' ? ['suffixed'] : opts.suffixed ? ['suffixed', 'plain'] : ['plain'];
+    const suffixes = opts.suffixed === 'only' ? [`_${cookieSuffix}`] : opts.suffixed ? [`_${cookieSuffix}`, ''] : [''];
     const out: string[] = [];
-    for (const which of names) {
-      const sfx = which === 'suffixed' ? `_${cookieSuffix}` : '';
+    for (const sfx of suffixes) {
       out.push(`__session${sfx}=${sessionValue}; ${sessionAttrs}`);
       out.push(`__client_uat${sfx}=${uat}; ${uatAttrs}`);
     }
     return out;
   };
+
+  /** The JWKS document: every served key, current key first. */
+  const jwks = () => ({ keys: keys.map((k) => k.jwk) });
 
   /** Verifies an RS256/384/512 JWT against any served key; the payload when valid. */
   const verifyWithServedKeys = (token: string): Record<string, unknown> | undefined => {
@@ -565,7 +565,6 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
   };
 
   // ---- Backend API objects ----
-  const nowMs = () => nowFn();
   const minimalUser = (id: string): Record<string, unknown> => ({
     object: 'user',
     id,
@@ -592,15 +591,15 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     unsafe_metadata: {},
     banned: false,
     locked: false,
-    last_sign_in_at: nowMs(),
-    last_active_at: nowMs(),
+    last_sign_in_at: nowFn(),
+    last_active_at: nowFn(),
     create_organization_enabled: true,
     create_organizations_limit: null,
     delete_self_enabled: true,
     legal_accepted_at: null,
     locale: null,
-    created_at: nowMs(),
-    updated_at: nowMs(),
+    created_at: nowFn(),
+    updated_at: nowFn(),
   });
   const minimalSession = (id: string): Record<string, unknown> => ({
     object: 'session',
@@ -610,11 +609,11 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     status: endedSessions.has(id) ? 'revoked' : 'active',
     last_active_organization_id: null,
     actor: null,
-    last_active_at: nowMs(),
-    expire_at: nowMs() + 7 * 24 * 3600 * 1000,
-    abandon_at: nowMs() + 30 * 24 * 3600 * 1000,
-    created_at: nowMs(),
-    updated_at: nowMs(),
+    last_active_at: nowFn(),
+    expire_at: nowFn() + 7 * 24 * 3600 * 1000,
+    abandon_at: nowFn() + 30 * 24 * 3600 * 1000,
+    created_at: nowFn(),
+    updated_at: nowFn(),
   });
   const minimalOrganization = (id: string): Record<string, unknown> => ({
     object: 'organization',
@@ -630,8 +629,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     public_metadata: {},
     private_metadata: {},
     created_by: userId,
-    created_at: nowMs(),
-    updated_at: nowMs(),
+    created_at: nowFn(),
+    updated_at: nowFn(),
   });
 
   const clerkError = (code: string, message: string, longMessage = message) => ({
@@ -647,7 +646,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       body: clerkError('resource_not_found', 'not found', `No route or resource for ${r.method} ${r.path}`),
     });
     const { method, path } = r;
-    if (method === 'GET' && path === '/v1/jwks') return { status: 200, body: { keys: keys.map((k) => k.jwk) } };
+    if (method === 'GET' && path === '/v1/jwks') return { status: 200, body: jwks() };
 
     if (method === 'GET' && path === '/v1/clients/handshake_payload') {
       const directives = r.query.nonce !== undefined ? nonces.get(r.query.nonce) : undefined;
@@ -887,6 +886,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
   });
   const port = (server.address() as AddressInfo).port;
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const clerkJsUrl = `${apiUrl}${CLERK_JS_PATH}`;
   let closing: Promise<void> | undefined;
 
   const issuer: LocalIssuer = {
@@ -913,7 +913,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     userId,
     sessionId,
     frontendApiUrl: apiUrl,
-    clerkJsUrl: `${apiUrl}${CLERK_JS_PATH}`,
+    clerkJsUrl,
     devBrowserToken,
     requests,
     get now() {
@@ -923,7 +923,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       nowFn = fn;
     },
 
-    jwks: () => ({ keys: keys.map((k) => k.jwk) }),
+    jwks,
     rotateKey(rotate: LocalRotateOptions = {}) {
       const next = generateSigningKey(rotate.kid, modulusLength);
       keys = rotate.keepPrevious === false ? [next] : [next, ...keys];
@@ -938,7 +938,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       if (envOptions.jwtKey) env.CLERK_JWT_KEY = keys[0].pem;
       if (envOptions.browser) {
         env.CLERK_PROXY_URL = apiUrl;
-        env.CLERK_JS = `${apiUrl}${CLERK_JS_PATH}`;
+        env.CLERK_JS = clerkJsUrl;
       }
       return env;
     },

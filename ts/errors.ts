@@ -15,7 +15,7 @@ const messageTemplate =
 export const createErrorMessage = messageTemplate('https://clerk.com/docs', 'https://clerk.com/discord');
 
 /** The 2022 beta template: the same, with the old docs and discord links. */
-export const createBetaErrorMessage = messageTemplate('https://docs.clerk.dev', 'https://rebrand.ly/clerk-discord');
+const createBetaErrorMessage = messageTemplate('https://docs.clerk.dev', 'https://rebrand.ly/clerk-discord');
 
 const ssrExample = `Use 'rootAuthLoader' as your root loader. Then, simply wrap the App component with ClerkApp and make it the default export.
 Example:
@@ -153,8 +153,3 @@ The CLERK_FRONTEND_API environment variable must be set before using Clerk.
 During development, grab the Frontend Api value from the Clerk Dashboard, create an .env file and set the CLERK_FRONTEND_API key.
 For production apps, please consult the Remix documentation on environment variables.
 `);
-
-/** Beta 0.3.x: `getAuth` hit the interstitial state. */
-export const betaGetAuthInterstitialErrorRendered = createBetaErrorMessage(
-  `This state shouldn't be possible. Please reach out to support@clerk.dev so we can help, or use the links below:`,
-);

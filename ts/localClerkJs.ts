@@ -20,8 +20,11 @@ export function localClerkJsSource(frontendApiUrl: string): string {
   var options = {};
   var refreshing = null;
 
+  function cookiePairs() {
+    return document.cookie ? document.cookie.split(/;\\s*/) : [];
+  }
   function readCookie(name) {
-    var parts = document.cookie ? document.cookie.split(/;\\s*/) : [];
+    var parts = cookiePairs();
     for (var i = 0; i < parts.length; i++) {
       var eq = parts[i].indexOf('=');
       if (eq > 0 && parts[i].slice(0, eq) === name) {
@@ -31,7 +34,7 @@ export function localClerkJsSource(frontendApiUrl: string): string {
     return undefined;
   }
   function cookieNames() {
-    return (document.cookie ? document.cookie.split(/;\\s*/) : []).map(function (p) { return p.split('=')[0]; });
+    return cookiePairs().map(function (p) { return p.split('=')[0]; });
   }
   function writeCookie(name, value, maxAge) {
     document.cookie = name + '=' + value + '; Path=/; SameSite=Lax' +
@@ -90,8 +93,12 @@ export function localClerkJsSource(frontendApiUrl: string): string {
     clerk.user = state.user;
     clerk.organization = state.organization;
     clerk.isSignedIn = !!state.session;
-    var snapshot = { client: state.client, session: state.session, user: state.user, organization: state.organization };
-    listeners.slice().forEach(function (listener) { listener(snapshot); });
+    var current = snapshot();
+    listeners.slice().forEach(function (listener) { listener(current); });
+  }
+  /** What listeners get: the current client, session, user and organization. */
+  function snapshot() {
+    return { client: clerk.client, session: clerk.session, user: clerk.user, organization: clerk.organization };
   }
 
   function endpoint(sid, action) {
@@ -201,7 +208,7 @@ export function localClerkJsSource(frontendApiUrl: string): string {
     },
     addListener: function (listener) {
       listeners.push(listener);
-      listener({ client: clerk.client, session: clerk.session, user: clerk.user, organization: clerk.organization });
+      listener(snapshot());
       return function () { listeners = listeners.filter(function (l) { return l !== listener; }); };
     },
     __internal_getOption: function (key) { return options[key]; },
@@ -216,8 +223,8 @@ export function localClerkJsSource(frontendApiUrl: string): string {
     buildAfterSignOutUrl: function () { return options.afterSignOutUrl || '/'; },
     buildUserProfileUrl: function () { return '/'; },
     buildHomeUrl: function () { return '/'; },
-    redirectToSignIn: function () { return go(options.signInUrl || '/sign-in'); },
-    redirectToSignUp: function () { return go(options.signUpUrl || '/sign-up'); },
+    redirectToSignIn: function () { return go(clerk.buildSignInUrl()); },
+    redirectToSignUp: function () { return go(clerk.buildSignUpUrl()); },
     redirectToAfterSignIn: function () { return go(clerk.buildAfterSignInUrl()); },
     redirectToAfterSignUp: function () { return go(clerk.buildAfterSignUpUrl()); },
     redirectToAfterSignOut: function () { return go(clerk.buildAfterSignOutUrl()); },

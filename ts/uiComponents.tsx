@@ -22,30 +22,23 @@ function usePathnameWithoutSplatRouteParams(): string {
   return `/${path}`;
 }
 
-type PropsOf<C> = C extends React.ComponentType<infer P> ? P : never;
-
-export const SignIn = (props: PropsOf<typeof ReactSignIn>): React.JSX.Element => {
-  const path = usePathnameWithoutSplatRouteParams();
-  return <ReactSignIn {...useRoutingProps('SignIn', props as any, { path })} />;
-};
-
-export const SignUp = (props: PropsOf<typeof ReactSignUp>): React.JSX.Element => {
-  const path = usePathnameWithoutSplatRouteParams();
-  return <ReactSignUp {...useRoutingProps('SignUp', props as any, { path })} />;
-};
-
-export const UserProfile = Object.assign(
-  (props: PropsOf<typeof ReactUserProfile>): React.JSX.Element => {
+/** `Component` with `path` defaulting to the route's own path (`useRoutingProps`, as `@clerk/remix` does). */
+function withRoutePath<P>(name: string, Component: React.ComponentType<P>): (props: P) => React.JSX.Element {
+  const Routed = (props: P): React.JSX.Element => {
     const path = usePathnameWithoutSplatRouteParams();
-    return <ReactUserProfile {...useRoutingProps('UserProfile', props as any, { path })} />;
-  },
-  { Page: ReactUserProfile.Page, Link: ReactUserProfile.Link },
-);
+    return <Component {...useRoutingProps(name, props as any, { path })} />;
+  };
+  Routed.displayName = name;
+  return Routed;
+}
 
-export const OrganizationProfile = Object.assign(
-  (props: PropsOf<typeof ReactOrganizationProfile>): React.JSX.Element => {
-    const path = usePathnameWithoutSplatRouteParams();
-    return <ReactOrganizationProfile {...useRoutingProps('OrganizationProfile', props as any, { path })} />;
-  },
-  { Page: ReactOrganizationProfile.Page, Link: ReactOrganizationProfile.Link },
-);
+export const SignIn = withRoutePath('SignIn', ReactSignIn);
+export const SignUp = withRoutePath('SignUp', ReactSignUp);
+export const UserProfile = Object.assign(withRoutePath('UserProfile', ReactUserProfile), {
+  Page: ReactUserProfile.Page,
+  Link: ReactUserProfile.Link,
+});
+export const OrganizationProfile = Object.assign(withRoutePath('OrganizationProfile', ReactOrganizationProfile), {
+  Page: ReactOrganizationProfile.Page,
+  Link: ReactOrganizationProfile.Link,
+});
