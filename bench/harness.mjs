@@ -6,6 +6,7 @@
 //
 // A contender: { name, note, run(n) → number of successful calls (may be async), expectOk?: false }.
 
+import crypto from 'node:crypto';
 import os from 'node:os';
 
 export const quantile = (values, q) => {
@@ -55,6 +56,46 @@ export function describeMachine() {
   return `node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs (${cpu}), ${os.platform()}-${os.arch()}`;
 }
 
+/** The 1/5/15-minute load averages, e.g. `0.42 0.51 0.60`. */
+export const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** The line that says how `runInterleaved` will run (`opts` as `parseArgs` returns them). */
+export const describeRounds = ({ rounds, ops, warmup, quick }) =>
+  `${rounds} rounds x ${ops} ops per contender, ${warmup} warm-up round(s), interleaved${quick ? ' (BENCH_QUICK)' : ''}`;
+
+/**
+ * The floor contender: `crypto.verify` with a KeyObject made once and the signature already decoded, the RSA
+ * operation alone. Its own loop, so its call site sees nothing but `crypto.verify`.
+ */
+export function floorContender({ signingInput, publicKey, signature }) {
+  return {
+    name: 'crypto.verify (floor)',
+    note: "crypto.verify('sha256', input, cachedKeyObject, sig): the RSA operation alone",
+    run(n) {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if (crypto.verify('sha256', signingInput, publicKey, signature)) ok++;
+      return ok;
+    },
+  };
+}
+
+/** `run(n)` for an async call: awaits `call()` n times, one at a time, and counts the truthy answers. */
+export const loopAsync = (call) => async (n) => {
+  let ok = 0;
+  for (let i = 0; i < n; i++) if (await call()) ok++;
+  return ok;
+};
+
+/** Exits the process (status 1) unless every contender succeeds once: run before anything is timed. */
+export async function checkEachOnce(contenders, bench) {
+  for (const c of contenders) {
+    if ((await c.run(1)) !== 1) {
+      console.error(`${bench}: ${c.name} does not succeed on the bench request`);
+      process.exit(1);
+    }
+  }
+}
+
 /**
  * Runs the rounds; throws when a contender's successful calls do not add up to rounds × ops (which also keeps the
  * optimizer from dropping the work). Returns `{ perOp, totals }`: per contender, the µs/op of every round.
@@ -88,11 +129,18 @@ export function ratioOf(perOp, i, ref) {
   return { ratio: median(r), p10: quantile(r, 0.1), p90: quantile(r, 0.9) };
 }
 
-/** A Markdown table: `head` cells, then rows of cells (first column left-aligned). */
-export function printTable(head, body) {
+/** Per contender: the median µs/op with its p10/p90, and `floor`, its `ratioOf` against contender `ref`. */
+export const summarize = (perOp, ref = 0) =>
+  perOp.map((us, i) => ({ median: median(us), p10: quantile(us, 0.1), p90: quantile(us, 0.9), floor: ratioOf(perOp, i, ref) }));
+
+/** A `ratioOf` result as a table cell: `0.812 (0.790-0.845)`. */
+export const fmtRatio = ({ ratio, p10, p90 }) => `${fmt(ratio, 3)} (${fmt(p10, 3)}-${fmt(p90, 3)})`;
+
+/** A Markdown table: `head` cells, then rows of cells (the first `left` columns left-aligned, the others right). */
+export function printTable(head, body, left = 1) {
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((row) => row[j].length)));
-  const line = (cells) => `| ${cells.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
+  const line = (cells) => `| ${cells.map((cell, j) => (j < left ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
   console.log(line(head));
-  console.log(`|${widths.map((w, j) => (j === 0 ? ':' : '') + '-'.repeat(w + 1) + (j === 0 ? '' : ':')).join('|')}|`);
+  console.log(`|${widths.map((w, j) => (j < left ? ':' : '') + '-'.repeat(w + 1) + (j < left ? '' : ':')).join('|')}|`);
   for (const row of body) console.log(line(row));
 }

@@ -29,15 +29,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 
 import autocannon from 'autocannon';
-import { describeMachine, fmt, median, parseCli } from './harness.mjs';
-import { freePort, startExample } from '../scripts/example.mjs';
+import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
+import { exampleDir, freePort, root, startExample } from '../scripts/example.mjs';
 
 const require = createRequire(import.meta.url);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const exampleDir = `${root}examples/remix-app/`;
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http/`;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -60,7 +57,6 @@ if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Erro
 if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-tokens must exceed 4096 (the default token cache size)');
 
 const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function run(command, args, cwd) {
   log(`$ ${command} ${args.join(' ')}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
@@ -72,10 +68,12 @@ function run(command, args, cwd) {
 // ---------------------------------------------------------------------------------------------------------------
 // The two apps
 
+// `pkg`: the package the app imports (the other variant's must not appear in it).
 const variants = [
-  { key: 'native', name: 'clerk-remix-native', dir: `${work}native/` },
-  { key: 'clerk', name: '@clerk/remix 4.13.49', dir: `${work}clerk/` },
+  { key: 'native', name: 'clerk-remix-native', pkg: 'clerk-remix-native', dir: `${work}native/` },
+  { key: 'clerk', name: '@clerk/remix 4.13.49', pkg: '@clerk/remix', dir: `${work}clerk/` },
 ];
+const otherPkg = (v) => variants.find((o) => o !== v).pkg;
 
 const PUBLIC_ROUTE = `import { json } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
@@ -130,8 +128,7 @@ function prepareApps() {
     for (const f of ['app', 'vite.config.ts', 'tsconfig.json']) cpSync(`${exampleDir}${f}`, `${v.dir}${f}`, { recursive: true });
     // No node_modules of its own (resolution goes up to the workspace's); the dependency list is for Remix, which
     // picks the server runtime from it.
-    const deps = { ...example.dependencies, [v.key === 'clerk' ? '@clerk/remix' : 'clerk-remix-native']: pkg.dependencies[v.key === 'clerk' ? '@clerk/remix' : 'clerk-remix-native'] };
-    if (v.key === 'clerk') delete deps['clerk-remix-native'];
+    const { [otherPkg(v)]: _, ...deps } = { ...example.dependencies, [v.pkg]: pkg.dependencies[v.pkg] };
     const variantPkg = { name: `bench-http-${v.key}`, private: true, sideEffects: false, type: 'module', dependencies: deps, devDependencies: example.devDependencies };
     writeFileSync(`${v.dir}package.json`, `${JSON.stringify(variantPkg, null, 2)}\n`);
     writeFileSync(`${v.dir}app/routes/public.tsx`, PUBLIC_ROUTE);
@@ -146,11 +143,11 @@ function prepareApps() {
         throw new Error('the @clerk/remix variant of app/root.tsx does not look as expected: examples/remix-app changed?');
       }
     }
-    const leftovers = listFiles(`${v.dir}app/`).filter((f) => readFileSync(f, 'utf8').includes(v.key === 'clerk' ? 'clerk-remix-native' : '@clerk/remix'));
+    const leftovers = listFiles(`${v.dir}app/`).filter((f) => readFileSync(f, 'utf8').includes(otherPkg(v)));
     if (leftovers.length) throw new Error(`${v.name} app still imports the other package: ${leftovers.join(', ')}`);
     run(process.execPath, [`${work}node_modules/@remix-run/dev/dist/cli.js`, 'vite:build'], v.dir);
     const server = readFileSync(`${v.dir}build/server/index.js`, 'utf8');
-    const wanted = v.key === 'clerk' ? '"@clerk/remix/ssr.server"' : '"clerk-remix-native/ssr.server"';
+    const wanted = `"${v.pkg}/ssr.server"`;
     if (!server.includes(wanted)) throw new Error(`${v.name}: the server build does not import ${wanted}`);
   }
   return Math.round((performance.now() - started) / 100) / 10;
@@ -320,12 +317,7 @@ const rows = cells.map((c) => {
     String(c.rounds.reduce((a, x) => a + x.total, 0)),
   ];
 });
-const head = ['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req', 'requests'];
-const widths = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
-const line = (cells_) => `| ${cells_.map((cell, j) => (j < 2 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join(' | ')} |`;
-console.log(line(head));
-console.log(`|${widths.map((w, j) => (j < 2 ? ':' : '') + '-'.repeat(w + 1) + (j < 2 ? '' : ':')).join('|')}|`);
-for (const row of rows) console.log(line(row));
+printTable(['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req', 'requests'], rows, 2);
 console.log('');
 
 // protected ÷ no-auth, per app: of the mean req/s, and the median of the per-round ratios (same round, minutes apart

@@ -26,7 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import crypto from 'node:crypto';
-import { parseCli } from './harness.mjs';
+import { describeMachine, loadavg, parseCli, printTable } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const MiB = 1024 * 1024;
@@ -123,8 +123,8 @@ if (!isMainThread) {
       ? `clerk-remix-native memory bench, CONTROL: ${opts.tokens.toLocaleString('en')} distinct tokens, each in a new Request, getAuth NOT called (the harness's own growth)`
       : `clerk-remix-native memory bench: ${opts.tokens.toLocaleString('en')} distinct tokens through getAuth (default options)`,
   );
-  console.log(`node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${os.platform()}-${os.arch()}`);
-  console.log(`load average before (1/5/15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(describeMachine());
+  console.log(`load average before (1/5/15 min): ${loadavg()}`);
 
   const child = fork(fileURLToPath(import.meta.url), ['--child'], {
     execArgv: ['--expose-gc'],
@@ -148,7 +148,6 @@ if (!isMainThread) {
   const mintStarted = performance.now();
   let minted = 0;
   let mintCpuMs = 0;
-  let mintWallMs = 0;
   let nextReport = 0;
   const per = Math.ceil(opts.tokens / opts.workers);
   const privateKeyPem = issuer.currentKey.privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -182,7 +181,7 @@ if (!isMainThread) {
     );
   }
   await Promise.all(workers);
-  mintWallMs = performance.now() - mintStarted;
+  const mintWallMs = performance.now() - mintStarted;
   child.stdin.end();
   const r = await result;
   await issuer.close();
@@ -191,16 +190,15 @@ if (!isMainThread) {
   const before = r.samples[0];
   const after = r.samples.find((s) => s.label === 'after');
   const afterGc = r.samples.find((s) => s.label === 'after 2 forced GCs');
-  console.log(`load average after (1/5/15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`load average after (1/5/15 min): ${loadavg()}`);
   console.log('');
   console.log(`minting:      ${(mintWallMs / 1000).toFixed(1)} s wall with ${workers.length} worker thread(s), ${(mintCpuMs / 1000).toFixed(1)} s inside the signing loops (${((mintCpuMs * 1000) / opts.tokens).toFixed(0)} µs/token per worker)`);
   console.log(`verification: ${(r.getAuthNs / 1e9).toFixed(1)} s inside getAuth (${(r.getAuthNs / 1000 / opts.tokens).toFixed(1)} µs/token), ${(r.wallMs / 1000).toFixed(1)} s wall in the child (waiting for tokens included)`);
   console.log('');
-  console.log('| point | tokens | RSS MiB | heap total MiB | heap used MiB | external MiB | arrayBuffers MiB |');
-  console.log('|:--|--:|--:|--:|--:|--:|--:|');
-  for (const s of r.samples) {
-    console.log(`| ${s.label} | ${s.processed.toLocaleString('en')} | ${fmtMiB(s.rss)} | ${fmtMiB(s.heapTotal)} | ${fmtMiB(s.heapUsed)} | ${fmtMiB(s.external)} | ${fmtMiB(s.arrayBuffers)} |`);
-  }
+  printTable(
+    ['point', 'tokens', 'RSS MiB', 'heap total MiB', 'heap used MiB', 'external MiB', 'arrayBuffers MiB'],
+    r.samples.map((s) => [s.label, s.processed.toLocaleString('en'), ...[s.rss, s.heapTotal, s.heapUsed, s.external, s.arrayBuffers].map(fmtMiB)]),
+  );
   console.log('');
   const growth = after.rss - before.rss;
   const growthGc = afterGc.rss - before.rss;

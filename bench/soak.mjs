@@ -21,8 +21,7 @@ const POOL = 200;
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const memory = () => {
   globalThis.gc?.();
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  return process.memoryUsage();
 };
 const show = (label, m) =>
   console.log(`${label.padEnd(8)} rss ${mb(m.rss)} MB, heap used ${mb(m.heapUsed)} MB, external ${mb(m.external)} MB`);
@@ -75,7 +74,7 @@ function requestFor(i) {
 }
 
 /** What the request must come out as: signed in as its user (valid), a handshake (an expired cookie on a document), or signed out. */
-function check({ kind, entry, viaHeader, document }, out) {
+function check({ kind, entry, document }, out) {
   if (kind === 'valid') return out.kind === 'signed-in' && out.userId === entry.userId;
   if (kind === 'expired' && document) return out.kind === 'handshake';
   return out.kind === 'signed-out';

@@ -10,10 +10,22 @@
 //   node bench/ssr.mjs [--rounds N] [--ops N] [--warmup N]      BENCH_QUICK=1 for a short run
 
 import { createRequire } from 'node:module';
-import crypto from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 
-import { describeMachine, fmt, median, parseArgs, printTable, quantile, ratioOf, runInterleaved } from './harness.mjs';
+import {
+  checkEachOnce,
+  describeMachine,
+  describeRounds,
+  floorContender,
+  fmt,
+  fmtRatio,
+  loopAsync,
+  parseArgs,
+  printTable,
+  ratioOf,
+  runInterleaved,
+  summarize,
+} from './harness.mjs';
 import { signedInRequest } from './signedInRequest.mjs';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +51,8 @@ const { createClerkClient } = require('@clerk/backend');
 const jose = optional('jose');
 const fastJwt = optional('fast-jwt');
 
-const { issuer, token, request, userId, signingInput, signature, publicKey } = await signedInRequest();
+const bench = await signedInRequest();
+const { issuer, token, request, userId, publicKey } = bench;
 // @clerk/remix copies the request per call and adds an abort listener to its signal each time.
 setMaxListeners(0, request.signal);
 const args = { request, params: {}, context: {} };
@@ -51,41 +64,28 @@ const backend = createClerkClient({
   apiUrl: issuer.apiUrl,
 });
 
-const signedIn = (auth) => (auth?.userId === userId ? 1 : 0);
-const signedInResponse = (res) => (res.status === 200 && !res.headers.has('x-clerk-auth-status') ? 1 : 0);
-const loop = (fn) => async (n) => {
-  let ok = 0;
-  for (let i = 0; i < n; i++) ok += await fn();
-  return ok;
-};
+const signedIn = (auth) => auth?.userId === userId;
+const signedInResponse = (res) => res.status === 200 && !res.headers.has('x-clerk-auth-status');
 
 const contenders = [
-  {
-    name: 'crypto.verify (floor)',
-    note: "crypto.verify('sha256', input, cachedKeyObject, sig): the RSA operation alone",
-    run: (n) => {
-      let ok = 0;
-      for (let i = 0; i < n; i++) if (crypto.verify('sha256', signingInput, publicKey, signature)) ok++;
-      return ok;
-    },
-  },
-  { name: 'ours getAuth, fresh token', note: 'getAuth(args, { tokenCacheSize: 0 }): signature checked every call', run: loop(async () => signedIn(await ours.getAuth(args, fresh))) },
-  { name: 'ours getAuth, cached token', note: 'getAuth(args): the verified-token cache answers', run: loop(async () => signedIn(await ours.getAuth(args))) },
-  { name: 'ours rootAuthLoader, fresh', note: 'rootAuthLoader(args, { tokenCacheSize: 0 })', run: loop(async () => signedInResponse(await ours.rootAuthLoader(args, fresh))) },
-  { name: 'ours rootAuthLoader, cached', note: 'rootAuthLoader(args)', run: loop(async () => signedInResponse(await ours.rootAuthLoader(args))) },
-  { name: '@clerk/remix getAuth', note: 'getAuth(args) of @clerk/remix@4.13.49', run: loop(async () => signedIn(await clerk.getAuth(args))) },
-  { name: '@clerk/remix rootAuthLoader', note: 'rootAuthLoader(args) of @clerk/remix@4.13.49', run: loop(async () => signedInResponse(await clerk.rootAuthLoader(args))) },
+  floorContender(bench),
+  { name: 'ours getAuth, fresh token', note: 'getAuth(args, { tokenCacheSize: 0 }): signature checked every call', run: loopAsync(async () => signedIn(await ours.getAuth(args, fresh))) },
+  { name: 'ours getAuth, cached token', note: 'getAuth(args): the verified-token cache answers', run: loopAsync(async () => signedIn(await ours.getAuth(args))) },
+  { name: 'ours rootAuthLoader, fresh', note: 'rootAuthLoader(args, { tokenCacheSize: 0 })', run: loopAsync(async () => signedInResponse(await ours.rootAuthLoader(args, fresh))) },
+  { name: 'ours rootAuthLoader, cached', note: 'rootAuthLoader(args)', run: loopAsync(async () => signedInResponse(await ours.rootAuthLoader(args))) },
+  { name: '@clerk/remix getAuth', note: 'getAuth(args) of @clerk/remix@4.13.49', run: loopAsync(async () => signedIn(await clerk.getAuth(args))) },
+  { name: '@clerk/remix rootAuthLoader', note: 'rootAuthLoader(args) of @clerk/remix@4.13.49', run: loopAsync(async () => signedInResponse(await clerk.rootAuthLoader(args))) },
   {
     name: '@clerk/backend authenticateRequest',
     note: 'createClerkClient(…) once, then authenticateRequest(request) + toAuth()',
-    run: loop(async () => signedIn((await backend.authenticateRequest(request)).toAuth())),
+    run: loopAsync(async () => signedIn((await backend.authenticateRequest(request)).toAuth())),
   },
 ];
 if (jose) {
   contenders.push({
     name: 'jose jwtVerify',
     note: 'jwtVerify(token, KeyObject) (signature + exp/nbf)',
-    run: loop(async () => ((await jose.jwtVerify(token, publicKey)).payload.sub === userId ? 1 : 0)),
+    run: loopAsync(async () => (await jose.jwtVerify(token, publicKey)).payload.sub === userId),
   });
 }
 if (fastJwt) {
@@ -102,25 +102,20 @@ if (fastJwt) {
 }
 
 // Sanity: every contender authenticates before anything is timed (this also fetches each one's JWKS).
-for (const c of contenders) {
-  if ((await c.run(1)) !== 1) {
-    console.error(`bench/ssr.mjs: ${c.name} does not authenticate the bench request`);
-    process.exit(1);
-  }
-}
+await checkEachOnce(contenders, 'bench/ssr.mjs');
 
 console.log(`clerk-remix-native ssr bench: one signed-in data request, ${token.length}-byte RS256-2048 token`);
 console.log(describeMachine());
-console.log(`${opts.rounds} rounds x ${opts.ops} ops per contender, ${opts.warmup} warm-up round(s), interleaved${opts.quick ? ' (BENCH_QUICK)' : ''}`);
+console.log(describeRounds(opts));
 const { perOp } = await runInterleaved(contenders, opts);
 await issuer.close();
 
 const index = (name) => contenders.findIndex((c) => c.name === name);
-const rows = contenders.map((c, i) => ({ c, i, median: median(perOp[i]), p10: quantile(perOp[i], 0.1), p90: quantile(perOp[i], 0.9), floor: ratioOf(perOp, i, 0) }));
+const rows = summarize(perOp);
 console.log('');
 printTable(
   ['contender', 'median µs/op', 'p10 µs', 'p90 µs', 'x crypto.verify (p10-p90)'],
-  rows.map((r) => [r.c.name, fmt(r.median), fmt(r.p10), fmt(r.p90), `${fmt(r.floor.ratio, 3)} (${fmt(r.floor.p10, 3)}-${fmt(r.floor.p90, 3)})`]),
+  rows.map((r, i) => [contenders[i].name, fmt(r.median), fmt(r.p10), fmt(r.p90), fmtRatio(r.floor)]),
 );
 console.log('');
 for (const c of contenders) console.log(`  ${c.name}: ${c.note}`);

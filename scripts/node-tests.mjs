@@ -1,6 +1,6 @@
 // Runs every __test__/*.test.mjs with Node's test runner and fails when no test ran at all.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('../__test__/', import.meta.url));
@@ -9,12 +9,12 @@ if (files.length === 0) {
   console.error('node-tests: no __test__/*.test.mjs files found');
   process.exit(1);
 }
-mkdirSync(dir + 'output', { recursive: true });
+const tapFile = `${dir}output/node-tests.tap`;
+mkdirSync(`${dir}output`, { recursive: true });
 const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', '--test-reporter-destination=__test__/output/node-tests.tap', ...files], { stdio: 'inherit' });
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], { stdio: 'inherit' });
 if (run.status !== 0) process.exit(run.status ?? 1);
-const { readFileSync } = await import('node:fs');
-const tap = readFileSync(new URL('../__test__/output/node-tests.tap', import.meta.url), 'utf8');
+const tap = readFileSync(tapFile, 'utf8');
 const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) || [])[1] || 0);
 const [tests, pass, fail] = [count('tests'), count('pass'), count('fail')];
 console.log(`node tests: ${pass} passed, ${fail} failed`);

@@ -4,6 +4,7 @@
 #![no_main]
 
 use clerk_core::cookie;
+use clerk_core::fixtures::PUBLISHABLE_KEYS;
 use clerk_core::publishable_key::PublishableKey;
 use clerk_core::request_context::{predecode_cookie_header, read_inputs, Cookies, RequestParts};
 use libfuzzer_sys::fuzz_target;
@@ -32,15 +33,15 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The whole read of a request, production and development keys.
-    for pk in ["pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA", "pk_test_Y2xlcmsuZXhhbXBsZS50ZXN0JA"] {
+    let parts = RequestParts {
+        url: "http://localhost:3000/".into(),
+        method: "GET".into(),
+        cookie: Some(header.to_owned()),
+        ..RequestParts::default()
+    };
+    let url = reqwest::Url::parse(&parts.url).unwrap();
+    for pk in PUBLISHABLE_KEYS {
         let pk = PublishableKey::parse(pk).expect("valid key");
-        let parts = RequestParts {
-            url: "http://localhost:3000/".into(),
-            method: "GET".into(),
-            cookie: Some(header.to_owned()),
-            ..RequestParts::default()
-        };
-        let url = reqwest::Url::parse(&parts.url).unwrap();
         let _ = read_inputs(&parts, &url, &pk, 1_700_000_000_000.0, &|_| None);
     }
 });

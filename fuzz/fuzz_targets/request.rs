@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use clerk_core::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Outcome};
 use clerk_core::bapi::Bapi;
-use clerk_core::fixtures::fixture;
-use clerk_core::jwt;
+use clerk_core::fixtures::{fixture, signed, PUBLISHABLE_KEYS};
+use clerk_core::jwt::{self, Alg};
 use clerk_core::publishable_key::PublishableKey;
 use clerk_core::request_context::RequestParts;
 use clerk_core::verifier::{KeySource, Network, Verifier};
@@ -17,7 +17,7 @@ use futures_util::FutureExt;
 use libfuzzer_sys::fuzz_target;
 
 fn authenticator(development: bool) -> Authenticator {
-    let pk = if development { "pk_test_Y2xlcmsuZXhhbXBsZS50ZXN0JA" } else { "pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA" };
+    let pk = PUBLISHABLE_KEYS[usize::from(development)];
     let config = AuthenticatorConfig {
         domain: String::new(),
         is_satellite: false,
@@ -41,7 +41,7 @@ fn genuine() -> &'static str {
     static T: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     T.get_or_init(|| {
         let claims = r#"{"sub":"user_1","sid":"sess_1","iss":"https://clerk.example.test","iat":1699999990,"nbf":1699999980,"exp":1700000050,"azp":"http://localhost:3000"}"#;
-        clerk_core::fixtures::signed(clerk_core::jwt::Alg::RS256, br#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#, claims.as_bytes())
+        signed(Alg::RS256, br#"{"alg":"RS256","kid":"k1","typ":"JWT"}"#, claims.as_bytes())
     })
 }
 

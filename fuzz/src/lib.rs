@@ -50,6 +50,10 @@ pub mod fixtures {
     use crate::jwt::Alg;
     use crate::key::RsaKey;
 
+    /// Publishable keys of a production and a development instance (`clerk.example.test`).
+    pub const PUBLISHABLE_KEYS: [&str; 2] =
+        ["pk_live_Y2xlcmsuZXhhbXBsZS50ZXN0JA", "pk_test_Y2xlcmsuZXhhbXBsZS50ZXN0JA"];
+
     pub struct Fixture {
         pub pair: KeyPair,
         pub key: Arc<RsaKey>,

@@ -29,7 +29,7 @@ const si = b(JSON.stringify({ alg: 'RS256', kid: 'ins_bench2048', typ: 'JWT' }))
   o: { id: 'org_2pZbENCHbenchBENCHbench0001', rol: 'admin', slg: 'bench' } }));
 console.log(JSON.stringify({
   pem: publicKey.export({ type: 'spki', format: 'pem' }),
-  der: publicKey.export({ type: 'spki', format: 'der' }).toString('hex'),
+  der: b(publicKey.export({ type: 'spki', format: 'der' })),
   token: si + '.' + b(c.sign('sha256', Buffer.from(si), privateKey)),
 }));
 "#;
@@ -58,8 +58,7 @@ fn main() {
     let made: serde_json::Value = serde_json::from_slice(&out.stdout).expect("node made no key/token");
     let pem = made["pem"].as_str().unwrap();
     let token = made["token"].as_str().unwrap().to_owned();
-    let der: Vec<u8> =
-        (0..made["der"].as_str().unwrap().len()).step_by(2).map(|i| u8::from_str_radix(&made["der"].as_str().unwrap()[i..i + 2], 16).unwrap()).collect();
+    let der = jwt::b64url_decode(made["der"].as_str().unwrap()).unwrap();
 
     let key = key::RsaKey::from_pem(pem).unwrap();
     let rules = verify::ClaimRules::default();

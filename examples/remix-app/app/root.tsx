@@ -2,13 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
 import { ConnectClerk, SignedIn, SignedOut, useAuth } from 'clerk-remix-native';
 import { rootAuthLoader } from 'clerk-remix-native/ssr.server';
+import { localIssuerEnabled } from './local-issuer.server';
 
 export const meta: MetaFunction = () => [{ title: 'clerk-remix-native example' }];
 
 // Clerk's state for the whole app: the session is checked here (natively) on every document and data request, and
 // `clerkState` goes into the root loader data for ConnectClerk below.
 export const loader = (args: LoaderFunctionArgs) =>
-  rootAuthLoader(args, () => ({ localIssuer: process.env.DEMO_LOCAL_ISSUER === '1' }), { signInUrl: '/sign-in' });
+  rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }), { signInUrl: '/sign-in' });
 
 /** Rendered on the server too: `useAuth()` knows the user before any client script runs. */
 function AuthStatus() {
