@@ -1,7 +1,8 @@
 // The example app as a user gets it: pack this package, install the tarball into examples/remix-app, build the app
 // with Vite, and serve it with remix-serve. Shared by `npm run demo` (scripts/demo.mjs) and the end-to-end test.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -21,11 +22,13 @@ function run(command, args, cwd, log) {
 
 /**
  * Makes sure the package is built (the addon comes from `npm install` → `prepare`; with `compile`, the TS layer is
- * compiled again because it is quick — tests pass `compile: false`, as other test files read dist/ meanwhile), packs it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's
- * dependencies with that tarball (the lockfile keeps every other version fixed), and builds the example.
- * Returns the seconds each step took.
+ * compiled again because it is quick — tests pass `compile: false`, as other test files read dist/ meanwhile), packs
+ * it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's dependencies with that tarball (the
+ * lockfile keeps every other version fixed), and, with `build`, builds the example. The install is skipped when the
+ * same tarball is already installed. Test files run in parallel and share the example's node_modules, so this holds
+ * a lock while it packs and installs. Returns the seconds each step took.
  */
-export function prepareExample({ log, compile = true } = {}) {
+export function prepareExample({ log, compile = true, build = true } = {}) {
   const timings = {};
   const timed = (name, fn) => {
     const start = performance.now();
@@ -41,21 +44,75 @@ export function prepareExample({ log, compile = true } = {}) {
   } else if (!hasAddon || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/ssr.server.js`)) {
     throw new Error('the package is not built: run `npm run build` (or `npm install`) first');
   }
-  timed('pack', () => {
-    rmSync(packDir, { recursive: true, force: true });
-    mkdirSync(packDir, { recursive: true });
-    run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], root, log);
-    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new Error('npm pack produced no tarball');
-    renameSync(packDir + tarball, `${packDir}clerk-remix-native.tgz`);
+  withLock(`${exampleDir}.prepare.lock`, () => {
+    const stamp = `${packDir}installed.sha256`;
+    let digest;
+    timed('pack', () => {
+      const fresh = `${exampleDir}.pack-new/`;
+      rmSync(fresh, { recursive: true, force: true });
+      mkdirSync(fresh, { recursive: true });
+      run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', fresh], root, log);
+      const tarball = readdirSync(fresh).find((f) => f.endsWith('.tgz'));
+      if (!tarball) throw new Error('npm pack produced no tarball');
+      digest = createHash('sha256').update(readFileSync(fresh + tarball)).digest('hex');
+      if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(`${exampleDir}node_modules/clerk-remix-native/package.json`)) {
+        rmSync(fresh, { recursive: true, force: true });
+        digest = undefined;
+        return;
+      }
+      rmSync(packDir, { recursive: true, force: true });
+      mkdirSync(packDir, { recursive: true });
+      renameSync(fresh + tarball, `${packDir}clerk-remix-native.tgz`);
+      rmSync(fresh, { recursive: true, force: true });
+    });
+    // `--no-save`: the tarball changes with every build, and its checksum must not end up in the committed lockfile;
+    // naming it makes npm install it again even when the lockfile says the same version is there.
+    if (digest !== undefined) {
+      timed('install', () =>
+        run(npm, ['install', '--no-save', '--no-audit', '--no-fund', './.pack/clerk-remix-native.tgz'], exampleDir, log),
+      );
+      writeFileSync(stamp, digest);
+    }
+    if (build) timed('exampleBuild', () => run(npm, ['run', 'build'], exampleDir, log));
   });
-  // `--no-save`: the tarball changes with every build, and its checksum must not end up in the committed lockfile;
-  // naming it makes npm install it again even when the lockfile says the same version is there.
-  timed('install', () =>
-    run(npm, ['install', '--no-save', '--no-audit', '--no-fund', './.pack/clerk-remix-native.tgz'], exampleDir, log),
-  );
-  timed('exampleBuild', () => run(npm, ['run', 'build'], exampleDir, log));
   return timings;
+}
+
+/** Runs `fn` while holding a lock directory (atomic `mkdir`); a lock whose holder process is gone is taken over. */
+function withLock(lockDir, fn) {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(`${lockDir}/pid`, String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(`${lockDir}/pid`, 'utf8'));
+      } catch {
+        // Just created: the holder has not written its pid yet.
+      }
+      if (Number.isInteger(holder) && holder > 0 && !processExists(holder)) rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lockDir} is still held by process ${holder}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function processExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -74,7 +131,8 @@ export function freePort() {
  * Starts `remix-serve build/server/index.js` on `port` with `env` added to this process's environment, and resolves
  * once it answers HTTP: `{ url, child, stop(), output() }`. Rejects when the server exits or is not up in time.
  * `dir` (an app built like the example) and `serve` (its remix-serve CLI) default to the example's; `readyPath` is
- * what must answer; `accessLog: false` discards remix-serve's stdout (one morgan line per request under load).
+ * what must answer; `accessLog: false` discards remix-serve's stdout (one morgan line per request under load);
+ * `nodeArgs` go to Node before the CLI (`--env-file=.env`); `baseEnv` is the environment `env` is added to.
  */
 export async function startExample({
   port,
@@ -86,11 +144,13 @@ export async function startExample({
   serve = `${dir}node_modules/@remix-run/serve/dist/cli.js`,
   readyPath = '/',
   accessLog = true,
+  nodeArgs = [],
+  baseEnv = process.env,
 }) {
   if (!existsSync(`${dir}build/server/index.js`)) throw new Error(`${dir} is not built (prepareExample first)`);
-  const child = spawn(process.execPath, [serve, 'build/server/index.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, serve, 'build/server/index.js'], {
     cwd: dir,
-    env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+    env: { ...baseEnv, NODE_ENV: 'production', ...env, PORT: String(port) },
     stdio: ['ignore', accessLog ? 'pipe' : 'ignore', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the parent, which stops this child itself.
     detached: process.platform !== 'win32',

@@ -2,7 +2,7 @@ import { useLoaderData } from '@remix-run/react';
 import React from 'react';
 import { ClerkProvider, inSpaMode, type ClerkState, type RemixClerkProviderProps } from './ClerkProvider';
 import { publishableKeyMissingErrorInSpaMode } from './errors';
-import { buildPublishableKey } from './publishableKeyFor';
+import { connectFrontendApi } from './connectedFrontendApi';
 
 /** Options of {@link ClerkApp}: `@clerk/clerk-react` provider props; they override what the server sent. */
 export type ClerkAppOptions = Omit<RemixClerkProviderProps, 'clerkState' | 'children'>;
@@ -11,8 +11,9 @@ export type ClerkAppOptions = Omit<RemixClerkProviderProps, 'clerkState' | 'chil
 export type ConnectClerkOptions = ClerkAppOptions & {
   /**
    * The instance's Frontend API host (`clerk.example.com`, `foo-bar-13.clerk.accounts.dev`), as the beta took it.
-   * It becomes the publishable key (`pk_live_…` / `pk_test_…`). Leave it out to use the publishable key the server
-   * put into `clerkState` (`CLERK_PUBLISHABLE_KEY`, or `CLERK_FRONTEND_API` on the server).
+   * It becomes the publishable key (`pk_live_…` / `pk_test_…`), here and, when the server is given no publishable
+   * key or Frontend API of its own, in `rootAuthLoader` / `getAuth` of the same process. Leave it out to use the
+   * publishable key the server put into `clerkState`.
    */
   frontendApi?: string;
 };
@@ -51,10 +52,13 @@ export function ClerkApp<P extends object>(App: React.ComponentType<P>, options:
 
 /**
  * The early-2022 beta name of {@link ClerkApp}: `export default ConnectClerk(App, { frontendApi: 'clerk.example.com' })`.
- * `frontendApi` is turned into the matching publishable key; everything else is {@link ClerkApp}.
+ * `frontendApi` is turned into the matching publishable key; everything else is {@link ClerkApp}. Called while
+ * app/root.tsx is evaluated on the server, it also tells the server's option resolution which instance this is
+ * (`ts/connectedFrontendApi.ts`), as the guide's apps set no publishable key on the server.
  */
 export function ConnectClerk<P extends object>(App: React.ComponentType<P>, options: ConnectClerkOptions = {}): React.ComponentType<P> {
   const { frontendApi, ...rest } = options;
-  const publishableKey = rest.publishableKey || (frontendApi ? buildPublishableKey(frontendApi) : '');
+  const connected = frontendApi ? connectFrontendApi(frontendApi) : '';
+  const publishableKey = rest.publishableKey || connected;
   return ClerkApp(App, publishableKey ? { ...rest, publishableKey } : rest);
 }

@@ -3,6 +3,7 @@ import {
   satelliteAndMissingProxyUrlAndDomain,
   satelliteAndMissingSignInUrl,
 } from './errors';
+import { connectedPublishableKey } from './connectedFrontendApi';
 import { buildPublishableKey, LEGACY_DEV_INSTANCE_SUFFIXES } from './publishableKeyFor';
 
 export { buildPublishableKey };
@@ -385,7 +386,8 @@ function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
  * Beyond 4.x (2022 beta names):
  * - `CLERK_API_KEY` is the secret key when neither the option nor `CLERK_SECRET_KEY` gives one;
  * - with no publishable key, `overrides.frontendApi` or `CLERK_FRONTEND_API` (a frontend API host) is turned into
- *   one with {@link buildPublishableKey}, so everything downstream works from a publishable key;
+ *   one with {@link buildPublishableKey}, so everything downstream works from a publishable key; failing those, the
+ *   host that `ConnectClerk(App, { frontendApi })` was given in this process (several hosts: an `Error`);
  * - `apiVersion` = `overrides.apiVersion || CLERK_API_VERSION || 'v1'` is added as the last key.
  *
  * @returns `{...overrides, secretKey, publishableKey, jwtKey, apiUrl, domain, isSatellite, proxyUrl, signInUrl,
@@ -419,7 +421,7 @@ export function resolveOptions(
     overrides.publishableKey ||
     env('CLERK_PUBLISHABLE_KEY') ||
     buildPublishableKey(overrides.frontendApi || env('CLERK_FRONTEND_API') || '') ||
-    '';
+    connectedPublishableKey();
   const jwtKey = overrides.jwtKey || env('CLERK_JWT_KEY');
   const apiUrl = env('CLERK_API_URL') || apiUrlFromPublishableKey(publishableKey);
   const apiVersion = overrides.apiVersion || env('CLERK_API_VERSION') || 'v1';
