@@ -32,11 +32,10 @@ import os from 'node:os';
 
 import autocannon from 'autocannon';
 import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
-import { exampleDir, freePort, root, startExample } from '../scripts/example.mjs';
+import { exampleDir, freePort, npmCommand, root, startExample } from '../scripts/example.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http/`;
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const usage = `node bench/http.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N] [--no-build]
   defaults: 5 rounds x 10 s per app and route, 10 connections, 3 s warm-up per app and route
@@ -58,11 +57,19 @@ if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-token
 
 const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
 
-function run(command, args, cwd) {
-  log(`$ ${command} ${args.join(' ')}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
-  const result = spawnSync(command, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n${result.stdout}${result.stderr}`);
+function run(command, args, cwd, { shell = false, shown = `${command} ${args.join(' ')}` } = {}) {
+  log(`$ ${shown}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
+  const result = spawnSync(command, args, { cwd, shell, stdio: 'pipe', encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${shown} failed (exit ${result.status ?? result.signal ?? result.error?.code})\n${result.error?.message ?? ''}${result.stdout ?? ''}${result.stderr ?? ''}`);
+  }
   return result.stdout;
+}
+
+/** `npm <args>` in `cwd`, spawned as scripts/example.mjs's npmCommand says (npm.cmd needs care on Windows). */
+function runNpm(args, cwd) {
+  const { command, args: argv, shell } = npmCommand(args);
+  return run(command, argv, cwd, { shell, shown: `npm ${args.join(' ')}` });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -113,12 +120,12 @@ function prepareApps() {
   writeFileSync(`${work}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
   if (!existsSync(`${work}package-lock.json`)) cpSync(`${exampleDir}package-lock.json`, `${work}package-lock.json`);
   for (const f of readdirSync(`${work}.pack/`)) rmSync(`${work}.pack/${f}`);
-  run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
+  runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
   const tarball = readdirSync(`${work}.pack/`).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack produced no tarball');
   renameSync(`${work}.pack/${tarball}`, `${work}.pack/clerk-remix-native.tgz`);
   // Naming the tarball makes npm install it again although the lockfile has the same version.
-  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', './.pack/clerk-remix-native.tgz'], work);
+  runNpm(['install', '--no-audit', '--no-fund', '--prefer-offline', './.pack/clerk-remix-native.tgz'], work);
   const clerkVersion = JSON.parse(readFileSync(`${work}node_modules/@clerk/remix/package.json`, 'utf8')).version;
   if (clerkVersion !== '4.13.49') throw new Error(`expected @clerk/remix 4.13.49 in ${work}, found ${clerkVersion}`);
 

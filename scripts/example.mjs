@@ -4,19 +4,46 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const exampleDir = fileURLToPath(new URL('../examples/remix-app/', import.meta.url));
 const packDir = `${exampleDir}.pack/`;
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-function run(command, args, cwd, log) {
-  log?.(`$ ${command} ${args.join(' ')}${cwd === root ? '' : `   (in ${cwd.slice(root.length) || '.'})`}`);
-  const result = spawnSync(command, args, { cwd, stdio: log ? ['ignore', 'inherit', 'inherit'] : 'pipe', encoding: 'utf8' });
+/**
+ * How to spawn `npm <args>` without surprises on Windows: `{ command, args, shell }` for spawn/spawnSync (used by
+ * bench/http.mjs too). There, npm is `npm.cmd`, and Node refuses to spawn a .cmd/.bat file without a shell (EINVAL
+ * since Node 18.20.2 / 20.12.2). So on Windows npm's own CLI runs under this Node — the npm running this script
+ * (`npm_execpath`, when that is npm's) or the one installed next to node.exe — and only failing both, `npm.cmd` goes
+ * through cmd.exe as one quoted command line (the arguments here are fixed strings and repository paths). Elsewhere
+ * it is plain `npm`. `platform`, `env` and `execPath` are parameters for testing.
+ */
+export function npmCommand(args, { platform = process.platform, env = process.env, execPath = process.execPath } = {}) {
+  if (platform !== 'win32') return { command: 'npm', args, shell: false };
+  const candidates = [env.npm_execpath, win32.join(win32.dirname(execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const cli = candidates.find((p) => p && /^npm-cli\.c?js$/i.test(win32.basename(p)) && existsSync(p));
+  if (cli) return { command: execPath, args: [cli, ...args], shell: false };
+  const quote = (arg) => {
+    // cmd.exe expands %VAR% even inside quotes, and a `"` cannot be escaped for it reliably: not needed here, refused.
+    if (/["%\r\n]/.test(arg)) throw new Error(`npmCommand: cannot pass ${JSON.stringify(arg)} through cmd.exe safely`);
+    return /^[\w./:@=+-]+$/.test(arg) ? arg : `"${arg}"`;
+  };
+  return { command: ['npm.cmd', ...args].map(quote).join(' '), args: [], shell: true };
+}
+
+/** Runs `npm <args>` in `cwd` (see {@link npmCommand}); `log` echoes the command and lets npm's output through. */
+function runNpm(args, cwd, log) {
+  const { command, args: argv, shell } = npmCommand(args);
+  run(command, argv, cwd, log, { shell, shown: `npm ${args.join(' ')}` });
+}
+
+function run(command, args, cwd, log, { shell = false, shown = `${command} ${args.join(' ')}` } = {}) {
+  log?.(`$ ${shown}${cwd === root ? '' : `   (in ${cwd.slice(root.length) || '.'})`}`);
+  const result = spawnSync(command, args, { cwd, shell, stdio: log ? ['ignore', 'inherit', 'inherit'] : 'pipe', encoding: 'utf8' });
   if (result.status !== 0) {
-    const output = log ? '' : `\n${result.stdout ?? ''}${result.stderr ?? ''}`;
-    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})${output}`);
+    const output = log ? '' : `\n${result.error ? `${result.error.message}\n` : ''}${result.stdout ?? ''}${result.stderr ?? ''}`;
+    throw new Error(`${shown} failed (exit ${result.status ?? result.signal ?? result.error?.code})${output}`);
   }
 }
 
@@ -38,7 +65,7 @@ export function prepareExample({ log, compile = true, build = true } = {}) {
   const hasAddon = readdirSync(root).some((f) => f.endsWith('.node'));
   if (compile) {
     timed('build', () => {
-      if (!hasAddon) run(npm, ['run', 'build'], root, log);
+      if (!hasAddon) runNpm(['run', 'build'], root, log);
       else run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'ts'], root, log);
     });
   } else if (!hasAddon || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/ssr.server.js`)) {
@@ -51,7 +78,7 @@ export function prepareExample({ log, compile = true, build = true } = {}) {
       const fresh = `${exampleDir}.pack-new/`;
       rmSync(fresh, { recursive: true, force: true });
       mkdirSync(fresh, { recursive: true });
-      run(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', fresh], root, log);
+      runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', fresh], root, log);
       const tarball = readdirSync(fresh).find((f) => f.endsWith('.tgz'));
       if (!tarball) throw new Error('npm pack produced no tarball');
       digest = createHash('sha256').update(readFileSync(fresh + tarball)).digest('hex');
@@ -69,11 +96,11 @@ export function prepareExample({ log, compile = true, build = true } = {}) {
     // naming it makes npm install it again even when the lockfile says the same version is there.
     if (digest !== undefined) {
       timed('install', () =>
-        run(npm, ['install', '--no-save', '--no-audit', '--no-fund', './.pack/clerk-remix-native.tgz'], exampleDir, log),
+        runNpm(['install', '--no-save', '--no-audit', '--no-fund', './.pack/clerk-remix-native.tgz'], exampleDir, log),
       );
       writeFileSync(stamp, digest);
     }
-    if (build) timed('exampleBuild', () => run(npm, ['run', 'build'], exampleDir, log));
+    if (build) timed('exampleBuild', () => runNpm(['run', 'build'], exampleDir, log));
   });
   return timings;
 }
