@@ -3,6 +3,7 @@ import type { ClerkProviderProps as ReactClerkProviderProps } from '@clerk/clerk
 import { useLocation, useNavigate } from '@remix-run/react';
 import React from 'react';
 import type { ClerkState } from './clerkState';
+import type { ClerkState as PublicClerkState, RemixClerkProviderProps } from './clientTypes';
 import { invalidClerkStatePropError, noClerkStateError } from './errors';
 
 /**
@@ -12,17 +13,14 @@ import { invalidClerkStatePropError, noClerkStateError } from './errors';
  * `initialState`, so `useAuth()` knows the user during server rendering, before any client script runs.
  */
 
-/** What `rootAuthLoader` adds to the root loader data (spec §A5). */
-export type { ClerkState };
-
-/** Loader data that carries a `clerkState` (the beta's `WithClerkState` type). */
-export type WithClerkState<T = Record<string, unknown>> = T & { clerkState: ClerkState };
-
-/** Props of {@link ClerkProvider}: those of `@clerk/clerk-react`'s provider, every one optional, plus `clerkState`. */
-export type RemixClerkProviderProps = Partial<Omit<ReactClerkProviderProps, 'children'>> & {
+/** What the provider takes inside this package: every prop optional, and no `clerkState` in SPA mode. */
+export type ProviderProps = Partial<Omit<ReactClerkProviderProps, 'children'>> & {
   clerkState?: ClerkState;
   children?: React.ReactNode;
 };
+
+/** The public props of {@link ClerkProvider}, as Clerk types them: `clerkState` is required. */
+type ClerkProviderPropsWithState = RemixClerkProviderProps & { clerkState: PublicClerkState };
 
 const SDK_METADATA = { name: 'clerk-remix-native', version: PACKAGE_VERSION() };
 
@@ -65,7 +63,7 @@ function useAwaitableNavigate(): (to: string, options?: { replace?: boolean }) =
 const navigateRef: { current?: (to: string, options?: { replace?: boolean }) => Promise<void> } = {};
 
 /** `<ClerkProvider clerkState={…}>`: `@clerk/clerk-react`'s provider configured from the root loader's clerkState. */
-export function ClerkProvider({ children, clerkState, ...rest }: RemixClerkProviderProps): React.JSX.Element {
+export function RemixClerkProvider({ children, clerkState, ...rest }: ProviderProps): React.JSX.Element {
   const awaitableNavigate = useAwaitableNavigate();
   const isSpaMode = inSpaMode();
   React.useEffect(() => {
@@ -106,3 +104,6 @@ export function ClerkProvider({ children, clerkState, ...rest }: RemixClerkProvi
   } as ReactClerkProviderProps;
   return <ReactClerkProvider {...props}>{children}</ReactClerkProvider>;
 }
+
+/** `<ClerkProvider clerkState={…}>` for a hand-written root (`ClerkApp` does this for you). */
+export const ClerkProvider = RemixClerkProvider as unknown as (props: ClerkProviderPropsWithState) => JSX.Element;

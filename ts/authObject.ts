@@ -109,10 +109,11 @@ export interface ClerkAPIErrorEntry {
 /**
  * A failed Backend API call of `getToken`: same fields as `@clerk/shared`'s `ClerkAPIResponseError`
  * (`clerkError`, `code: 'api_response_error'`, `status`, `clerkTraceId`, `retryAfter`, `errors`). A network failure
- * has no `status` and one `unexpected_error` entry. Not an instance of Clerk's class, so Clerk's
- * `isClerkAPIResponseError` does not recognise it.
+ * has no `status` and one `unexpected_error` entry. Clerk's `isClerkAPIResponseError` (`clerk-remix-native/errors`)
+ * recognises it by `clerkError` (older `@clerk/shared`) or by its class's `kind` (newer).
  */
 export class ClerkAPIResponseError extends Error {
+  static readonly kind = 'ClerkAPIResponseError';
   readonly clerkError = true as const;
   readonly code = 'api_response_error';
   readonly status: number | undefined;

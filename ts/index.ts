@@ -9,7 +9,6 @@ if (typeof window !== 'undefined' && typeof (window as unknown as { global?: unk
 
 export * from '@clerk/clerk-react';
 export { ClerkProvider } from './ClerkProvider';
-export type { ClerkState, RemixClerkProviderProps, WithClerkState } from './ClerkProvider';
+export type { ClerkAppOptions, ClerkState, ConnectClerkOptions, RemixClerkProviderProps, WithClerkState } from './clientTypes';
 export { ClerkApp, ConnectClerk } from './ClerkApp';
-export type { ClerkAppOptions, ConnectClerkOptions } from './ClerkApp';
 export { OrganizationProfile, SignIn, SignUp, UserProfile } from './uiComponents';

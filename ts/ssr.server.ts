@@ -1,3 +1,55 @@
+// `clerk-remix-native/ssr.server`: `@clerk/remix/ssr.server`'s exports with Clerk's types (ts/ssrTypes.ts), plus the
+// token verifier of this package.
+import { getAuth as getAuthImpl } from './getAuth';
+import { rootAuthLoader as rootAuthLoaderImpl } from './rootAuthLoader';
+import type { GetAuth, RootAuthLoader } from './ssrTypes';
+
+/**
+ * Makes the request's auth state available to the app: use it as the root route's loader, with or without a
+ * callback of your own (`rootAuthLoader(args, ({ request }) => ({ … }), options)`). Adds `clerkState` for
+ * `ClerkApp`; throws a 307 `Response` when Clerk's handshake must run.
+ */
+export const rootAuthLoader: RootAuthLoader = rootAuthLoaderImpl as unknown as RootAuthLoader;
+
+/** The auth object of a loader's request (`getAuth(args)`, or the 2022 beta's `getAuth(request)`). */
+export const getAuth: GetAuth = getAuthImpl as unknown as GetAuth;
+
+export type {
+  AllowlistIdentifier,
+  Client,
+  EmailAddress,
+  ExternalAccount,
+  GetAuthOptions,
+  GetAuthReturn,
+  Invitation,
+  LoaderFunctionArgs,
+  LoaderFunctionArgsWithAuth,
+  LoaderFunctionReturn,
+  OauthAccessToken,
+  Organization,
+  OrganizationDomain,
+  OrganizationInvitation,
+  OrganizationMembership,
+  OrganizationMembershipPublicUserData,
+  OrganizationMembershipRole,
+  PhoneNumber,
+  RequestWithAuth,
+  RootAuthLoaderCallback,
+  RootAuthLoaderCallbackReturn,
+  RootAuthLoaderOptions,
+  Session,
+  SignedInAuthObject,
+  SignedOutAuthObject,
+  SignInToken,
+  SMSMessage,
+  Token,
+  User,
+  WebhookEvent,
+  WebhookEventType,
+} from './ssrTypes';
+export type { ClerkState } from './clerkState';
+export { ClerkAPIResponseError } from './authObject';
+
 export { createTokenVerifier } from './createTokenVerifier';
 export type {
   SessionClaims,
@@ -9,26 +61,3 @@ export type {
 export { TokenVerificationError } from './TokenVerificationError';
 export type { TokenCarrier } from './TokenVerificationError';
 export { verifyToken } from './verifyToken';
-export { rootAuthLoader } from './rootAuthLoader';
-export type {
-  ClerkState,
-  DeferredDataLike,
-  LoaderFunctionArgs,
-  LoaderFunctionArgsWithAuth,
-  RequestWithAuth,
-  RootAuthLoaderCallback,
-  RootAuthLoaderCallbackReturn,
-  RootAuthLoaderOptions,
-} from './rootAuthLoader';
-export { getAuth } from './getAuth';
-export type { GetAuthOptions, GetAuthReturn } from './getAuth';
-export type { RequestState } from './authenticateRequest';
-export type {
-  AuthObject,
-  BetaAuth,
-  CheckAuthorizationParams,
-  GetTokenOptions,
-  SignedInAuthObject,
-  SignedOutAuthObject,
-} from './authObject';
-export { ClerkAPIResponseError } from './authObject';

@@ -5,6 +5,7 @@ import {
   UserProfile as ReactUserProfile,
 } from '@clerk/clerk-react';
 import { useRoutingProps } from '@clerk/clerk-react/internal';
+import type { SignInProps, SignUpProps } from '@clerk/shared/types';
 import { useLocation, useParams } from '@remix-run/react';
 import React from 'react';
 
@@ -32,13 +33,15 @@ function withRoutePath<P>(name: string, Component: React.ComponentType<P>): (pro
   return Routed;
 }
 
-export const SignIn = withRoutePath('SignIn', ReactSignIn);
-export const SignUp = withRoutePath('SignUp', ReactSignUp);
-export const UserProfile = Object.assign(withRoutePath('UserProfile', ReactUserProfile), {
+// Typed as Clerk types them (its component types, not the emitted types of the wrappers, which would name
+// `@clerk/clerk-react`'s internal files).
+export const SignIn: (props: SignInProps) => React.JSX.Element = withRoutePath('SignIn', ReactSignIn);
+export const SignUp: (props: SignUpProps) => React.JSX.Element = withRoutePath('SignUp', ReactSignUp);
+export const UserProfile: typeof ReactUserProfile = Object.assign(withRoutePath('UserProfile', ReactUserProfile), {
   Page: ReactUserProfile.Page,
   Link: ReactUserProfile.Link,
-});
-export const OrganizationProfile = Object.assign(withRoutePath('OrganizationProfile', ReactOrganizationProfile), {
-  Page: ReactOrganizationProfile.Page,
-  Link: ReactOrganizationProfile.Link,
-});
+}) as unknown as typeof ReactUserProfile;
+export const OrganizationProfile: typeof ReactOrganizationProfile = Object.assign(
+  withRoutePath('OrganizationProfile', ReactOrganizationProfile),
+  { Page: ReactOrganizationProfile.Page, Link: ReactOrganizationProfile.Link },
+) as unknown as typeof ReactOrganizationProfile;
