@@ -128,7 +128,7 @@ test('signedInAuthObject equals @clerk/backend for every claim variant (JSON, ke
   assert.deepEqual([...results].sort(), [false, true]);
 });
 
-test('v2 worked example (spec §A9) and undefined-vs-null rules', () => {
+test('v2 worked example and undefined-vs-null rules', () => {
   const ours = signedInAuthObject({ sid: 's', sub: 'u', v: 2, fea: 'o:dashboard,o:billing', o: { id: 'org_2', slg: 'acme', rol: 'admin', per: 'read,manage', fpm: '3,1' } }, 't');
   assert.deepEqual(ours.orgPermissions, ['org:dashboard:read', 'org:dashboard:manage', 'org:billing:read']);
   assert.equal(ours.orgRole, 'org:admin');

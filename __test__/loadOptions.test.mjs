@@ -133,7 +133,7 @@ test('errors: every @clerk/remix error string is identical', () => {
   assert.ok(errors.noSecretKeyError.endsWith('https://clerk.com/discord\n\n'));
 });
 
-test('errors: 2022 beta messages use the old template (spec §B5)', () => {
+test('errors: 2022 beta messages use the old template', () => {
   const tail = '\n\nFor more info, check out the docs: https://docs.clerk.dev,\nor come say hi in our discord server: https://rebrand.ly/clerk-discord\n\n';
   assert.equal(
     errors.betaNoRequestPassedInGetAuth,

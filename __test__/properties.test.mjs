@@ -165,7 +165,7 @@ async function run(which, request, env, devHandshake) {
     return { userId: state.userId ?? null, token: null };
   } catch (err) {
     if (err instanceof Response) return { handshake: err };
-    // The one other throw Clerk documents for a request (spec §A7.4 step 1): in development, a `__clerk_handshake`
+    // The one other throw Clerk documents for a request: in development, a `__clerk_handshake`
     // token that fails verification throws this Error (it tells the developer their keys do not match).
     if (devHandshake && err instanceof Error && err.message.startsWith('Clerk: Handshake token verification failed')) {
       return { devHandshakeError: err };

@@ -1,4 +1,4 @@
-// The Remix glue of rootAuthLoader / getAuth (spec §A3–§A5, §B2–§B3): what the callback's result becomes, defer,
+// The Remix glue of rootAuthLoader / getAuth: what the callback's result becomes, defer,
 // redirects, header merging, clerkState key order, the resources of loadUser & co., the 2022 beta call shapes and
 // env names, and getAuth's guard. Where @clerk/remix@4.13.49 behaves the same, ours is compared with it (same
 // scenario world: issuer, env, frozen clock); where it deliberately differs, the docs/compat.md row is named.
@@ -52,7 +52,7 @@ const documented = (id) => assert.ok(compat.includes(`| ${id} |`), `docs/compat.
 after(closeIssuers);
 
 // ---------------------------------------------------------------------------------------------------------------
-describe('rootAuthLoader callback results (spec §A3 table), same as Clerk', () => {
+describe('rootAuthLoader callback results, same as Clerk', () => {
   const cases = [
     ['plain object (handler keys first, clerkState overwritten)', () => ({ a: 1, clerkState: 'mine', z: [1] })],
     ['null', () => null],
@@ -155,7 +155,7 @@ describe('rootAuthLoader callback results (spec §A3 table), same as Clerk', () 
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-describe('clerkState (spec §A5)', () => {
+describe('clerkState', () => {
   /** `__internal_clerk_state` of the scenario's rootAuthLoader response (no callback). */
   const internalClerkState = async (impl, args, built) =>
     JSON.parse(await (await impl.rootAuthLoader(args, built.options)).text()).clerkState.__internal_clerk_state;
@@ -276,7 +276,7 @@ describe('loadUser / loadSession / loadOrganization', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-describe('2022 beta shapes (spec §B2, §B3)', () => {
+describe('2022 beta shapes', () => {
   test('({ request, params, context, auth }) destructuring works; Object.keys(args) stays 4.x\'s (R6)', async () => {
     documented('R6');
     const s = scenario('load-resources-in-callback');
@@ -351,7 +351,7 @@ describe('2022 beta shapes (spec §B2, §B3)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-describe('getAuth guard (spec §A4)', () => {
+describe('getAuth guard', () => {
   test('missing args, request or context: noLoaderArgsPassedInGetAuth, same text as Clerk', async () => {
     const { clerk, ours: mine } = await both(SIGNED_IN, async (impl, args) => {
       const out = [];

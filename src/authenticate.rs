@@ -1,4 +1,4 @@
-//! Clerk's request decision (`@clerk/backend` `authenticateRequest` for session tokens, spec §A7): signed-in,
+//! Clerk's request decision (`@clerk/backend` `authenticateRequest` for session tokens): signed-in,
 //! signed-out or handshake, with Clerk's reason strings, messages, response headers and log lines.
 //!
 //! Configuration that does not change between requests (the parsed publishable key, the cookie suffix, the key
@@ -174,7 +174,7 @@ impl Authenticator {
         Ok(Decision { outcome, logs: request.logs })
     }
 
-    /// The assertions `authenticateRequest` makes before deciding (spec §A7.1 step 9).
+    /// The assertions `authenticateRequest` makes before deciding.
     fn configuration_error(&self, parts: &RequestParts) -> Option<&'static str> {
         let c = &self.config;
         if !c.is_satellite {
@@ -282,7 +282,7 @@ impl Request<'_> {
         self.inputs.session_token_in_cookie.as_deref().or(self.inputs.token_in_header.as_deref())
     }
 
-    /// `authenticateRequestWithTokenInHeader` (spec §A7.3).
+    /// `authenticateRequestWithTokenInHeader`.
     async fn header_flow(&mut self) -> Step {
         let token = self.inputs.token_in_header.clone().unwrap_or_default();
         if is_machine_jwt(&token) {
@@ -294,7 +294,7 @@ impl Request<'_> {
         }
     }
 
-    /// `authenticateRequestWithTokenInCookie` (spec §A7.4), in Clerk's order.
+    /// `authenticateRequestWithTokenInCookie`, in Clerk's order.
     async fn cookie_flow(&mut self) -> Step {
         if self.inputs.handshake_nonce.is_some() || self.inputs.handshake_token.is_some() {
             match self.resolve_handshake().await? {
@@ -383,7 +383,7 @@ impl Request<'_> {
         Ok(signed_in(verified, token, Vec::new()))
     }
 
-    /// `handleSessionTokenError` (spec §A7.5).
+    /// `handleSessionTokenError`.
     async fn session_token_error(&mut self, err: VerifyError, carrier: Carrier) -> Step {
         let refresh_cookie = self.inputs.refresh_token_in_cookie.is_some();
         let get = self.parts.method == "GET";
@@ -521,7 +521,7 @@ impl Request<'_> {
         !known
     }
 
-    /// `HandshakeService#resolveHandshake` (spec §A7.6).
+    /// `HandshakeService#resolveHandshake`.
     async fn resolve_handshake(&mut self) -> Result<Result<Outcome, HandshakeFailure>, NeedsNetwork> {
         let directives = if let Some(nonce) = self.inputs.handshake_nonce.clone() {
             if self.net == Network::Offline {

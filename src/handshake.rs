@@ -1,4 +1,4 @@
-//! The handshake of spec §A7.6: the redirect to `https://<frontendApi or proxyUrl>/v1/client/handshake` with Clerk's
+//! The handshake of `@clerk/backend`'s `authenticateRequest`: the redirect to `https://<frontendApi or proxyUrl>/v1/client/handshake` with Clerk's
 //! query parameters in Clerk's order, the redirect-count guard, and the pieces of its resolution: the payload of a
 //! `__clerk_handshake` token, the session token among the `Set-Cookie` directives, the URL a development instance
 //! returns to.

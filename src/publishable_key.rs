@@ -1,5 +1,5 @@
 //! The publishable key (`pk_live_…` / `pk_test_…`), decoded once per configuration: instance type, Frontend API
-//! host, the cookie suffix Clerk derives from it (spec §A7.1).
+//! host, the cookie suffix Clerk derives from it.
 
 use aws_lc_rs::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
 use base64::engine::general_purpose::URL_SAFE;

@@ -1,4 +1,4 @@
-//! What Clerk's `authenticateRequest` reads from a request (spec §A7.1, §A10), computed once per request:
+//! What Clerk's `authenticateRequest` reads from a request, computed once per request:
 //! the URL as the client saw it (`clerkUrl`), the Cookie header with Clerk's pre-decoding, the suffixed-or-not
 //! cookie choice, the header token and the handshake values.
 
@@ -209,7 +209,7 @@ struct CookieChoice {
     suffixed_claims: Option<CookieChoiceClaims>,
 }
 
-/// `AuthenticateContext#usesSuffixedCookies` (spec §A7.1 step 8).
+/// `AuthenticateContext#usesSuffixedCookies`.
 #[cfg(test)]
 pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
     choose_cookies(cookies, pk, now_ms, &|_| None).suffixed

@@ -7,7 +7,7 @@ import type { ClerkState as PublicClerkState, RemixClerkProviderProps } from './
 import { invalidClerkStatePropError, noClerkStateError } from './errors';
 
 /**
- * The Remix `ClerkProvider` of `@clerk/remix@4.13.49` (`dist/client/RemixClerkProvider.js`, spec §A1): it takes the
+ * The Remix `ClerkProvider` of `@clerk/remix@4.13.49` (`dist/client/RemixClerkProvider.js`): it takes the
  * `clerkState` that `rootAuthLoader` put into the root loader data, turns its `__internal_clerk_state` keys into
  * `@clerk/clerk-react` provider props (explicit props win), and hands the server's auth object to the provider as
  * `initialState`, so `useAuth()` knows the user during server rendering, before any client script runs.

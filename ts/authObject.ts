@@ -1,7 +1,7 @@
 /**
  * Session-token claims → the auth object of `getAuth` / `request.auth` / `__clerk_ssr_state`, as `@clerk/backend@2.33.8`
- * builds it (`src/tokens/authObjects.ts`, `@clerk/shared`'s `jwtPayloadParser.ts` and `authorization.ts`; spec §A9),
- * plus the 2022-beta `{ userId, sessionId, getToken }` shape (spec §B2, §B3).
+ * builds it (`src/tokens/authObjects.ts`, `@clerk/shared`'s `jwtPayloadParser.ts` and `authorization.ts`),
+ * plus the 2022-beta `{ userId, sessionId, getToken }` shape.
  */
 
 /** `sts` claim values. */

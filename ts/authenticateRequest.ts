@@ -12,8 +12,8 @@ import {
 import type { LoadedOptions, LoaderArgsLike, RequestLike } from './loadOptions';
 
 /**
- * The glue of `@clerk/remix`'s `authenticateRequest` wrapper (spec §A3 step 2): the request decision itself
- * (`@clerk/backend`'s `authenticateRequest`, §A7) runs in the addon; this file feeds it the request, replays its
+ * The glue of `@clerk/remix`'s `authenticateRequest` wrapper: the request decision itself
+ * (`@clerk/backend`'s `authenticateRequest`) runs in the addon; this file feeds it the request, replays its
  * console output, and turns its outcome into what Clerk gives back: a thrown 307 `Response` for a handshake, a thrown
  * `Error` where Clerk throws, or the request state of a signed-in / signed-out request.
  */
@@ -33,7 +33,7 @@ export const USER_AGENT = `clerk-remix-native/${version}`;
 export type AuthStatus = 'signed-in' | 'signed-out';
 
 /**
- * `@clerk/backend`'s `RequestState` for a session token (spec §A7.8). `toAuth()` builds a new auth object on each
+ * `@clerk/backend`'s `RequestState` for a session token. `toAuth()` builds a new auth object on each
  * call; pending sessions (`sts: 'pending'`) are signed out unless `treatPendingAsSignedOut: false`.
  */
 export interface RequestState {
@@ -267,7 +267,7 @@ function signedInState(options: LoadedOptions, token: string, claimsJson: string
 // The public fields are RequestState's (declaration merging), defined by the constructor in Clerk's order.
 interface State extends Omit<RequestState, 'headers' | 'toAuth'> {}
 /**
- * `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state (spec §A7.8), fields in Clerk's order. A class rather than
+ * `@clerk/backend`'s `signedIn(…)` / `signedOut(…)` state, fields in Clerk's order. A class rather than
  * an object literal: V8 builds a literal that has a getter (`headers`, made only if someone reads it) on a slow path.
  */
 class State implements RequestState {

@@ -2,7 +2,7 @@ import { backendApiRequest, type AuthContext } from './authObject';
 
 /**
  * `loadUser` / `loadSession` / `loadOrganization` of `rootAuthLoader` (`@clerk/backend`'s
- * `decorateObjectWithResources` + `stripPrivateDataFromObject`, spec §A3 step 5.2): the Backend API resources, in
+ * `decorateObjectWithResources` + `stripPrivateDataFromObject`): the Backend API resources, in
  * the shape Clerk's `User`, `Session` and `Organization` classes give them once spread into plain objects
  * (camelCase fields in Clerk's order, nested emails/phones/wallets/accounts converted the same way), without
  * `privateMetadata`.

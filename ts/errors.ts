@@ -1,6 +1,6 @@
 /**
  * The error messages of `@clerk/remix` (4.13.49, `dist/utils/errors.js`), byte for byte, and those of the
- * early-2022 beta (`0.1.0-alpha.2` … `0.3.x`, spec §B5) under a `beta` prefix.
+ * early-2022 beta (`0.1.0-alpha.2` … `0.3.x`) under a `beta` prefix.
  *
  * Every message is a plain string; callers throw `new Error(message)` (Clerk's errors carry no `code`).
  */
@@ -113,7 +113,7 @@ export default ClerkApp(App, {
 `);
 
 // ---------------------------------------------------------------------------------------------------------------
-// 2022 beta (spec §B5). Server-side messages only; the beta client messages (whose example differs between
+// 2022 beta. Server-side messages only; the beta client messages (whose example differs between
 // releases) are not reproduced.
 
 /** Beta `getAuth()` called with nothing (alpha.2–5 accepted a bare `Request` or the loader args). */

@@ -6,8 +6,8 @@ import { requestInputOf } from './requestInput';
 import type { LoaderFunctionArgs, RootAuthLoaderOptions } from './rootAuthLoader';
 
 /**
- * `getAuth` of `@clerk/remix@4.13.49` (`dist/ssr/getAuth.js`, spec §A4) on the native request decision, also
- * accepting the 2022 beta's bare `Request` (spec §B3).
+ * `getAuth` of `@clerk/remix@4.13.49` (`dist/ssr/getAuth.js`) on the native request decision, also
+ * accepting the 2022 beta's bare `Request`.
  */
 
 /** What `getAuth` resolves: the auth object plus `user` and `organization`, always `undefined` (as in Clerk). */

@@ -1,4 +1,4 @@
-// `clerk-remix-native`: the client entry, as `@clerk/remix`'s (spec §A1): `ClerkApp` / `ConnectClerk`, the Remix
+// `clerk-remix-native`: the client entry, as `@clerk/remix`'s: `ClerkApp` / `ConnectClerk`, the Remix
 // `ClerkProvider`, and everything of `@clerk/clerk-react` (hooks and components), so an app imports from one place.
 // Nothing here touches the native addon: this entry is bundled for browsers.
 

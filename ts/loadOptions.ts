@@ -15,7 +15,7 @@ type RequestInput = import('../index').RequestInput;
 import { isMainThread } from 'node:worker_threads';
 
 /**
- * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`, spec §A2), plus the
+ * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`), plus the
  * early-2022 beta names `CLERK_API_KEY`, `CLERK_FRONTEND_API` and `CLERK_API_VERSION`.
  *
  * Nothing is cached: every call reads the environment, the context and the request again (the whole resolution is
@@ -326,7 +326,7 @@ function apiUrlOfFrontendApi(frontendApi: string | null): string {
 }
 
 /**
- * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`, spec §A7.1 step 1):
+ * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`):
  * host = first comma-separated value of `x-forwarded-host`, else `host`; protocol = first value of
  * `x-forwarded-proto`, else the URL's. When that origin differs from the URL's, the result is that origin with the
  * URL's path and query; otherwise it is the URL itself. Values are not trimmed (`"a, b"` → `"a"`); an unusable
@@ -372,7 +372,7 @@ function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
 }
 
 /**
- * Resolves the options of `rootAuthLoader` / `getAuth` as `@clerk/remix@4.13.49` does (spec §A2):
+ * Resolves the options of `rootAuthLoader` / `getAuth` as `@clerk/remix@4.13.49` does:
  * `overrides.X || env(NAME) || default` for each option, then validation:
  * 1. no secret key → `Error(noSecretKeyError)`;
  * 2. satellite without `proxyUrl` and `domain` → `Error(satelliteAndMissingProxyUrlAndDomain)`;

@@ -13,7 +13,7 @@ import {
 } from './loadOptions';
 
 /**
- * `rootAuthLoader` of `@clerk/remix@4.13.49` (`dist/ssr/rootAuthLoader.js`, spec §A3) on the native request
+ * `rootAuthLoader` of `@clerk/remix@4.13.49` (`dist/ssr/rootAuthLoader.js`) on the native request
  * decision, with the 2022 beta's callback argument shape (`({ request, params, context, auth }) => …`) kept working.
  */
 
@@ -73,7 +73,7 @@ export interface RootAuthLoaderOptions extends LoadOptionsOverrides {
   loadOrganization?: boolean;
 }
 
-/** The `clerkState` a root loader response carries (spec §A5); read by `ClerkApp` / `ClerkProvider`. */
+/** The `clerkState` a root loader response carries; read by `ClerkApp` / `ClerkProvider`. */
 export type { ClerkState };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ function mergeState(options: LoadedOptions, requestState: RequestState): MergedS
   });
 }
 
-/** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order (spec §A5). */
+/** `{ clerkState: { __internal_clerk_state: {…} } }` with Clerk's keys in Clerk's order. */
 function clerkStateOf(state: MergedState, env: EnvReader): { clerkState: ClerkState } {
   return {
     clerkState: {

@@ -1,4 +1,4 @@
-//! The request decision (spec §A7) with a local key, offline: the branches that need no network, the redirect loop
+//! The request decision with a local key, offline: the branches that need no network, the redirect loop
 //! guard, hostile cookies, configuration errors, and that anything needing the network says so instead of waiting.
 //! The differential tests against `@clerk/remix` itself live in `__test__/ssr-differential.test.mjs`.
 

@@ -1,4 +1,4 @@
-//! The handshake redirect URL (spec §A7.6) and the redirect-count guard.
+//! The handshake redirect URL and the redirect-count guard.
 
 use reqwest::Url;
 

@@ -1,4 +1,4 @@
-//! The request context of spec §A7.1 / §A10: clerkUrl, Clerk's cookie pre-decoding, suffixed-cookie choice.
+//! The request context (`@clerk/backend`'s `createAuthenticateContext` and `clerkRequest`): clerkUrl, Clerk's cookie pre-decoding, suffixed-cookie choice.
 
 use serde_json::json;
 
