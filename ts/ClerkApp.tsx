@@ -41,8 +41,8 @@ export function ClerkApp(App: () => JSX.Element, options: ClerkAppOptions = {}):
 /**
  * The early-2022 beta name of {@link ClerkApp}: `export default ConnectClerk(App, { frontendApi: 'clerk.example.com' })`.
  * `frontendApi` is turned into the matching publishable key; everything else is {@link ClerkApp}. Called while
- * app/root.tsx is evaluated on the server, it also tells the server's option resolution which instance this is
- * (`ts/connectedFrontendApi.ts`), as the guide's apps set no publishable key on the server.
+ * app/root.tsx is evaluated on the server, it also tells the server's option resolution which instance this is, as
+ * the 2022 guide's apps set no publishable key on the server.
  */
 export function ConnectClerk(App: () => JSX.Element, options: ConnectClerkOptions = {}): () => React.JSX.Element {
   const { frontendApi, ...rest } = options;

@@ -8,7 +8,7 @@ import { backendApiRequest, type AuthContext } from './authObject';
  * `privateMetadata`.
  *
  * Difference: Clerk's objects also carry `_raw` (the Backend API JSON, `private_metadata` included). It is left out
- * here, so private metadata never reaches the loader (docs/compat.md R7).
+ * here, so private metadata never reaches the loader.
  */
 
 type Json = Record<string, unknown>;
@@ -199,7 +199,7 @@ export interface LoadedResources {
  * applicable. Rejects with the Backend API error of the first failing call, as Clerk does.
  *
  * `options` (the resolved options) say what to load and give the secret key, the API URL/version and the
- * User-Agent (this package's: docs/compat.md R3).
+ * User-Agent (`clerk-remix-native/<version>`, on every Backend API call).
  */
 export async function loadResources(
   auth: { userId?: string | null; sessionId?: string | null; orgId?: string | null },
