@@ -13,7 +13,7 @@ import { decodePayload } from './helpers/tokens.mjs';
 const CHROMIUM = '/usr/bin/chromium';
 const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
 
-test('example app: sign-in redirect, sign in, reload, handshake after expiry, sign out', { timeout: 900_000 }, async (t) => {
+test('example app: sign-in redirect, sign in, reload, handshake after expiry, one-click sign out, phone layout', { timeout: 900_000 }, async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
   const started = performance.now();
   const timings = prepareExample({ compile: false });
@@ -45,6 +45,8 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
   };
   try {
     const authStatus = (page) => page.getByTestId('auth-status').textContent();
+    // The root loader's `loadUser` fetched the user the issuer defined above.
+    const signedInAs = 'Signed in as Demo User';
 
     await t.test('server rendering knows the user before any script runs', async () => {
       const { token } = issuer.createSession({ secure: false });
@@ -56,8 +58,13 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       ]);
       const page = await noScript.newPage();
       await page.goto(`${app.url}/`);
-      assert.equal(await authStatus(page), `Signed in as ${issuer.userId}`);
-      assert.match(await page.getByTestId('home-auth').textContent(), new RegExp(decodePayload(token).sid));
+      assert.equal(await authStatus(page), signedInAs);
+      const home = await page.getByTestId('home-auth').textContent();
+      assert.match(home, new RegExp(decodePayload(token).sid));
+      assert.match(home, /Demo User/);
+      await page.goto(`${app.url}/dashboard`);
+      assert.equal(await page.getByTestId('user-name').textContent(), 'Demo User');
+      assert.match(await page.getByTestId('verify-time').textContent(), /verified natively in \d+(\.\d+)? µs/);
       await noScript.close();
     });
 
@@ -78,12 +85,14 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       await page.getByTestId('demo-sign-in').click();
       await page.waitForURL(`${app.url}/dashboard`);
       assert.equal(await page.getByTestId('user-id').textContent(), issuer.userId);
+      assert.equal(await page.getByTestId('user-name').textContent(), 'Demo User');
+      assert.match(await page.getByTestId('verify-time').textContent(), /^✓ Session verified natively in \d+(\.\d+)? µs$/);
       sessionId = await page.getByTestId('session-id').textContent();
       assert.match(sessionId, /^sess_/);
       // The clerk-js stand-in loaded from the issuer, and the client-side auth state agrees with the server's.
       await page.waitForFunction(() => window.Clerk?.loaded === true && window.Clerk.__clerkRemixNativeLocal === true);
       await page.waitForFunction((id) => window.Clerk.user?.id === id, issuer.userId);
-      assert.equal(await authStatus(page), `Signed in as ${issuer.userId}`);
+      assert.equal(await authStatus(page), signedInAs);
       mkdirSync(outputDir, { recursive: true });
       await page.screenshot({ path: `${outputDir}e2e-dashboard.png`, fullPage: true });
     });
@@ -130,11 +139,9 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
       await page.waitForFunction(() => window.Clerk?.loaded === true && !location.search.includes('__clerk_handshake'));
     });
 
-    await t.test('signing out ends the session', async () => {
-      await page.getByRole('link', { name: 'Sign out' }).click();
-      await page.waitForURL(`${app.url}/sign-out`);
+    await t.test("one click on the header's Sign out ends the session", async () => {
       await page.waitForFunction(() => window.Clerk?.loaded === true);
-      await page.getByTestId('sign-out').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(`${app.url}/`);
       assert.equal(await authStatus(page), 'Signed out');
       assert.ok(issuer.isSessionEnded(sessionId), 'the session was ended at the issuer');
@@ -143,6 +150,42 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, si
     });
 
     await context.close();
+
+    await t.test('on a phone (375×667) nothing is wider than the screen; /sign-out still signs out', async () => {
+      const phone = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      watch(phone);
+      const p = await phone.newPage();
+      const overflow = () => p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      const fits = async (where) => {
+        const { scrollWidth, innerWidth } = await overflow();
+        assert.ok(scrollWidth <= innerWidth, `${where}: the page is ${scrollWidth} px wide on a ${innerWidth} px screen`);
+      };
+      await p.goto(`${app.url}/`);
+      await fits('/ signed out');
+      await p.goto(`${app.url}/dashboard`);
+      assert.equal(new URL(p.url()).pathname, '/sign-in');
+      await fits('/sign-in');
+      await p.getByTestId('demo-sign-in').tap();
+      await p.waitForURL(`${app.url}/dashboard`);
+      assert.equal(await p.getByTestId('user-name').textContent(), 'Demo User');
+      await p.waitForFunction(() => window.Clerk?.loaded === true);
+      await fits('/dashboard');
+      await p.screenshot({ path: `${outputDir}e2e-dashboard-phone.png`, fullPage: true });
+      await p.goto(`${app.url}/`);
+      await fits('/ signed in');
+      const phoneSession = (await phone.cookies(app.url)).find((c) => c.name === '__session')?.value;
+      assert.ok(phoneSession, 'signed in on the phone');
+      // The /sign-out page (README's route table) works as before.
+      await p.goto(`${app.url}/sign-out`);
+      await fits('/sign-out');
+      await p.waitForFunction(() => window.Clerk?.loaded === true);
+      await p.getByTestId('sign-out').tap();
+      await p.waitForURL(`${app.url}/`);
+      assert.equal(await authStatus(p), 'Signed out');
+      assert.ok(issuer.isSessionEnded(decodePayload(phoneSession).sid), 'the phone session was ended at the issuer');
+      await phone.close();
+    });
+
     assert.deepEqual(offMachine, [], 'the browser only talked to localhost / 127.0.0.1');
     assert.deepEqual(problems, [], 'no uncaught page errors and no console errors');
   } finally {

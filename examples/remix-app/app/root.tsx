@@ -1,22 +1,73 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
-import { ConnectClerk, SignedIn, SignedOut, useAuth } from 'clerk-remix-native';
+import { ClerkApp, SignedIn, SignedOut, useAuth, useClerk } from 'clerk-remix-native';
 import { rootAuthLoader } from 'clerk-remix-native/ssr.server';
 import { localIssuerEnabled } from './local-issuer.server';
+import { profileOf, useRootData, type RootData, type UserFields } from './user';
 
 export const meta: MetaFunction = () => [{ title: 'clerk-remix-native example' }];
 
-// Clerk's state for the whole app: the session is checked here (natively) on every document and data request, and
-// `clerkState` goes into the root loader data for ConnectClerk below.
+// Clerk's state for the whole app: the session is checked here (natively) whenever the root loader runs (document
+// requests, revalidations), and `clerkState` goes into the root loader data for ClerkApp below. `loadUser: true`
+// also fetches the signed-in user from Clerk's Backend API (`GET /v1/users/{id}`; the local issuer answers it too)
+// into `request.user`, so that the pages can greet the user by name: one API call each time, on top of the native
+// check. Only the few fields the pages show go to the browser.
 export const loader = (args: LoaderFunctionArgs) =>
-  rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }), { signInUrl: '/sign-in' });
+  rootAuthLoader(
+    args,
+    ({ request }): RootData => ({ localIssuer: localIssuerEnabled(), user: profileOf(request.user as UserFields | undefined) }),
+    { signInUrl: '/sign-in', loadUser: true },
+  );
 
 /** Rendered on the server too: `useAuth()` knows the user before any client script runs. */
 function AuthStatus() {
   const { isLoaded, isSignedIn, userId } = useAuth();
+  const user = useRootData()?.user;
   if (!isLoaded) return <p data-testid="auth-status">Loading…</p>;
-  return <p data-testid="auth-status">{isSignedIn ? `Signed in as ${userId}` : 'Signed out'}</p>;
+  return <p data-testid="auth-status">{isSignedIn ? `Signed in as ${user?.name ?? user?.email ?? userId}` : 'Signed out'}</p>;
 }
+
+/** One click: Clerk's browser script ends the session, clears the cookies and goes to `/`. */
+function SignOutButton() {
+  const { signOut } = useClerk();
+  return (
+    <button type="button" className="link" data-testid="nav-sign-out" onClick={() => signOut({ redirectUrl: '/' })}>
+      Sign out
+    </button>
+  );
+}
+
+// Small and phone-first: the nav wraps, the id list stacks below 30rem, long ids break anywhere. (Set as HTML: as a
+// text child, React would escape `>` on the server and the browser would see `&gt;`.)
+const css = `
+  *, *::before, *::after { box-sizing: border-box; }
+  html { -webkit-text-size-adjust: 100%; }
+  body { font-family: system-ui, sans-serif; font-size: 1rem; line-height: 1.5; color: #1f2328; max-width: 44rem; margin: 0 auto; padding: 1rem; }
+  h1 { font-size: 1.75rem; line-height: 1.2; margin: 1.25rem 0 .75rem; }
+  a { color: #0b57d0; }
+  nav { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1rem; border-bottom: 1px solid #ddd; padding-bottom: .5rem; }
+  nav [data-testid=auth-status] { margin: 0 0 0 auto; color: #555; overflow-wrap: anywhere; }
+  button { font: inherit; padding: .5rem 1rem; border-radius: .375rem; border: 1px solid #888; background: #f6f8fa; cursor: pointer; }
+  button.link { padding: 0; border: 0; background: none; color: #0b57d0; text-decoration: underline; }
+  code { font-family: ui-monospace, monospace; font-size: .9em; overflow-wrap: anywhere; }
+  dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; }
+  dt { font-weight: 600; }
+  dd { margin: 0; font-family: ui-monospace, monospace; font-size: .9rem; overflow-wrap: anywhere; }
+  .muted { color: #555; }
+  .small { font-size: .875rem; }
+  .nowrap { white-space: nowrap; }
+  .profile { display: flex; align-items: center; gap: 1rem; padding: 1rem; border: 1px solid #ddd; border-radius: .5rem; }
+  .profile > div { min-width: 0; }
+  .profile p { margin: 0; overflow-wrap: anywhere; }
+  .profile .name { font-size: 1.25rem; font-weight: 600; }
+  .avatar { flex: none; width: 3.5rem; height: 3.5rem; border-radius: 50%; object-fit: cover; display: grid; place-items: center; background: #6b4fbb; color: #fff; font-weight: 600; font-size: 1.25rem; }
+  .verified { margin: 1rem 0 .25rem; padding: .5rem .75rem; border-radius: .5rem; background: #e6f4ea; color: #0d652d; font-weight: 600; }
+  @media (max-width: 30rem) {
+    h1 { font-size: 1.5rem; }
+    dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
+    dd { margin-bottom: .5rem; }
+  }
+`;
 
 function App() {
   return (
@@ -27,14 +78,7 @@ function App() {
         <link rel="icon" href="data:," />
         <Meta />
         <Links />
-        <style>{`
-          body { font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
-          nav { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid #ddd; padding-bottom: .5rem; }
-          nav [data-testid=auth-status] { margin-left: auto; color: #555; }
-          dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-          dt { font-weight: 600; } code, dd { font-family: ui-monospace, monospace; }
-          button { font: inherit; padding: .4rem .9rem; }
-        `}</style>
+        <style dangerouslySetInnerHTML={{ __html: css }} />
       </head>
       <body>
         <nav>
@@ -44,7 +88,7 @@ function App() {
             <Link to="/sign-in">Sign in</Link>
           </SignedOut>
           <SignedIn>
-            <Link to="/sign-out">Sign out</Link>
+            <SignOutButton />
           </SignedIn>
           <AuthStatus />
         </nav>
@@ -58,6 +102,6 @@ function App() {
   );
 }
 
-// The 2022 beta shape. With no `frontendApi`, the publishable key the server sent in clerkState is used; pass
-// `{ frontendApi: 'clerk.example.com' }` to pin it in the client bundle instead.
-export default ConnectClerk(App);
+// With no options, the publishable key the server sent in clerkState is used. (The 2022 beta's `ConnectClerk(App,
+// { frontendApi })` is shown by examples/remix-2022-guide.)
+export default ClerkApp(App);
