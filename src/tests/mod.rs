@@ -1,5 +1,5 @@
 //! Unit tests (the crate is a cdylib, so they live here rather than in `tests/`). Vectors are read from
-//! `../shared/vectors` beside the checkout; see `util::VECTORS`.
+//! `src/tests/vectors/` (sources and licences in its README); see `util::VECTORS`.
 
 mod attacks;
 mod authenticate;

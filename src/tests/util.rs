@@ -1,4 +1,4 @@
-//! Shared helpers: locating and reading the shared test vectors, hex and base64url, generated RSA key pairs and
+//! Shared helpers: reading the test vectors (`src/tests/vectors/`, sources in its README), hex and base64url, generated RSA key pairs and
 //! hand-built tokens.
 
 use std::sync::{Arc, OnceLock};
@@ -17,8 +17,8 @@ use crate::key::RsaKey;
 use crate::verifier::{Attempt, KeySource, Verified, Verifier};
 use crate::verify::ClaimRules;
 
-/// The shared vectors live beside the checkout (`../shared/vectors`), never inside the repository.
-pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+/// The vectors, with their sources and licences in `src/tests/vectors/README.md`.
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/tests/vectors");
 
 pub fn vector_path(relative: &str) -> String {
     format!("{VECTORS}/{relative}")
@@ -27,7 +27,7 @@ pub fn vector_path(relative: &str) -> String {
 pub fn load_json(relative: &str) -> Value {
     let path = vector_path(relative);
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read test vector {path}: {e} (the shared vectors must sit at ../shared)"));
+        .unwrap_or_else(|e| panic!("cannot read test vector {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
