@@ -70,19 +70,17 @@ export interface AuthenticatorOptions {
 }
 
 /**
- * Every environment variable whose name starts with `CLERK_`, in environment order, as `NAME=value` entries each
- * followed by a NUL (which no environment entry can contain): one string, the cheapest thing to hand over and to
- * compare with the previous answer. `null` on platforms where the environment is not read this way (the caller
- * then reads `process.env`).
+ * The watched variables that are set, as `NAME=value` entries each followed by a NUL (which no environment entry can
+ * contain), in the order they were named. A value that is not Unicode is passed lossily, as Node's `process.env`
+ * does.
  */
-export declare function clerkEnvironment(): string | null
+export declare function clerkEnvironment(): string
 
 /**
- * A number that changes whenever the `CLERK_*` entries of the environment change (it is the count of changes this
- * process has seen): the caller asks `clerkEnvironment()` again only when it differs from the last one. Comparing
- * the entries in place costs a walk of the environment and no allocation; `null` where `clerkEnvironment()` is.
+ * A number that changes whenever one of the watched variables changes: the caller asks `clerkEnvironment()` again
+ * only when it differs from the last one. The lookups are compared with the last ones without copying them.
  */
-export declare function clerkEnvironmentGeneration(): number | null
+export declare function clerkEnvironmentGeneration(): number
 
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {
@@ -188,3 +186,6 @@ export interface VerifyOutcome {
   token?: string
   carrier?: string
 }
+
+/** Sets the variable names that {@link clerkEnvironment} and {@link clerkEnvironmentGeneration} cover. */
+export declare function watchEnvironment(names: Array<string>): void

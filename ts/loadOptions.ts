@@ -10,9 +10,9 @@ export { buildPublishableKey };
 
 import native = require('./native');
 import { requestInputOf } from './requestInput';
+import { isMainThread } from 'node:worker_threads';
 
 type RequestInput = import('../index').RequestInput;
-import { isMainThread } from 'node:worker_threads';
 
 /**
  * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`), plus the
@@ -189,25 +189,25 @@ const GLOBAL_READERS = new Map<string, (g: Bag) => unknown>([
   ['CLERK_TELEMETRY_DEBUG', (g) => g.CLERK_TELEMETRY_DEBUG],
 ]);
 
-/** The `process.env` object Node started with: backed by the C environment (unless a worker or a replacement). */
+/** The `process.env` object Node started with: backed by the process environment (unless a worker or a replacement). */
 const processEnv = typeof process !== 'undefined' ? process.env : undefined;
 
 /**
- * A reader with exactly {@link getEnvVariable}'s answers for the `CLERK_*` names, for one request. On the main
- * thread, while `process.env` is still Node's own (which reads and writes the C environment), the `CLERK_*`
- * variables are taken from the environment in one native call instead of one `process.env` access per name (about
- * twenty per request, ≈ 0.1 µs each, nearly all unset).
+ * A reader with exactly {@link getEnvVariable}'s answers, for one request. On the main thread, while `process.env` is
+ * still Node's own (which reads and writes the process environment), the `CLERK_*` variables this package reads are
+ * looked up in one native call (`src/napi_environment.rs`) instead of one `process.env` access per name (about
+ * twenty per request, ≈ 0.2 µs each, nearly all unset).
  */
 export function envReader(context: unknown): EnvReader {
   const fromContext = contextLookup(context);
   const snapshot = clerkEnvironment();
-  const fromProcess = (name: string): string | undefined => {
-    if (snapshot && name.startsWith('CLERK_')) return snapshot.get(name);
-    const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  };
   return (name) => {
-    const value = fromProcess(name);
+    let value: string | undefined;
+    if (snapshot && GLOBAL_READERS.has(name)) value = snapshot.get(name);
+    else {
+      const read = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
+      value = typeof read === 'string' ? read : undefined;
+    }
     return value !== undefined ? value : fromContext(name);
   };
 }
@@ -215,27 +215,25 @@ export function envReader(context: unknown): EnvReader {
 /** A variable's value as {@link getEnvVariable} gives it, for one request's context. */
 export type EnvReader = (name: string) => string | undefined;
 
-let lastRaw: string | undefined;
+let watching = false;
 let lastGeneration: number | undefined;
 let lastSnapshot: Map<string, string> | undefined;
 
 function clerkEnvironment(): Map<string, string> | null {
   if (!isMainThread || processEnv === undefined || process.env !== processEnv) return null;
-  // A number that changes with the CLERK_* entries: the entries themselves are fetched only after a change.
-  const generation = native.clerkEnvironmentGeneration();
-  if (generation === null || generation === undefined) return null;
-  if (generation === lastGeneration && lastSnapshot) return lastSnapshot;
-  const raw = native.clerkEnvironment();
-  if (raw === null || raw === undefined) return null;
-  lastGeneration = generation;
-  if (raw === lastRaw && lastSnapshot) return lastSnapshot;
-  const snapshot = new Map<string, string>();
-  for (const entry of raw.split('\0')) {
-    const eq = entry.indexOf('=');
-    // `getenv` answers with the first entry of a name.
-    if (eq > 0 && !snapshot.has(entry.slice(0, eq))) snapshot.set(entry.slice(0, eq), entry.slice(eq + 1));
+  if (!watching) {
+    native.watchEnvironment([...GLOBAL_READERS.keys()]);
+    watching = true;
   }
-  lastRaw = raw;
+  // A number that changes with the watched variables: their values are fetched only after a change.
+  const generation = native.clerkEnvironmentGeneration();
+  if (generation === lastGeneration && lastSnapshot) return lastSnapshot;
+  const snapshot = new Map<string, string>();
+  for (const entry of native.clerkEnvironment().split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) snapshot.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  lastGeneration = generation;
   lastSnapshot = snapshot;
   return snapshot;
 }
