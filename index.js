@@ -841,3 +841,4 @@ module.exports.clerkEnvironment = nativeBinding.clerkEnvironment
 module.exports.clerkEnvironmentGeneration = nativeBinding.clerkEnvironmentGeneration
 module.exports.panicForTests = nativeBinding.panicForTests
 module.exports.panicForTestsAsync = nativeBinding.panicForTestsAsync
+module.exports.watchEnvironment = nativeBinding.watchEnvironment
