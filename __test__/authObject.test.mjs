@@ -15,7 +15,7 @@ import {
   signedInAuthObject,
   signedOutAuthObject,
   splitByScope,
-} from '../dist/authObject.js';
+} from '../dist/core/authObject.js';
 import { typeTag } from './helpers/oracle.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 

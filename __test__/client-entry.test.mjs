@@ -110,7 +110,7 @@ test('ConnectClerk(App, { frontendApi }) builds the publishable key from the fro
 });
 
 test('ClerkApp without clerkState in the root loader data fails with Clerk\'s message', async () => {
-  const { noClerkStateError, invalidClerkStatePropError } = require('../dist/errors.js');
+  const { noClerkStateError, invalidClerkStatePropError } = require('../dist/core/errors.js');
   await assert.rejects(render(client.ClerkApp(AuthProbe), { other: 1 }), (err) => err.message === noClerkStateError);
   await assert.rejects(render(client.ClerkApp(AuthProbe), { clerkState: {} }), (err) => err.message === invalidClerkStatePropError);
 });

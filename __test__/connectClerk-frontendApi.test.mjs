@@ -10,7 +10,7 @@ import { decodePayload } from './helpers/tokens.mjs';
 
 const require = createRequire(import.meta.url);
 const { ConnectClerk } = require('../dist/index.js');
-const { loadOptions, buildPublishableKey } = require('../dist/loadOptions.js');
+const { loadOptions, buildPublishableKey } = require('../dist/core/loadOptions.js');
 
 const App = () => null;
 
@@ -53,7 +53,7 @@ test('ConnectClerk frontendApi as the server\'s last source of the instance', as
     );
 
     await t.test('a second copy of the module shares the registry', () => {
-      const file = require.resolve('../dist/connectedFrontendApi.js');
+      const file = require.resolve('../dist/core/connectedFrontendApi.js');
       const first = require.cache[file];
       delete require.cache[file];
       try {

@@ -16,8 +16,8 @@ import {
   handleValueOrFn,
   isTruthy,
   loadOptions,
-} from '../dist/loadOptions.js';
-import * as errors from '../dist/errors.js';
+} from '../dist/core/loadOptions.js';
+import * as errors from '../dist/core/errors.js';
 import { withEnv as withProcessEnv } from './helpers/env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -529,7 +529,7 @@ test('envReader answers exactly as getEnvVariable, through every change of proce
   const { Worker } = await import('node:worker_threads');
   const code = `
     const { parentPort } = require('node:worker_threads');
-    const { envReader, getEnvVariable } = require(${JSON.stringify(path.join(root, 'dist/loadOptions.js'))});
+    const { envReader, getEnvVariable } = require(${JSON.stringify(path.join(root, 'dist/core/loadOptions.js'))});
     process.env.CLERK_DOMAIN = 'worker-only.example';
     parentPort.postMessage([envReader({})('CLERK_DOMAIN'), getEnvVariable('CLERK_DOMAIN', {})]);`;
   const answer = await new Promise((resolve, reject) => {

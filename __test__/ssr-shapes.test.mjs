@@ -13,7 +13,7 @@ import { APP_ORIGIN, BASE_NOW, defineScenario, scenario, SESSION_ID, USER_ID } f
 
 const require = createRequire(import.meta.url);
 const { defer } = require('@remix-run/server-runtime');
-const errors = require('../dist/errors.js');
+const errors = require('../dist/core/errors.js');
 const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8');
 const ours = loadOurs();
 

@@ -15,7 +15,7 @@ const opts = parseArgs(process.argv.slice(2), {
   ops: 20000,
   usage: 'node bench/environment.mjs [--rounds N] [--ops N] [--warmup N]   (BENCH_QUICK=1 for a short run)',
 });
-const { envReader, getEnvVariable } = require('../dist/loadOptions.js');
+const { envReader, getEnvVariable } = require('../dist/core/loadOptions.js');
 
 // What a configured app has: the two keys set, every other CLERK_* name unset.
 process.env.CLERK_SECRET_KEY = `sk_live_${'x'.repeat(40)}`;

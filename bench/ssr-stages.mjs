@@ -29,9 +29,9 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 
 const native = require('../index.js');
-const { requestInputOf } = require('../dist/requestInput.js');
-const { resolveOptions } = require('../dist/loadOptions.js');
-const { authenticateRequest } = require('../dist/authenticateRequest.js');
+const { requestInputOf } = require('../dist/core/requestInput.js');
+const { resolveOptions } = require('../dist/core/loadOptions.js');
+const { authenticateRequest } = require('../dist/core/authenticateRequest.js');
 const { getAuth } = require('../dist/ssr.server.js');
 
 const bench = await signedInRequest();

@@ -19,7 +19,7 @@ import { describeMachine, describeRounds, floorContender, fmt, fmtRatio, parseAr
 
 const require = createRequire(import.meta.url);
 const { NativeVerifier } = require('../index.js');
-const { createTokenVerifier } = require('../dist/createTokenVerifier.js');
+const { createTokenVerifier } = require('../dist/core/createTokenVerifier.js');
 
 // ---------------------------------------------------------------------------------------------------- options
 const opts = parseArgs(process.argv.slice(2), {

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { localClerkJsSource } from './localClerkJs';
-import { publishableKeyFor } from './publishableKeyFor';
+import { publishableKeyFor } from './core/publishableKeyFor';
 
 /** Which kind of Clerk instance the issuer plays: `pk_live_`/`sk_live_` keys or `pk_test_`/`sk_test_` keys. */
 export type LocalInstanceType = 'production' | 'development';

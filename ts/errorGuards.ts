@@ -1,5 +1,5 @@
 // `clerk-remix-native/errors`: `@clerk/remix/errors`, Clerk's error type guards. `isClerkAPIResponseError` also
-// recognises the Backend API errors this package throws (ts/authObject.ts ClerkAPIResponseError has `clerkError`).
+// recognises the Backend API errors this package throws (ts/core/authObject.ts ClerkAPIResponseError has `clerkError`).
 export {
   EmailLinkErrorCode,
   EmailLinkErrorCodeStatus,

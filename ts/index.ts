@@ -8,7 +8,7 @@ if (typeof window !== 'undefined' && typeof (window as unknown as { global?: unk
 }
 
 export * from '@clerk/clerk-react';
-export { ClerkProvider } from './ClerkProvider';
-export type { ClerkAppOptions, ClerkState, ConnectClerkOptions, RemixClerkProviderProps, WithClerkState } from './clientTypes';
-export { ClerkApp, ConnectClerk } from './ClerkApp';
-export { OrganizationProfile, SignIn, SignUp, UserProfile } from './uiComponents';
+export { ClerkProvider } from './remix/ClerkProvider';
+export type { ClerkAppOptions, ClerkState, ConnectClerkOptions, RemixClerkProviderProps, WithClerkState } from './remix/clientTypes';
+export { ClerkApp, ConnectClerk } from './remix/ClerkApp';
+export { OrganizationProfile, SignIn, SignUp, UserProfile } from './remix/uiComponents';

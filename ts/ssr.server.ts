@@ -1,8 +1,8 @@
-// `clerk-remix-native/ssr.server`: `@clerk/remix/ssr.server`'s exports with Clerk's types (ts/ssrTypes.ts), plus the
+// `clerk-remix-native/ssr.server`: `@clerk/remix/ssr.server`'s exports with Clerk's types (ts/remix/ssrTypes.ts), plus the
 // token verifier of this package.
-import { getAuth as getAuthImpl } from './getAuth';
-import { rootAuthLoader as rootAuthLoaderImpl } from './rootAuthLoader';
-import type { GetAuth, RootAuthLoader } from './ssrTypes';
+import { getAuth as getAuthImpl } from './remix/getAuth';
+import { rootAuthLoader as rootAuthLoaderImpl } from './remix/rootAuthLoader';
+import type { GetAuth, RootAuthLoader } from './remix/ssrTypes';
 
 /**
  * Makes the request's auth state available to the app: use it as the root route's loader, with or without a
@@ -46,18 +46,18 @@ export type {
   User,
   WebhookEvent,
   WebhookEventType,
-} from './ssrTypes';
-export type { ClerkState } from './clerkState';
-export { ClerkAPIResponseError } from './authObject';
+} from './remix/ssrTypes';
+export type { ClerkState } from './core/clerkState';
+export { ClerkAPIResponseError } from './core/authObject';
 
-export { createTokenVerifier } from './createTokenVerifier';
+export { createTokenVerifier } from './core/createTokenVerifier';
 export type {
   SessionClaims,
   TokenVerifier,
   TokenVerifierOptions,
   VerifiedRequestToken,
   VerifyCallOptions,
-} from './createTokenVerifier';
-export { TokenVerificationError } from './TokenVerificationError';
-export type { TokenCarrier } from './TokenVerificationError';
-export { verifyToken } from './verifyToken';
+} from './core/createTokenVerifier';
+export { TokenVerificationError } from './core/TokenVerificationError';
+export type { TokenCarrier } from './core/TokenVerificationError';
+export { verifyToken } from './core/verifyToken';

@@ -1,6 +1,6 @@
 // `clerk-remix-native/testing`: helpers for testing loaders offline against a local Clerk issuer.
 export { createLocalIssuer, generateSigningKey, cookieSuffixOf } from './createLocalIssuer';
-export { publishableKeyFor } from './publishableKeyFor';
+export { publishableKeyFor } from './core/publishableKeyFor';
 export { localClerkJsSource } from './localClerkJs';
 export type {
   LocalCookieHeaderOptions,

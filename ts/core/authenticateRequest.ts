@@ -18,13 +18,13 @@ import type { LoadedOptions, LoaderArgsLike, RequestLike } from './loadOptions';
  * `Error` where Clerk throws, or the request state of a signed-in / signed-out request.
  */
 
-type NativeBinding = typeof import('../index');
+type NativeBinding = typeof import('../../index');
 type NativeAuthenticator = InstanceType<NativeBinding['NativeAuthenticator']>;
-type AuthenticatorOptions = import('../index').AuthenticatorOptions;
-type RequestOutcome = import('../index').RequestOutcome;
+type AuthenticatorOptions = import('../../index').AuthenticatorOptions;
+type RequestOutcome = import('../../index').RequestOutcome;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require('../package.json') as { version: string };
+const { version } = require('../../package.json') as { version: string };
 
 /** User-Agent of the Backend API calls this package makes (handshake payload, refresh, tokens, resources). */
 export const USER_AGENT = `clerk-remix-native/${version}`;

@@ -1,5 +1,5 @@
 // The napi-rs loader (generated `index.js`): picks the binary for this platform.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const native: typeof import('../index') = require('../index.js');
+const native: typeof import('../../index') = require('../../index.js');
 
 export = native;

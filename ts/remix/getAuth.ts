@@ -1,8 +1,8 @@
-import type { AuthObject } from './authObject';
-import { authenticateRequest } from './authenticateRequest';
-import { noLoaderArgsPassedInGetAuth } from './errors';
-import { resolveOptions, type LoaderArgsLike } from './loadOptions';
-import { requestInputOf } from './requestInput';
+import type { AuthObject } from '../core/authObject';
+import { authenticateRequest } from '../core/authenticateRequest';
+import { noLoaderArgsPassedInGetAuth } from '../core/errors';
+import { resolveOptions, type LoaderArgsLike } from '../core/loadOptions';
+import { requestInputOf } from '../core/requestInput';
 import type { LoaderFunctionArgs, RootAuthLoaderOptions } from './rootAuthLoader';
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestLike } from './loadOptions';
 
-type RequestInput = import('../index').RequestInput;
+type RequestInput = import('../../index').RequestInput;
 
 /** A request's headers as a `Headers` (a `Headers`-like object is used as it is; anything else is converted). */
 export function headersOf(request: RequestLike): Headers {

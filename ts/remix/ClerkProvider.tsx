@@ -2,9 +2,9 @@ import { ClerkProvider as ReactClerkProvider } from '@clerk/clerk-react';
 import type { ClerkProviderProps as ReactClerkProviderProps } from '@clerk/clerk-react';
 import { useLocation, useNavigate } from '@remix-run/react';
 import React from 'react';
-import type { ClerkState } from './clerkState';
+import type { ClerkState } from '../core/clerkState';
 import type { ClerkState as PublicClerkState, RemixClerkProviderProps } from './clientTypes';
-import { invalidClerkStatePropError, noClerkStateError } from './errors';
+import { invalidClerkStatePropError, noClerkStateError } from '../core/errors';
 
 /**
  * The Remix `ClerkProvider` of `@clerk/remix@4.13.49` (`dist/client/RemixClerkProvider.js`): it takes the
@@ -27,7 +27,7 @@ const SDK_METADATA = { name: 'clerk-remix-native', version: PACKAGE_VERSION() };
 function PACKAGE_VERSION(): string {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../package.json') as { version: string }).version;
+    return (require('../../package.json') as { version: string }).version;
   } catch {
     return '0.0.0';
   }

@@ -65,7 +65,7 @@ export interface TokenVerifier {
   ): Promise<VerifiedRequestToken | null>;
 }
 
-type Outcome = import('../index').VerifyOutcome;
+type Outcome = import('../../index').VerifyOutcome;
 type ClaimsOrOutcome = string | Outcome;
 
 function toError(outcome: Outcome): TokenVerificationError {

@@ -1,16 +1,16 @@
-import type { AuthObject } from './authObject';
-import { authenticateRequest, type RequestState } from './authenticateRequest';
-import type { ClerkState } from './clerkState';
-import { loadResources, type LoadedResources, type ResourceOptions } from './backendResources';
-import { invalidRootLoaderCallbackReturn } from './errors';
-import { requestInputOf } from './requestInput';
+import type { AuthObject } from '../core/authObject';
+import { authenticateRequest, type RequestState } from '../core/authenticateRequest';
+import type { ClerkState } from '../core/clerkState';
+import { loadResources, type LoadedResources, type ResourceOptions } from '../core/backendResources';
+import { invalidRootLoaderCallbackReturn } from '../core/errors';
+import { requestInputOf } from '../core/requestInput';
 import {
   resolveOptions,
   type EnvReader,
   isTruthy,
   type LoadedOptions,
   type LoadOptionsOverrides,
-} from './loadOptions';
+} from '../core/loadOptions';
 
 /**
  * `rootAuthLoader` of `@clerk/remix@4.13.49` (`dist/ssr/rootAuthLoader.js`) on the native request

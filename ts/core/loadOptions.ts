@@ -12,7 +12,7 @@ import native = require('./native');
 import { requestInputOf } from './requestInput';
 import { isMainThread } from 'node:worker_threads';
 
-type RequestInput = import('../index').RequestInput;
+type RequestInput = import('../../index').RequestInput;
 
 /**
  * Option and environment resolution of `@clerk/remix@4.13.49` (`dist/ssr/loadOptions.js`), plus the

@@ -1,10 +1,10 @@
 import { useLoaderData } from '@remix-run/react';
 import React from 'react';
-import type { ClerkState } from './clerkState';
+import type { ClerkState } from '../core/clerkState';
 import type { ClerkAppOptions, ConnectClerkOptions } from './clientTypes';
 import { inSpaMode, RemixClerkProvider } from './ClerkProvider';
-import { publishableKeyMissingErrorInSpaMode } from './errors';
-import { connectFrontendApi } from './connectedFrontendApi';
+import { publishableKeyMissingErrorInSpaMode } from '../core/errors';
+import { connectFrontendApi } from '../core/connectedFrontendApi';
 
 /**
  * Wraps the root route component in Clerk's provider (`@clerk/remix` 4.x):
