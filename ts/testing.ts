@@ -1,7 +1,10 @@
 // `clerk-remix-native/testing`: helpers for testing loaders offline against a local Clerk issuer.
-export { createLocalIssuer, generateSigningKey, cookieSuffixOf } from './createLocalIssuer';
+// The issuer itself lives in `./testing/` (one file per concern); this entry only re-exports its public surface.
+export { createLocalIssuer } from './testing/createLocalIssuer';
+export { generateSigningKey } from './testing/keys';
+export { cookieSuffixOf } from './testing/tokens';
 export { publishableKeyFor } from './core/publishableKeyFor';
-export { localClerkJsSource } from './localClerkJs';
+export { localClerkJsSource } from './testing/localClerkJs';
 export type {
   LocalCookieHeaderOptions,
   LocalInstanceType,
@@ -19,4 +22,4 @@ export type {
   LocalSetCookieOptions,
   LocalSignOptions,
   LocalSigningKey,
-} from './createLocalIssuer';
+} from './testing/types';
