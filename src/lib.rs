@@ -1,26 +1,10 @@
-//! clerk-remix-native: Clerk session verification and Clerk's request decision for Remix, in Rust.
+//! clerk-remix-native: the napi binding of Clerk session verification and Clerk's request decision for Remix. The
+//! logic is the `clerk_remix_core` crate (crates/clerk-remix-core); this crate converts napi objects into its
+//! settings types and its answers back, one place per type (`napi_verifier`, `napi_authenticator`), and turns a
+//! Rust panic into a JS error (`panic_guard`).
 
-mod authenticate;
-mod bapi;
-mod cookie;
-mod credentials;
-mod error;
-mod handshake;
-mod http;
-mod jwks;
-mod jwt;
-mod key;
 mod napi_authenticator;
 mod napi_environment;
 mod napi_test_hooks;
 mod napi_verifier;
-mod publishable_key;
-mod request_context;
-mod search_params;
-mod time;
-mod token_cache;
-mod verifier;
-mod verify;
-
-#[cfg(test)]
-mod tests;
+mod panic_guard;

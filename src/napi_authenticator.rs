@@ -4,18 +4,17 @@
 
 use std::sync::Arc;
 
-use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
-use crate::bapi::Bapi;
-use crate::http::USER_AGENT;
-use crate::jwks::{DEFAULT_API_URL, DEFAULT_API_VERSION};
-use crate::napi_verifier::{build_verifier, guarded, VerifierOptions};
-use crate::publishable_key::PublishableKey;
-use crate::request_context::RequestParts;
-use crate::verifier::{NeedsNetwork, Network};
+use clerk_remix_core::authenticate::{
+    AuthStatus, Authenticator, AuthenticatorSettings, Decision, Outcome, RequestState,
+};
+use clerk_remix_core::clerk_request::RequestParts;
+use clerk_remix_core::token_verifier::{NeedsNetwork, Network};
+
+use crate::napi_verifier::{cache_size, invalid_arg};
+use crate::panic_guard::guarded;
 
 /// The resolved options of `rootAuthLoader` / `getAuth` that the decision reads.
 #[napi(object)]
@@ -41,6 +40,26 @@ pub struct AuthenticatorOptions {
     pub user_agent: Option<String>,
     /// How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off.
     pub token_cache_size: Option<f64>,
+}
+
+impl From<AuthenticatorOptions> for AuthenticatorSettings {
+    fn from(options: AuthenticatorOptions) -> Self {
+        AuthenticatorSettings {
+            secret_key: options.secret_key,
+            publishable_key: options.publishable_key,
+            jwt_key: options.jwt_key.unwrap_or_default(),
+            api_url: options.api_url,
+            api_version: options.api_version.unwrap_or_default(),
+            domain: options.domain.unwrap_or_default(),
+            is_satellite: options.is_satellite.unwrap_or(false),
+            proxy_url: options.proxy_url.unwrap_or_default(),
+            sign_in_url: options.sign_in_url.unwrap_or_default(),
+            audience: options.audience.unwrap_or_default(),
+            authorized_parties: options.authorized_parties.unwrap_or_default(),
+            user_agent: options.user_agent.unwrap_or_default(),
+            token_cache_size: cache_size(options.token_cache_size),
+        }
+    }
 }
 
 /// What the decision reads from a request (header values as sent; absent when the header is absent).
@@ -144,15 +163,6 @@ impl RequestOutcome {
     }
 }
 
-impl NativeAuthenticator {
-    fn decide_now(&self, parts: RequestParts, now_ms: f64) -> std::result::Result<Decision, NeedsNetwork> {
-        match self.inner.authenticate(&parts, now_ms, Network::Offline).now_or_never() {
-            Some(result) => result,
-            None => Err(NeedsNetwork),
-        }
-    }
-}
-
 impl From<RequestInput> for RequestParts {
     fn from(r: RequestInput) -> Self {
         RequestParts {
@@ -184,37 +194,8 @@ impl NativeAuthenticator {
     /// missing or invalid publishable key, or for an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
     pub fn new(options: AuthenticatorOptions) -> Result<Self> {
-        let api_version = options.api_version.filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_API_VERSION.into());
-        let api_url = Some(options.api_url).filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_API_URL.into());
-        // The publishable key is checked first, as Clerk builds its context before it touches any key.
-        let pk = PublishableKey::parse(&options.publishable_key)
-            .map_err(|message| Error::new(Status::InvalidArg, message))?;
-        let config = AuthenticatorConfig {
-            domain: options.domain.unwrap_or_default(),
-            is_satellite: options.is_satellite.unwrap_or(false),
-            proxy_url: options.proxy_url.unwrap_or_default(),
-            sign_in_url: options.sign_in_url.unwrap_or_default(),
-            bapi: Bapi {
-                api_url: api_url.clone(),
-                api_version: api_version.clone(),
-                secret_key: options.secret_key.clone(),
-                user_agent: options.user_agent.filter(|u| !u.is_empty()).unwrap_or_else(|| USER_AGENT.into()),
-            },
-        };
-        let verifier = build_verifier(VerifierOptions {
-            jwt_key: options.jwt_key,
-            secret_key: Some(options.secret_key),
-            api_url: Some(api_url),
-            api_version: Some(api_version),
-            clock_skew_ms: None,
-            authorized_parties: options.authorized_parties,
-            audience: options.audience,
-            jwks_cache_ttl_ms: None,
-            kid_cooldown_ms: None,
-            timeout_ms: None,
-            token_cache_size: options.token_cache_size,
-        })?;
-        Ok(NativeAuthenticator { inner: Arc::new(Authenticator::new(config, pk, verifier)) })
+        let authenticator = Authenticator::from_settings(AuthenticatorSettings::from(options)).map_err(invalid_arg)?;
+        Ok(NativeAuthenticator { inner: Arc::new(authenticator) })
     }
 
     /// Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
@@ -252,7 +233,7 @@ impl NativeAuthenticator {
             accept,
             headers_json: None,
         };
-        match self.decide_now(parts, now_ms) {
+        match self.inner.authenticate_now(&parts, now_ms) {
             Ok(Decision {
                 outcome:
                     Outcome::State(RequestState {

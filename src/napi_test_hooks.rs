@@ -25,5 +25,5 @@ pub fn panic_for_tests() -> Result<()> {
 #[napi(ts_return_type = "Promise<void>")]
 pub fn panic_for_tests_async(env: &Env) -> Result<PromiseRaw<'_, ()>> {
     hooks_enabled()?;
-    env.spawn_future(crate::napi_verifier::guarded(async { panic!("panic_for_tests_async") }))
+    env.spawn_future(crate::panic_guard::guarded(async { panic!("panic_for_tests_async") }))
 }

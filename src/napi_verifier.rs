@@ -2,22 +2,17 @@
 //! the JS side can raise `TokenVerificationError`s with Clerk's shape (`ts/createTokenVerifier.ts`) or, in the request
 //! decision, turn them into a signed-out state without a throw.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::credentials::{self, Carrier};
-use crate::error::{VerifyError, VerifyResult};
-use crate::jwks::{JwksConfig, RemoteJwks, DEFAULT_API_URL};
-use crate::key::RsaKey;
-use crate::time::now_ms as now_ms_fn;
-use crate::token_cache::{TokenCache, DEFAULT_CAPACITY};
-use crate::verifier::{Attempt, KeySource, Verified, Verifier};
-use crate::verify::ClaimRules;
+use clerk_remix_core::authorization_header::{self, Carrier};
+use clerk_remix_core::error::{ConfigError, Reason, VerifyError};
+use clerk_remix_core::time::now_ms as now_ms_fn;
+use clerk_remix_core::token_verifier::{Checked, Verification, Verifier, VerifierSettings};
+
+use crate::panic_guard::guarded;
 
 /// How a `NativeVerifier` finds keys and checks claims. Settings that never change between requests live here,
 /// so a request carries only its token across the boundary.
@@ -46,6 +41,34 @@ pub struct VerifierOptions {
     /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
     /// use). Default 4096; 0 turns the cache off.
     pub token_cache_size: Option<f64>,
+}
+
+impl From<VerifierOptions> for VerifierSettings {
+    fn from(options: VerifierOptions) -> Self {
+        VerifierSettings {
+            jwt_key: options.jwt_key.unwrap_or_default(),
+            secret_key: options.secret_key.unwrap_or_default(),
+            api_url: options.api_url.unwrap_or_default(),
+            api_version: options.api_version.unwrap_or_default(),
+            clock_skew_ms: options.clock_skew_ms,
+            authorized_parties: options.authorized_parties.unwrap_or_default(),
+            audience: options.audience.unwrap_or_default(),
+            jwks_cache_ttl_ms: options.jwks_cache_ttl_ms,
+            kid_cooldown_ms: options.kid_cooldown_ms,
+            timeout_ms: options.timeout_ms,
+            token_cache_size: cache_size(options.token_cache_size),
+        }
+    }
+}
+
+/// A JS number of cache entries; `None` (the default) unless finite and not negative (fractions are cut).
+pub(crate) fn cache_size(value: Option<f64>) -> Option<usize> {
+    value.filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as usize)
+}
+
+/// The Error a constructor throws for a configuration the core refuses.
+pub(crate) fn invalid_arg(e: ConfigError) -> Error {
+    Error::new(Status::InvalidArg, e.to_string())
 }
 
 /// A verification that did not produce claims: `needsFetch` (only from the synchronous calls: the keys are not
@@ -83,23 +106,12 @@ impl VerifyOutcome {
         }
     }
 
-    fn needs_fetch() -> Self {
-        VerifyOutcome { needs_fetch: Some(true), ..VerifyOutcome::empty() }
-    }
-
     fn failed(VerifyError { reason, message, action }: VerifyError) -> Self {
         VerifyOutcome {
             reason: Some(reason.as_str().to_owned()),
             message: Some(message),
             action: action.map(str::to_owned),
             ..VerifyOutcome::empty()
-        }
-    }
-
-    fn from_result(result: VerifyResult<Verified>) -> Self {
-        match result {
-            Ok(v) => VerifyOutcome { ok: true, claims: Some(v.payload_json), ..VerifyOutcome::empty() },
-            Err(e) => VerifyOutcome::failed(e),
         }
     }
 
@@ -111,54 +123,27 @@ impl VerifyOutcome {
 
     fn no_token() -> Self {
         VerifyOutcome::failed(VerifyError::new(
-            crate::error::Reason::TokenInvalid,
+            Reason::TokenInvalid,
             "No session token in the Authorization header or the __session cookie.",
         ))
     }
 }
 
-fn claims_or_outcome(result: VerifyResult<Verified>) -> ClaimsOrOutcome {
-    match result {
-        Ok(v) => Either::A(v.payload_json),
-        Err(e) => Either::B(VerifyOutcome::failed(e)),
+impl From<Verification> for VerifyOutcome {
+    fn from(verification: Verification) -> Self {
+        match verification {
+            Checked::Passed(v) => VerifyOutcome { ok: true, claims: Some(v.payload_json), ..VerifyOutcome::empty() },
+            Checked::Failed(e) => VerifyOutcome::failed(e),
+            Checked::NeedsNetwork => VerifyOutcome { needs_fetch: Some(true), ..VerifyOutcome::empty() },
+        }
     }
 }
 
-/// The key source and claim rules of `options`. Throws on an unusable `jwtKey`.
-pub(crate) fn build_verifier(options: VerifierOptions) -> Result<Verifier> {
-    let rules = ClaimRules {
-        clock_skew_ms: options
-            .clock_skew_ms
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .unwrap_or(crate::verify::DEFAULT_CLOCK_SKEW_MS),
-        authorized_parties: options
-            .authorized_parties
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect(),
-        audience: options.audience.unwrap_or_default().into_iter().filter(|a| !a.is_empty()).collect(),
-    };
-    let keys = if let Some(pem) = options.jwt_key.filter(|k| !k.trim().is_empty()) {
-        let key = RsaKey::from_pem(&pem)
-            .map_err(|why| Error::new(Status::InvalidArg, format!("CLERK_JWT_KEY / jwtKey cannot be used: {why}.")))?;
-        KeySource::Local(Arc::new(key))
-    } else if let Some(secret) = options.secret_key.filter(|k| !k.is_empty()) {
-        let mut config =
-            JwksConfig::new(options.api_url.as_deref().filter(|u| !u.is_empty()).unwrap_or(DEFAULT_API_URL), &secret);
-        if let Some(version) = options.api_version.filter(|v| !v.is_empty()) {
-            config.api_version = version;
-        }
-        config.ttl = ms(options.jwks_cache_ttl_ms, config.ttl);
-        config.kid_cooldown = ms(options.kid_cooldown_ms, config.kid_cooldown);
-        config.timeout = ms(options.timeout_ms, config.timeout);
-        KeySource::Remote(RemoteJwks::shared(config))
-    } else {
-        KeySource::Unresolvable
-    };
-    let capacity =
-        options.token_cache_size.filter(|n| n.is_finite() && *n >= 0.0).map_or(DEFAULT_CAPACITY, |n| n as usize);
-    Ok(Verifier { keys, rules, cache: TokenCache::new(capacity).map(Arc::new) })
+fn claims_or_outcome(verification: Verification) -> ClaimsOrOutcome {
+    match verification {
+        Checked::Passed(v) => Either::A(v.payload_json),
+        other => Either::B(VerifyOutcome::from(other)),
+    }
 }
 
 /// Verifies Clerk session tokens (RS256/RS384/RS512) with cached keys.
@@ -167,29 +152,20 @@ pub struct NativeVerifier {
     inner: Arc<Verifier>,
 }
 
-fn ms(value: Option<f64>, default: Duration) -> Duration {
-    match value {
-        Some(v) if v.is_finite() && v >= 0.0 => Duration::from_secs_f64(v / 1000.0),
-        _ => default,
-    }
-}
-
 #[napi]
 impl NativeVerifier {
     /// Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
     pub fn new(options: VerifierOptions) -> Result<Self> {
-        Ok(NativeVerifier { inner: Arc::new(build_verifier(options)?) })
+        let verifier = Verifier::new(VerifierSettings::from(options)).map_err(invalid_arg)?;
+        Ok(NativeVerifier { inner: Arc::new(verifier) })
     }
 
     /// Verifies without waiting: the claims JSON from cached keys, or an outcome (`needsFetch: true` when the
     /// keys must be fetched first). `nowMs` (for tests) replaces the clock used for exp/nbf/iat.
     #[napi(catch_unwind)]
     pub fn verify_sync(&self, token: String, now_ms: Option<f64>) -> ClaimsOrOutcome {
-        match self.inner.verify_now(&token, now_ms.unwrap_or_else(now_ms_fn)) {
-            Attempt::Done(result) => claims_or_outcome(result),
-            Attempt::NeedsFetch => Either::B(VerifyOutcome::needs_fetch()),
-        }
+        claims_or_outcome(self.inner.verify_now(&token, now_ms.unwrap_or_else(now_ms_fn)))
     }
 
     /// Verifies, fetching the JWKS first when needed (one fetch per cache, however many callers wait).
@@ -212,9 +188,12 @@ impl NativeVerifier {
         cookie: Option<String>,
         now_ms: Option<f64>,
     ) -> VerifyOutcome {
-        match credentials::session_token(authorization.as_deref(), cookie.as_deref()) {
+        match authorization_header::session_token(authorization.as_deref(), cookie.as_deref()) {
             None => VerifyOutcome::no_token(),
-            Some((token, carrier)) => attempt(&self.inner, &token, now_ms).with_credentials(token, carrier),
+            Some((token, carrier)) => {
+                VerifyOutcome::from(self.inner.verify_now(&token, now_ms.unwrap_or_else(now_ms_fn)))
+                    .with_credentials(token, carrier)
+            }
         }
     }
 
@@ -228,32 +207,18 @@ impl NativeVerifier {
         now_ms: Option<f64>,
     ) -> Result<PromiseRaw<'env, VerifyOutcome>> {
         let inner = Arc::clone(&self.inner);
-        let found = credentials::session_token(authorization.as_deref(), cookie.as_deref());
+        let found = authorization_header::session_token(authorization.as_deref(), cookie.as_deref());
         env.spawn_future(guarded(async move {
             match found {
                 None => VerifyOutcome::no_token(),
-                Some((token, carrier)) => VerifyOutcome::from_result(inner.verify(&token, clock(now_ms)).await)
-                    .with_credentials(token, carrier),
+                Some((token, carrier)) => {
+                    VerifyOutcome::from(inner.verify(&token, clock(now_ms)).await).with_credentials(token, carrier)
+                }
             }
         }))
     }
 }
 
-fn attempt(verifier: &Verifier, token: &str, now: Option<f64>) -> VerifyOutcome {
-    match verifier.verify_now(token, now.unwrap_or_else(now_ms_fn)) {
-        Attempt::Done(result) => VerifyOutcome::from_result(result),
-        Attempt::NeedsFetch => VerifyOutcome::needs_fetch(),
-    }
-}
-
 fn clock(fixed: Option<f64>) -> impl Fn() -> f64 {
     move || fixed.unwrap_or_else(now_ms_fn)
-}
-
-/// A panic inside the future becomes a rejected Promise instead of unwinding through the runtime.
-pub(crate) async fn guarded<T>(fut: impl std::future::Future<Output = T>) -> Result<T> {
-    AssertUnwindSafe(fut)
-        .catch_unwind()
-        .await
-        .map_err(|_| Error::new(Status::GenericFailure, "clerk-remix-native: internal error (a Rust panic was caught)"))
 }

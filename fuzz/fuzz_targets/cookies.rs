@@ -1,12 +1,12 @@
 //! The Cookie header as the request decision reads it: `cookie::pairs` / `cookie::parse`, Clerk's pre-decoding,
-//! `request_context::Cookies` and the suffixed-or-not cookie choice (`read_inputs`). Never panics; the parsers
+//! `clerk_request::Cookies` and the suffixed-or-not cookie choice (`read_inputs`). Never panics; the parsers
 //! agree with each other.
 #![no_main]
 
-use clerk_core::cookie;
-use clerk_core::fixtures::PUBLISHABLE_KEYS;
-use clerk_core::publishable_key::PublishableKey;
-use clerk_core::request_context::{predecode_cookie_header, read_inputs, Cookies, RequestParts};
+use clerk_remix_core::clerk_request::{predecode_cookie_header, read_inputs, Cookies, RequestParts};
+use clerk_remix_core::cookie;
+use clerk_remix_core::publishable_key::PublishableKey;
+use fuzz_fixtures::PUBLISHABLE_KEYS;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         cookie: Some(header.to_owned()),
         ..RequestParts::default()
     };
-    let url = reqwest::Url::parse(&parts.url).unwrap();
+    let url = clerk_remix_core::Url::parse(&parts.url).unwrap();
     for pk in PUBLISHABLE_KEYS {
         let pk = PublishableKey::parse(pk).expect("valid key");
         let _ = read_inputs(&parts, &url, &pk, 1_700_000_000_000.0, &|_| None);

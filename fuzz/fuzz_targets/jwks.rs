@@ -2,8 +2,8 @@
 //! bits under a kid that is listed once; no kid is both accepted and refused.
 #![no_main]
 
-use clerk_core::jwks::KeySet;
-use clerk_core::key::{MAX_MODULUS_BITS, MIN_MODULUS_BITS};
+use clerk_remix_core::jwks::KeySet;
+use clerk_remix_core::key::{MAX_MODULUS_BITS, MIN_MODULUS_BITS};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

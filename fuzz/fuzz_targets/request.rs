@@ -3,36 +3,22 @@
 //! the key and names a `sub`.
 #![no_main]
 
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
-use clerk_core::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Outcome};
-use clerk_core::bapi::Bapi;
-use clerk_core::fixtures::{fixture, signed, PUBLISHABLE_KEYS};
-use clerk_core::jwt::{self, Alg};
-use clerk_core::publishable_key::PublishableKey;
-use clerk_core::request_context::RequestParts;
-use clerk_core::verifier::{KeySource, Network, Verifier};
-use clerk_core::verify::ClaimRules;
-use futures_util::FutureExt;
+use clerk_remix_core::authenticate::{AuthStatus, Authenticator, Outcome};
+use clerk_remix_core::claims::ClaimRules;
+use clerk_remix_core::clerk_request::RequestParts;
+use clerk_remix_core::jwt::{self, Alg};
+use clerk_remix_core::testkit::{local_verifier, offline_authenticator};
+use clerk_remix_core::token_verifier::Network;
+use fuzz_fixtures::{fixture, signed, PUBLISHABLE_KEYS};
 use libfuzzer_sys::fuzz_target;
 
 fn authenticator(development: bool) -> Authenticator {
-    let pk = PUBLISHABLE_KEYS[usize::from(development)];
-    let config = AuthenticatorConfig {
-        domain: String::new(),
-        is_satellite: false,
-        proxy_url: String::new(),
-        sign_in_url: String::new(),
-        bapi: Bapi {
-            api_url: "http://127.0.0.1:9".into(),
-            api_version: "v1".into(),
-            secret_key: "sk_live_x".into(),
-            user_agent: "fuzz".into(),
-        },
-    };
-    let verifier =
-        Verifier { keys: KeySource::Local(Arc::clone(&fixture().key)), rules: ClaimRules::default(), cache: None };
-    Authenticator::new(config, PublishableKey::parse(pk).expect("valid publishable key"), verifier)
+    let verifier = local_verifier(&fixture().key, ClaimRules::default());
+    offline_authenticator(PUBLISHABLE_KEYS[usize::from(development)], verifier)
 }
 
 /// A genuine session token (valid at NOW_MS), substituted for each `TOKEN` in the input so that the signed-in
@@ -66,7 +52,9 @@ fuzz_target!(|data: &[u8]| {
     };
     for development in [false, true] {
         let a = authenticator(development);
-        let Some(result) = a.authenticate(&parts, 1_700_000_000_000.0, Network::Offline).now_or_never() else {
+        // Polled once: an offline decision never waits.
+        let decide = pin!(a.authenticate(&parts, 1_700_000_000_000.0, Network::Offline));
+        let Poll::Ready(result) = decide.poll(&mut Context::from_waker(Waker::noop())) else {
             panic!("an offline decision never waits");
         };
         let Ok(decision) = result else { continue }; // needs the network (handshake nonce, refresh): fine

@@ -1,17 +1,9 @@
 //! Where the addon's time goes, stage by stage, in Rust (no napi boundary). Interleaved rounds, medians.
 //! The key and the token (shaped like bench/verify.mjs's) are made by node, so nothing is checked in.
+// The lean decode's fields are only there to be deserialized.
 #![allow(dead_code)]
 
-#[path = "../../../src/error.rs"]
-mod error;
-#[path = "../../../src/jwt.rs"]
-mod jwt;
-#[path = "../../../src/key.rs"]
-mod key;
-#[path = "../../../src/time.rs"]
-mod time;
-#[path = "../../../src/verify.rs"]
-mod verify;
+use clerk_remix_core::{claims, jwt, key, time};
 
 use std::borrow::Cow;
 use std::hint::black_box;
@@ -61,7 +53,7 @@ fn main() {
     let der = jwt::b64url_decode(made["der"].as_str().unwrap()).unwrap();
 
     let key = key::RsaKey::from_pem(pem).unwrap();
-    let rules = verify::ClaimRules::default();
+    let rules = claims::ClaimRules::default();
     let now = time::now_ms();
     let d = jwt::decode(&token).unwrap();
     let input = d.jws.signing_input.to_vec();
@@ -75,7 +67,7 @@ fn main() {
     let cases: Vec<Case> = vec![
         ("full: decode + signature + claims", Box::new(|| {
             let j = jwt::decode(black_box(&token)).unwrap();
-            verify::check_signature(&j.jws, &key).is_ok() && verify::check_claims(&j.claims, &rules, now).is_ok()
+            claims::check_signature(&j.jws, &key).is_ok() && claims::check_claims(&j.claims, &rules, now).is_ok()
         })),
         ("RsaKey::verify (ParsedPublicKey, as shipped)", Box::new(|| key.verify(jwt::Alg::RS256, black_box(&input), black_box(&sig)))),
         ("UnparsedPublicKey::verify (key re-parsed per call)", Box::new(|| unparsed.verify(black_box(&input), black_box(&sig)).is_ok())),
@@ -89,7 +81,7 @@ fn main() {
         ("  payload: serde_json::Map (the old path)", Box::new(|| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(black_box(&pb)).is_ok())),
         ("  payload: jwt::parse_members (as shipped)", Box::new(|| jwt::parse_members(black_box(&pb), &jwt::CLAIM_MEMBERS).is_ok())),
         ("  alternative: typed, borrowed claims struct", Box::new(|| serde_json::from_slice::<LeanClaims>(black_box(&pb)).map(|c| c.sub.is_some()).unwrap_or(false))),
-        ("check_claims", Box::new(|| verify::check_claims(black_box(&claims), &rules, now).is_ok())),
+        ("check_claims", Box::new(|| claims::check_claims(black_box(&claims), &rules, now).is_ok())),
         ("time::now_ms", Box::new(|| black_box(time::now_ms()) > 0.0)),
     ];
 

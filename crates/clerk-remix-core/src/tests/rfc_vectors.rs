@@ -5,11 +5,11 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::util::{jws_signature_ok, load_json, local_verifier, public_part, run, str_field, ALL_ALGS};
+use crate::claims::{check_claims, check_signature, ClaimRules};
 use crate::error::Reason;
 use crate::jwks::KeySet;
 use crate::jwt::{self, Alg};
 use crate::key::RsaKey;
-use crate::verify::{check_claims, check_signature, ClaimRules};
 
 fn case<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["cases"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no case {id}"))

@@ -3,13 +3,16 @@
 use serde_json::json;
 
 use super::util::{b64, publishable};
+use crate::clerk_request::{choose_cookies, clerk_url, predecode_cookie_header, read_inputs, Cookies, RequestParts};
 use crate::cookie;
 use crate::publishable_key::PublishableKey;
-use crate::request_context::{
-    clerk_url, predecode_cookie_header, read_inputs, uses_suffixed_cookies, Cookies, RequestParts,
-};
 
 const NOW_MS: f64 = 1_700_000_000_000.0;
+
+/// `AuthenticateContext#usesSuffixedCookies`.
+fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
+    choose_cookies(cookies, pk, now_ms, &|_| None).suffixed
+}
 
 fn pk(prefix: &str, host: &str) -> PublishableKey {
     PublishableKey::parse(&publishable(prefix, host)).unwrap()

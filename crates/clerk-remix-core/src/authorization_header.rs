@@ -1,7 +1,7 @@
 //! Where a request carries its session token: the Authorization header first (no fallback to cookies when it
 //! names one), then the `__session` cookie (un-suffixed: the suffixed choice belongs to the request decision).
 
-use crate::request_context::Cookies;
+use crate::clerk_request::Cookies;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Carrier {

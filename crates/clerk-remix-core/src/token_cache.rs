@@ -53,9 +53,13 @@ impl TokenCache {
         self.lock().pop(token);
     }
 
-    #[cfg(test)]
+    /// How many tokens are kept.
     pub fn len(&self) -> usize {
         self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Box<str>, Arc<CachedToken>>> {

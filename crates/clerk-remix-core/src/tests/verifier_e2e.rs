@@ -1,4 +1,4 @@
-//! End to end through `verifier::Verifier` with a local key (`KeySource::Local`), tokens built by hand and signed
+//! End to end through `token_verifier::Verifier` with a local key (`KeySource::Local`), tokens built by hand and signed
 //! with generated keys; the strict decoding rules; the RSA key policy; error message formats.
 
 use std::sync::Arc;
@@ -13,11 +13,11 @@ use super::util::{
     b64, key_2048, key_3072, local_verifier, other_key_2048, public_n_e, run, sign, spki_pem, token, token_raw,
     ALL_ALGS,
 };
+use crate::claims::ClaimRules;
 use crate::error::{action, Reason, VerifyError};
 use crate::jwt::{self, Alg, MAX_TOKEN_BYTES};
 use crate::key::RsaKey;
-use crate::verifier::{Attempt, KeySource, Verifier};
-use crate::verify::ClaimRules;
+use crate::token_verifier::{Checked, KeySource, Verifier};
 
 const NOW: f64 = 1_700_000_000_000.0;
 const NOW_S: i64 = 1_700_000_000;
@@ -432,8 +432,8 @@ fn other_key_sources() {
     // A remote cache that has never fetched asks for a fetch (no network is touched by verify_now).
     let remote = crate::jwks::RemoteJwks::new(crate::jwks::JwksConfig::new("http://127.0.0.1:9", "sk_test"));
     let v = Verifier { keys: KeySource::Remote(Arc::new(remote)), rules: ClaimRules::default(), cache: None };
-    assert!(matches!(v.verify_now(&t, NOW), Attempt::NeedsFetch));
-    assert!(matches!(v.verify_now("a.b", NOW), Attempt::Done(Err(ref e)) if e.reason == Reason::TokenInvalid));
+    assert!(matches!(v.verify_now(&t, NOW), Checked::NeedsNetwork));
+    assert!(matches!(v.verify_now("a.b", NOW), Checked::Failed(ref e) if e.reason == Reason::TokenInvalid));
 }
 
 /// The async entry point with a local key answers without fetching, and reads the clock through the closure.
@@ -442,13 +442,13 @@ fn async_verify_with_local_key() {
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let v = verifier();
     let t = token(&key_2048().pair, Alg::RS256, &good_claims());
-    let ok = rt.block_on(v.verify(&t, || NOW)).unwrap();
+    let ok = rt.block_on(v.verify(&t, || NOW)).answered().expect("online").unwrap();
     assert_eq!(claims_of(&ok)["sub"], "user_1");
-    let err = rt.block_on(v.verify(&t, || NOW + 3_600_000.0)).unwrap_err();
+    let err = rt.block_on(v.verify(&t, || NOW + 3_600_000.0)).answered().expect("online").unwrap_err();
     assert_eq!(err.reason, Reason::TokenExpired);
 }
 
 /// The verified payload as a map, in the order the token lists its claims.
-fn claims_of(ok: &crate::verifier::Verified) -> serde_json::Map<String, serde_json::Value> {
+fn claims_of(ok: &crate::token_verifier::Verified) -> serde_json::Map<String, serde_json::Value> {
     serde_json::from_str(&ok.payload_json).expect("verified payload is a JSON object")
 }

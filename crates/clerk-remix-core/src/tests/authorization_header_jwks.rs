@@ -1,9 +1,9 @@
-//! Where the token comes from (`credentials`), and the JWKS document parser and URL (`jwks`), without network.
+//! Where the token comes from (`authorization_header`), and the JWKS document parser and URL (`jwks`), without network.
 
 use serde_json::json;
 
 use super::util::{key_2048, rsa_jwk as jwk_of, sign};
-use crate::credentials::{session_token, token_from_authorization, Carrier};
+use crate::authorization_header::{session_token, token_from_authorization, Carrier};
 use crate::error::{action, Reason};
 use crate::jwks::{JwksConfig, KeySet};
 use crate::jwt::Alg;

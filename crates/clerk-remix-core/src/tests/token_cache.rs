@@ -6,12 +6,12 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::util::{key_2048, other_key_2048, run, token};
+use crate::claims::ClaimRules;
 use crate::error::Reason;
 use crate::jwt::Alg;
 use crate::key::RsaKey;
 use crate::token_cache::TokenCache;
-use crate::verifier::{KeySource, Verifier};
-use crate::verify::ClaimRules;
+use crate::token_verifier::{KeySource, Verifier};
 
 const NOW_S: i64 = 1_700_000_000;
 const NOW: f64 = NOW_S as f64 * 1000.0;
@@ -79,8 +79,8 @@ fn the_size_is_bounded_and_zero_turns_the_cache_off() {
 #[test]
 fn a_signed_payload_with_an_iss_json_values_cannot_hold_verifies_is_cached_and_reads_the_same_from_the_cache() {
     use super::util::token_raw;
+    use crate::clerk_request::{read_inputs, RequestParts};
     use crate::publishable_key::PublishableKey;
-    use crate::request_context::{read_inputs, RequestParts};
 
     let key = key_2048();
     let v = cached(&key.key, 10);

@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 use super::util::{key_2048, local_verifier, offline_config, other_key_2048, publishable, token};
 use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
 use crate::bapi::BapiError;
+use crate::claims::ClaimRules;
+use crate::clerk_request::RequestParts;
 use crate::jwt::Alg;
 use crate::publishable_key::PublishableKey;
-use crate::request_context::RequestParts;
-use crate::verifier::{KeySource, NeedsNetwork, Network, Verifier};
-use crate::verify::ClaimRules;
+use crate::token_verifier::{KeySource, NeedsNetwork, Network, Verifier};
 
 const NOW_S: i64 = 1_800_000_000;
 const NOW_MS: f64 = NOW_S as f64 * 1000.0;

@@ -10,27 +10,57 @@
 //! UTF-8) the request is signed out instead; where Clerk trusts a token's claims before its signature, the signature
 //! comes first (docs/compat.md).
 
+use futures_util::FutureExt;
 use reqwest::Url;
 
+use crate::authorization_header::Carrier;
 use crate::bapi::{Bapi, RefreshRequest};
-use crate::credentials::Carrier;
-use crate::error::{Reason, VerifyError, VerifyResult};
+use crate::claims::{check_signature, ClaimRules};
+use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION};
+use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts};
+use crate::error::{ConfigError, Reason, VerifyError};
 use crate::handshake::{
     development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie, redirect_url,
     token_directives, HandshakeRequest,
 };
+use crate::http::USER_AGENT;
 use crate::jwt;
 use crate::publishable_key::{InstanceType, PublishableKey};
-use crate::request_context::{clerk_url, read_inputs, AuthInputs, RequestParts};
 use crate::search_params;
-use crate::verifier::{NeedsNetwork, Network, Verified, Verifier};
-use crate::verify::{check_signature, ClaimRules};
+use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings};
 
 /// Clock skew allowed when a development instance retries a handshake's session token (Clerk: one day).
 const DEVELOPMENT_HANDSHAKE_SKEW_MS: f64 = 86_400_000.0;
 
 const REDIRECT_LOOP_MESSAGE: &str = "Clerk: Refreshing the session token resulted in an infinite redirect loop. This usually means that your Clerk instance keys do not match - make sure to copy the correct publishable and secret keys from the Clerk dashboard.";
 const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means that your system clock is inaccurate. Clerk will attempt to account for the clock skew in development.\n\nTo resolve this issue, make sure your system's clock is set to the correct time (e.g. turn off and on automatic time synchronization).\n\n---\n\n";
+
+/// The options of `rootAuthLoader` / `getAuth` that the decision reads, resolved, as plain values (the addon converts
+/// its JS options into this). Empty strings take Clerk's defaults.
+#[derive(Clone, Debug, Default)]
+pub struct AuthenticatorSettings {
+    pub secret_key: String,
+    pub publishable_key: String,
+    /// PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key.
+    pub jwt_key: String,
+    /// Backend API base URL (`CLERK_API_URL` or derived from the publishable key). Default `https://api.clerk.com`.
+    pub api_url: String,
+    /// Default `v1`.
+    pub api_version: String,
+    pub domain: String,
+    pub is_satellite: bool,
+    /// Absolute proxy URL, when the Frontend API is proxied.
+    pub proxy_url: String,
+    pub sign_in_url: String,
+    /// When non-empty, an `aud` claim must name one of these.
+    pub audience: Vec<String>,
+    /// When non-empty, `azp` must be one of these origins.
+    pub authorized_parties: Vec<String>,
+    /// `User-Agent` of the handshake-payload and refresh calls. Default `clerk-remix-native/<version>`.
+    pub user_agent: String,
+    /// How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off.
+    pub token_cache_size: Option<usize>,
+}
 
 /// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
 pub struct AuthenticatorConfig {
@@ -119,6 +149,39 @@ pub struct Decision {
 type Step = Result<Outcome, NeedsNetwork>;
 
 impl Authenticator {
+    /// Parses the publishable key and prepares the key source once. `Err` with Clerk's message for a missing or
+    /// invalid publishable key (checked first, as Clerk builds its context before it touches any key), or for an
+    /// unusable `jwt_key`.
+    pub fn from_settings(settings: AuthenticatorSettings) -> Result<Authenticator, ConfigError> {
+        let or_default = |value: String, default: &str| if value.is_empty() { default.to_owned() } else { value };
+        let api_version = or_default(settings.api_version, DEFAULT_API_VERSION);
+        let api_url = or_default(settings.api_url, DEFAULT_API_URL);
+        let pk = PublishableKey::parse(&settings.publishable_key).map_err(ConfigError::PublishableKey)?;
+        let config = AuthenticatorConfig {
+            domain: settings.domain,
+            is_satellite: settings.is_satellite,
+            proxy_url: settings.proxy_url,
+            sign_in_url: settings.sign_in_url,
+            bapi: Bapi {
+                api_url: api_url.clone(),
+                api_version: api_version.clone(),
+                secret_key: settings.secret_key.clone(),
+                user_agent: or_default(settings.user_agent, USER_AGENT),
+            },
+        };
+        let verifier = Verifier::new(VerifierSettings {
+            jwt_key: settings.jwt_key,
+            secret_key: settings.secret_key,
+            api_url,
+            api_version,
+            authorized_parties: settings.authorized_parties,
+            audience: settings.audience,
+            token_cache_size: settings.token_cache_size,
+            ..VerifierSettings::default()
+        })?;
+        Ok(Authenticator::new(config, pk, verifier))
+    }
+
     /// The instance of publishable key `pk`, with its key source and claim rules.
     pub fn new(config: AuthenticatorConfig, pk: PublishableKey, verifier: Verifier) -> Authenticator {
         let satellite_host =
@@ -149,6 +212,13 @@ impl Authenticator {
             verifier,
             lenient,
         }
+    }
+
+    /// `authenticate` `Offline`, without waiting: the decision from cached keys, or `Err(NeedsNetwork)` when the JWKS,
+    /// a handshake payload or a session refresh must be fetched first.
+    pub fn authenticate_now(&self, parts: &RequestParts, now_ms: f64) -> Result<Decision, NeedsNetwork> {
+        // An offline decision has nothing to wait for; were it ever to wait, it would be for the network.
+        self.authenticate(parts, now_ms, Network::Offline).now_or_never().unwrap_or(Err(NeedsNetwork))
     }
 
     /// Decides one request. `Err(NeedsNetwork)` only `Offline`, before anything was fetched: call again `Online`.
@@ -273,7 +343,7 @@ impl Request<'_> {
         self.logs.push(LogLine { level, message: message.into(), detail });
     }
 
-    async fn verify(&self, verifier: &Verifier, token: &str) -> Result<VerifyResult<Verified>, NeedsNetwork> {
+    async fn verify(&self, verifier: &Verifier, token: &str) -> Verification {
         verifier.check(token, || self.now_ms, self.net).await
     }
 
@@ -288,9 +358,10 @@ impl Request<'_> {
         if is_machine_jwt(&token) {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
-        match self.verify(&self.auth.verifier, &token).await? {
-            Ok(verified) => Ok(signed_in(verified, token, Vec::new())),
-            Err(e) => self.session_token_error(e, Carrier::Header).await,
+        match self.verify(&self.auth.verifier, &token).await {
+            Checked::Passed(verified) => Ok(signed_in(verified, token, Vec::new())),
+            Checked::Failed(e) => self.session_token_error(e, Carrier::Header).await,
+            Checked::NeedsNetwork => Err(NeedsNetwork),
         }
     }
 
@@ -368,9 +439,10 @@ impl Request<'_> {
             return Ok(self.maybe_handshake("session-token-iat-before-client-uat", String::new(), None));
         }
         let found = self.inputs.session_cache_entry.clone();
-        let verified = match self.auth.verifier.check_with(&token, found, || self.now_ms, self.net).await? {
-            Ok(verified) => verified,
-            Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
+        let verified = match self.auth.verifier.check_with(&token, found, || self.now_ms, self.net).await {
+            Checked::Passed(verified) => verified,
+            Checked::Failed(e) => return self.session_token_error(e, Carrier::Cookie).await,
+            Checked::NeedsNetwork => return Err(NeedsNetwork),
         };
         let cross_origin_sync = !c.is_satellite
             && document
@@ -445,10 +517,11 @@ impl Request<'_> {
         let Some((headers, session)) = set_cookie_headers(&cookies) else {
             return Ok(Err("unexpected-sdk-error".into()));
         };
-        Ok(match self.verify(&self.auth.verifier, &session).await? {
-            Ok(verified) => Ok(signed_in(verified, session, headers)),
-            Err(_) => Err("invalid-session-token".into()),
-        })
+        match self.verify(&self.auth.verifier, &session).await {
+            Checked::Passed(verified) => Ok(Ok(signed_in(verified, session, headers))),
+            Checked::Failed(_) => Ok(Err("invalid-session-token".into())),
+            Checked::NeedsNetwork => Err(NeedsNetwork),
+        }
     }
 
     /// `handleMaybeHandshakeStatus`: a handshake for a document request, signed-out otherwise or when the redirect
@@ -537,9 +610,10 @@ impl Request<'_> {
             }
         } else {
             let token = self.inputs.handshake_token.clone().unwrap_or_default();
-            match self.verify_handshake_token(&token).await? {
-                Ok(directives) => directives,
-                Err(e) => return Ok(Err(HandshakeFailure::Token(e))),
+            match self.verify_handshake_token(&token).await {
+                Checked::Passed(directives) => directives,
+                Checked::Failed(e) => return Ok(Err(HandshakeFailure::Token(e))),
+                Checked::NeedsNetwork => return Err(NeedsNetwork),
             }
         };
 
@@ -559,38 +633,43 @@ impl Request<'_> {
         if session.is_empty() {
             return Ok(Ok(signed_out("session-token-missing", String::new(), headers)));
         }
-        let error = match self.verify(&self.auth.verifier, &session).await? {
-            Ok(verified) => return Ok(Ok(signed_in(verified, session, headers))),
-            Err(e) => e,
+        let error = match self.verify(&self.auth.verifier, &session).await {
+            Checked::Passed(verified) => return Ok(Ok(signed_in(verified, session, headers))),
+            Checked::Failed(e) => e,
+            Checked::NeedsNetwork => return Err(NeedsNetwork),
         };
         let clock = [Reason::TokenExpired, Reason::TokenNotActiveYet, Reason::TokenIatInTheFuture];
         if self.development() && clock.contains(&error.reason) {
             let message = format!("{CLOCK_SKEW_MESSAGE}{}", error.full_message(Some(Carrier::Cookie.as_str())));
             self.log("error", message, None);
-            return Ok(match self.verify(&self.auth.lenient, &session).await? {
-                Ok(verified) => Ok(signed_in(verified, session, headers)),
-                Err(retry) => {
-                    Err(HandshakeFailure::Other(non_empty_or(retry.message, "Clerk: Handshake retry failed.")))
+            return match self.verify(&self.auth.lenient, &session).await {
+                Checked::Passed(verified) => Ok(Ok(signed_in(verified, session, headers))),
+                Checked::Failed(retry) => {
+                    Ok(Err(HandshakeFailure::Other(non_empty_or(retry.message, "Clerk: Handshake retry failed."))))
                 }
-            });
+                Checked::NeedsNetwork => Err(NeedsNetwork),
+            };
         }
         Ok(Err(HandshakeFailure::Other(non_empty_or(error.message, "Clerk: Handshake failed."))))
     }
 
     /// `verifyHandshakeToken`: header rules, key and signature; the payload's claims are not checked (as in Clerk).
-    async fn verify_handshake_token(&self, token: &str) -> Result<VerifyResult<Vec<String>>, NeedsNetwork> {
+    async fn verify_handshake_token(&self, token: &str) -> Checked<Vec<String>> {
         let jws = match jwt::decode_header_and_signature(token) {
             Ok(jws) => jws,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Checked::Failed(e),
         };
-        let key = match self.auth.verifier.key(jws.kid.as_deref(), self.net).await? {
-            Ok(key) => key,
-            Err(e) => return Ok(Err(e)),
+        let key = match self.auth.verifier.key(jws.kid.as_deref(), self.net).await {
+            Checked::Passed(key) => key,
+            Checked::Failed(e) => return Checked::Failed(e),
+            Checked::NeedsNetwork => return Checked::NeedsNetwork,
         };
-        Ok(match check_signature(&jws, &key) {
-            Ok(()) => Ok(token_directives(&jws.payload)),
-            Err(_) => Err(VerifyError::new(Reason::TokenInvalidSignature, "Handshake signature is invalid.")),
-        })
+        match check_signature(&jws, &key) {
+            Ok(()) => Checked::Passed(token_directives(&jws.payload)),
+            Err(_) => {
+                Checked::Failed(VerifyError::new(Reason::TokenInvalidSignature, "Handshake signature is invalid."))
+            }
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
 
+use crate::clerk_api::CLERK_API_VERSION_HEADER;
 use crate::http::{api_endpoint, exchange, http_client};
-use crate::jwks::CLERK_API_VERSION_HEADER;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_BODY_BYTES: usize = 256 * 1024;

@@ -5,7 +5,7 @@
 
 use reqwest::Url;
 
-use crate::jwks::CLERK_API_VERSION_HEADER;
+use crate::clerk_api::CLERK_API_VERSION_HEADER;
 use crate::search_params::without;
 
 pub struct HandshakeRequest<'a> {

@@ -22,13 +22,13 @@ use super::util::{
     spki_pem, token_raw,
 };
 use crate::authenticate::{AuthStatus, Authenticator, Outcome, RequestState};
+use crate::claims::ClaimRules;
+use crate::clerk_request::RequestParts;
 use crate::error::{Reason, VerifyError};
 use crate::jwks::{JwksConfig, KeySet, RemoteJwks};
 use crate::jwt::{self, Alg, CLAIM_MEMBERS};
 use crate::key::RsaKey;
-use crate::request_context::RequestParts;
-use crate::verifier::{Attempt, KeySource, Network, Verifier};
-use crate::verify::ClaimRules;
+use crate::token_verifier::{Checked, KeySource, Network, Verifier};
 
 const NOW_S: i64 = 1_800_000_000;
 const NOW: f64 = NOW_S as f64 * 1000.0;
@@ -244,7 +244,7 @@ fn injected_kids_are_labels_only() {
         let forged = token_raw(&other_key_2048().pair, Alg::RS256, &header, &claims_text());
         assert_eq!(reject(&forged).reason, Reason::TokenInvalidSignature, "forged with kid {kid}");
         assert_signed_out(&forged, "token-invalid-signature");
-        assert!(matches!(remote.verify_now(&t, NOW), Attempt::NeedsFetch));
+        assert!(matches!(remote.verify_now(&t, NOW), Checked::NeedsNetwork));
     }
     // A kid that is not a string is a malformed header: token-invalid.
     for kid in ["7", "null", "[\"k1\"]", "{\"k\":1}", "true"] {
@@ -313,7 +313,8 @@ fn embedded_key_headers_are_never_used_or_fetched() {
         assert_eq!(reject(&forged).reason, Reason::TokenInvalidSignature, "{header}");
         assert_signed_out(&forged, "token-invalid-signature");
         // The async path too (the one that may use the network).
-        assert_eq!(rt.block_on(verifier().verify(&forged, || NOW)).unwrap_err().reason, Reason::TokenInvalidSignature);
+        let online = rt.block_on(verifier().verify(&forged, || NOW)).answered().expect("online");
+        assert_eq!(online.unwrap_err().reason, Reason::TokenInvalidSignature);
         let genuine_token = genuine(&header, &claims_text());
         assert!(run(&verifier(), &genuine_token, NOW).is_ok(), "{header}");
     }
@@ -623,7 +624,7 @@ fn subject_and_audience_claims() {
 /// a second in a debug build), not a benchmark.
 #[test]
 fn thousands_of_cookies_are_read_in_linear_time_first_occurrence_wins() {
-    use crate::request_context::Cookies;
+    use crate::clerk_request::Cookies;
     let t = genuine(GOOD_HEADER, &claims_text());
     for n in [10, 31, 32, 33, 100, 1_000] {
         let mut parts: Vec<String> = (0..n).map(|i| format!("c{i}={i}")).collect();

@@ -4,7 +4,7 @@
 //! given: RSA `d p q dp dq qi`, EC `d` and oct `k` removed) is serialized and fed to `jwks::KeySet::parse`, as a
 //! fetched JWKS would be. The token's kid then selects the key (`KeySet::keys`, or the refusal in
 //! `KeySet::rejected`), and the token is checked at the JWS level (`jwt::decode_header_and_signature` + the
-//! signature: the payload is not parsed) and at the JWT level (`jwt::decode` + `verify::check_signature`).
+//! signature: the payload is not parsed) and at the JWT level (`jwt::decode` + `claims::check_signature`).
 //!
 //! How each group comes out (`EXPECTED` below pins every tcId):
 //! * oct keys (`jws_mixedSymmetryKeyset`, `jws_keyset`, short/long/empty HS keys, AES keys — tcIds 1-3, 10-18,
@@ -26,10 +26,10 @@
 use serde_json::{json, Value};
 
 use super::util::{header_str, jws_signature_ok, load_json, public_part, str_field};
+use crate::claims::check_signature;
 use crate::error::Reason;
 use crate::jwks::KeySet;
 use crate::jwt;
-use crate::verify::check_signature;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {

@@ -5,7 +5,7 @@
 //!   of `private` when there is no `public`), so `use`, `key_ops` and a pinned `alg` apply as they would to a key
 //!   of a fetched JWKS. Groups with EC/oct keys have no RSA key at all.
 //! * JWS level: `jwt::decode_header_and_signature` (every header and base64url rule of `decode`, payload not
-//!   parsed) plus the signature. JWT level: `jwt::decode` plus `verify::check_signature` — the production path
+//!   parsed) plus the signature. JWT level: `jwt::decode` plus `claims::check_signature` — the production path
 //!   minus claims, which are not checked here because these payloads are not JWT claims sets.
 //! * RS256/384/512 `valid` cases must pass at the JWS level. At the JWT level every one of them is rejected by our
 //!   deliberately stricter policy, for one reason only: the payload is not a JSON object (`foo`, the empty
@@ -29,10 +29,10 @@ use serde_json::Value;
 use super::util::{
     b64_lenient, header_str, jws_signature_ok, key_from_n_e, load_json, public_part, str_field, ALL_ALGS,
 };
+use crate::claims::check_signature;
 use crate::error::Reason;
 use crate::jwt::{self, Alg};
 use crate::key::RsaKey;
-use crate::verify::check_signature;
 
 /// RS* cases Wycheproof marks `valid` whose payload is not a JSON object: valid JWS, rejected as JWTs.
 const RS_VALID_NON_JSON_PAYLOAD: [u64; 16] = [

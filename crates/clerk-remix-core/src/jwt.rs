@@ -32,7 +32,6 @@ impl Alg {
         }
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn as_str(self) -> &'static str {
         match self {
             Alg::RS256 => "RS256",
@@ -57,14 +56,14 @@ pub struct DecodedJwt<'t> {
 
 /// The header members that matter; any other member is skipped (but still counted for duplicates).
 const HEADER_MEMBERS: [&str; 5] = ["typ", "alg", "crit", "b64", "kid"];
-/// The claims `verify::check_claims` reads. Any other member (`iss` included) is skipped without building a value, so
+/// The claims `claims::check_claims` reads. Any other member (`iss` included) is skipped without building a value, so
 /// a signed payload whose other members JSON cannot hold as values (a lone surrogate, `1e400`) still verifies, as in
 /// Clerk.
 pub const CLAIM_MEMBERS: [&str; 6] = ["sub", "aud", "azp", "exp", "nbf", "iat"];
 
 pub type Claims = Members<6>;
 
-/// The claims the suffixed-cookie choice reads from a session token, unverified (`request_context`).
+/// The claims the suffixed-cookie choice reads from a session token, unverified (`clerk_request`).
 pub const COOKIE_CHOICE_MEMBERS: [&str; 3] = ["iss", "iat", "exp"];
 
 /// Selected top-level members of a JSON object, by position in the name list given to `parse_members`.

@@ -1,12 +1,11 @@
 //! Verification failures with Clerk's reason strings (`TokenVerificationErrorReason`) and action texts, so that
-//! the JS side can reproduce `TokenVerificationError#getFullMessage()` to the letter.
-//! Messages never contain a secret key or a token.
+//! the JS side can reproduce `TokenVerificationError#getFullMessage()` to the letter, and the configuration errors
+//! the constructors report. Messages never contain a secret key or a token.
 
 use std::fmt;
 
 /// Clerk's whole `TokenVerificationErrorReason` list; `jwk-local-missing` and `jwk-remote-missing` cannot occur here
 /// (a missing PEM or key set is reported as `jwk-failed-to-resolve` / `jwk-remote-failed-to-load`, as in Clerk).
-#[allow(dead_code)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reason {
     TokenExpired,
@@ -27,7 +26,6 @@ pub enum Reason {
 }
 
 impl Reason {
-    #[cfg_attr(not(test), allow(dead_code))]
     pub const ALL: [Reason; 15] = [
         Reason::TokenExpired,
         Reason::TokenInvalid,
@@ -79,9 +77,7 @@ pub mod action {
     pub const CONTACT_SUPPORT: &str = "Contact support@clerk.com";
     pub const ENSURE_CLERK_JWT: &str = "Make sure that this is a valid Clerk-generated JWT.";
     pub const SET_CLERK_JWT_KEY: &str = "Set the CLERK_JWT_KEY environment variable.";
-    #[cfg_attr(not(test), allow(dead_code))]
     pub const SET_CLERK_SECRET_KEY: &str = "Set the CLERK_SECRET_KEY environment variable.";
-    #[cfg_attr(not(test), allow(dead_code))]
     pub const ENSURE_CLOCK_SYNC: &str =
         "Make sure your system clock is in sync (e.g. turn off and on automatic time synchronization).";
     pub const KID_MISMATCH: &str = "Go to your Dashboard and validate your secret and public keys are correct. Contact support@clerk.com if the issue persists.";
@@ -132,3 +128,24 @@ impl fmt::Display for VerifyError {
 impl std::error::Error for VerifyError {}
 
 pub type VerifyResult<T> = Result<T, VerifyError>;
+
+/// A configuration a verifier or an authenticator cannot be built from. The text is the message of the Error the
+/// addon's constructors throw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The publishable key is missing or not valid (Clerk's message, from `publishable_key`).
+    PublishableKey(&'static str),
+    /// `CLERK_JWT_KEY` / `jwtKey` is not a usable RSA public key (why not).
+    JwtKey(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::PublishableKey(message) => f.write_str(message),
+            ConfigError::JwtKey(why) => write!(f, "CLERK_JWT_KEY / jwtKey cannot be used: {why}."),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

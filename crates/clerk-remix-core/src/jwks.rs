@@ -9,13 +9,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::clerk_api::{CLERK_API_VERSION_HEADER, DEFAULT_API_VERSION};
 use crate::error::{action, Reason, VerifyError};
 use crate::http::{api_endpoint, exchange, http_client};
 use crate::key::RsaKey;
 
-pub const CLERK_API_VERSION_HEADER: &str = "2025-11-10";
-pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
-pub const DEFAULT_API_VERSION: &str = "v1";
 pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_KID_COOLDOWN: Duration = Duration::from_secs(30);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -124,11 +122,16 @@ impl KeySet {
     }
 }
 
+/// What the cache can say about a kid without waiting.
 pub enum Lookup {
     Key(Arc<RsaKey>),
-    /// The key set must be fetched first: pass the ticket to `RemoteJwks::refresh`.
-    Fetch(FetchTicket),
     Fail(VerifyError),
+    /// The answer needs the network: the key set must be fetched first (pass the ticket to `RemoteJwks::refresh`).
+    /// A caller that may not fetch, or has fetched already, answers `without_fetch`.
+    NeedsNetwork {
+        ticket: FetchTicket,
+        without_fetch: VerifyError,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -176,8 +179,13 @@ impl RemoteJwks {
         RemoteJwks { config, state: Mutex::new(State::default()), fetch_gate: tokio::sync::Mutex::new(()) }
     }
 
+    /// Where and how this cache fetches.
+    pub fn config(&self) -> &JwksConfig {
+        &self.config
+    }
+
     /// What the cache can say about `kid` right now, without waiting.
-    pub fn lookup(&self, kid: Option<&str>, may_fetch: bool) -> Lookup {
+    pub fn lookup(&self, kid: Option<&str>) -> Lookup {
         let now = Instant::now();
         let st = lock(&self.state);
         let fresh = st.fetched_at.is_some_and(|at| now.duration_since(at) < self.config.ttl);
@@ -186,14 +194,16 @@ impl RemoteJwks {
         let keys = match (&st.keys, fresh) {
             (Some(keys), true) => keys,
             _ => {
-                return match (&st.last_error, recently_failed || !may_fetch) {
-                    (Some(err), true) => Lookup::Fail(err.clone()),
-                    (None, true) => Lookup::Fail(
-                        VerifyError::new(Reason::JwkRemoteFailedToLoad, "Failed to load JWKS from Clerk Backend API.")
-                            .with_action(action::CONTACT_SUPPORT),
-                    ),
-                    (_, false) => Lookup::Fetch(FetchTicket { generation: st.generation, unknown_kid: false }),
-                }
+                let error = st.last_error.clone().unwrap_or_else(|| {
+                    VerifyError::new(Reason::JwkRemoteFailedToLoad, "Failed to load JWKS from Clerk Backend API.")
+                        .with_action(action::CONTACT_SUPPORT)
+                });
+                return if recently_failed {
+                    Lookup::Fail(error)
+                } else {
+                    let ticket = FetchTicket { generation: st.generation, unknown_kid: false };
+                    Lookup::NeedsNetwork { ticket, without_fetch: error }
+                };
             }
         };
         let Some(kid) = kid else { return Lookup::Fail(keys.kid_mismatch(None)) };
@@ -210,10 +220,12 @@ impl RemoteJwks {
             );
         }
         let cooled_down = st.last_kid_refetch.is_none_or(|at| now.duration_since(at) >= self.config.kid_cooldown);
-        if may_fetch && cooled_down {
-            Lookup::Fetch(FetchTicket { generation: st.generation, unknown_kid: true })
+        let mismatch = keys.kid_mismatch(Some(kid));
+        if cooled_down {
+            let ticket = FetchTicket { generation: st.generation, unknown_kid: true };
+            Lookup::NeedsNetwork { ticket, without_fetch: mismatch }
         } else {
-            Lookup::Fail(keys.kid_mismatch(Some(kid)))
+            Lookup::Fail(mismatch)
         }
     }
 

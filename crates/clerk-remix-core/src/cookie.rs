@@ -71,14 +71,12 @@ fn skip_ows_backward(bytes: &[u8], mut i: usize, min: usize) -> usize {
 }
 
 /// The value of the first cookie named `name`, decoded as `cookie.parse` decodes it (the request decision reads
-/// many names from one header through `request_context::Cookies`, which walks the header once).
-#[cfg_attr(not(test), allow(dead_code))]
+/// many names from one header through `clerk_request::Cookies`, which walks the header once).
 pub fn get<'a>(header: &'a str, name: &str) -> Option<Cow<'a, str>> {
     pairs(header).find(|(k, _)| *k == name).map(|(_, v)| decode_value(v))
 }
 
 /// The whole header as `cookie.parse` returns it: first occurrence wins, values decoded.
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn parse(header: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (k, v) in pairs(header) {

@@ -1,6 +1,6 @@
-//! What Clerk's `authenticateRequest` reads from a request, computed once per request:
-//! the URL as the client saw it (`clerkUrl`), the Cookie header with Clerk's pre-decoding, the suffixed-or-not
-//! cookie choice, the header token and the handshake values.
+//! The request as Clerk's `authenticateRequest` reads it (`@clerk/backend`'s `ClerkRequest` and
+//! `AuthenticateContext`), computed once per request: the URL as the client saw it (`clerkUrl`), the Cookie header
+//! with Clerk's pre-decoding, the suffixed-or-not cookie choice, the header token and the handshake values.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use reqwest::Url;
 
+use crate::authorization_header::token_from_authorization;
 use crate::cookie;
-use crate::credentials::token_from_authorization;
 use crate::jwt;
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
@@ -199,8 +199,8 @@ pub fn read_inputs(
 
 /// The four cookies the plain-or-suffixed choice reads, the unverified claims of the two session tokens (each
 /// decoded once, for the whole request), and the choice.
-struct CookieChoice {
-    suffixed: bool,
+pub(crate) struct CookieChoice {
+    pub(crate) suffixed: bool,
     session: Option<String>,
     suffixed_session: Option<String>,
     client_uat: Option<String>,
@@ -209,13 +209,13 @@ struct CookieChoice {
     suffixed_claims: Option<CookieChoiceClaims>,
 }
 
-/// `AuthenticateContext#usesSuffixedCookies`.
-#[cfg(test)]
-pub fn uses_suffixed_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64) -> bool {
-    choose_cookies(cookies, pk, now_ms, &|_| None).suffixed
-}
-
-fn choose_cookies(cookies: &Cookies<'_>, pk: &PublishableKey, now_ms: f64, cached: CachedLookup<'_>) -> CookieChoice {
+/// The cookie choice (`AuthenticateContext#usesSuffixedCookies` is its `suffixed`).
+pub(crate) fn choose_cookies(
+    cookies: &Cookies<'_>,
+    pk: &PublishableKey,
+    now_ms: f64,
+    cached: CachedLookup<'_>,
+) -> CookieChoice {
     let session = cookies.get("__session");
     let suffixed_session = cookies.get(&pk.suffixed.session);
     let claims_of = |token: &str| match cached(token) {

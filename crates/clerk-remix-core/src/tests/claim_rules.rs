@@ -1,11 +1,11 @@
-//! `verify::check_claims` at the edges, with a frozen clock, and `time::utc_string` (JS `Date#toUTCString`).
+//! `claims::check_claims` at the edges, with a frozen clock, and `time::utc_string` (JS `Date#toUTCString`).
 
 use serde_json::{json, Map, Value};
 
 use super::util::obj;
+use crate::claims::{check_claims, ClaimRules, DEFAULT_CLOCK_SKEW_MS};
 use crate::error::{action, Reason, VerifyError};
 use crate::time::utc_string;
-use crate::verify::{check_claims, ClaimRules, DEFAULT_CLOCK_SKEW_MS};
 
 const NOW: f64 = 1_700_000_000_000.0; // Tue, 14 Nov 2023 22:13:20 GMT
 const NOW_S: i64 = 1_700_000_000;

@@ -1,0 +1,253 @@
+//! One configured verifier: where its keys come from (a local PEM, the remote JWKS cache, or nowhere), the claim
+//! rules and the token cache. Every verification answers one `Verification`: verified, failed with Clerk's reason,
+//! or — only when it ran `Network::Offline` — `NeedsNetwork` (the key set must be fetched first; nothing was).
+//! `verify_now` never waits; `verify` may fetch once; `check` does either, as its `Network` argument says.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+
+use crate::claims::{check_claims, check_signature, ClaimRules, DEFAULT_CLOCK_SKEW_MS};
+use crate::clerk_api::DEFAULT_API_URL;
+use crate::error::{action, ConfigError, Reason, VerifyError, VerifyResult};
+use crate::jwks::{JwksConfig, Lookup, RemoteJwks};
+use crate::jwt::{self, DecodedJwt};
+use crate::key::RsaKey;
+use crate::token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY};
+
+#[derive(Clone)]
+pub enum KeySource {
+    /// `CLERK_JWT_KEY`: one key for every kid, as in Clerk.
+    Local(Arc<RsaKey>),
+    Remote(Arc<RemoteJwks>),
+    /// Neither a JWT key nor a secret key was configured.
+    Unresolvable,
+}
+
+pub struct Verifier {
+    pub keys: KeySource,
+    pub rules: ClaimRules,
+    /// Tokens that verified (none when `None`).
+    pub cache: Option<Arc<TokenCache>>,
+}
+
+/// How a verifier finds keys and checks claims, as plain values (the addon converts its JS options into this).
+/// Empty strings, and numbers that cannot be used (not finite, or negative), take the defaults. Times are in
+/// milliseconds, as the JS options give them.
+#[derive(Clone, Debug, Default)]
+pub struct VerifierSettings {
+    /// PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key, whatever the token's kid.
+    pub jwt_key: String,
+    /// Secret key (`CLERK_SECRET_KEY`), sent as `Authorization: Bearer` to fetch the JWKS.
+    pub secret_key: String,
+    /// Backend API base URL. Default `https://api.clerk.com`; a path prefix is kept.
+    pub api_url: String,
+    /// Backend API version path segment. Default `v1`.
+    pub api_version: String,
+    /// Allowed clock difference for exp/nbf/iat, in ms (default 5000, also for a value that is not finite and
+    /// positive).
+    pub clock_skew_ms: Option<f64>,
+    /// When non-empty, `azp` must be one of these origins (empty entries are ignored).
+    pub authorized_parties: Vec<String>,
+    /// When non-empty, an `aud` claim must name one of these (empty entries are ignored).
+    pub audience: Vec<String>,
+    /// How long a fetched JWKS is used before it is fetched again, in ms. Default 300000 (5 minutes).
+    pub jwks_cache_ttl_ms: Option<f64>,
+    /// The least time between two fetches caused by unknown kids, in ms. Default 30000.
+    pub kid_cooldown_ms: Option<f64>,
+    /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
+    pub timeout_ms: Option<f64>,
+    /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
+    /// use). Default 4096; 0 turns the cache off.
+    pub token_cache_size: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Verified {
+    /// The payload exactly as the token carries it.
+    pub payload_json: String,
+}
+
+/// Whether a call may use the network (fetch the JWKS, call the Backend API) or must answer from what it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    Offline,
+    Online,
+}
+
+/// An offline call could not answer without the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedsNetwork;
+
+/// The answer of a step that may need the network: its value, a failure with Clerk's reason, or — only from a step
+/// that ran `Network::Offline` — `NeedsNetwork`.
+#[derive(Debug)]
+pub enum Checked<T> {
+    Passed(T),
+    Failed(VerifyError),
+    NeedsNetwork,
+}
+
+/// The answer to one verification.
+pub type Verification = Checked<Verified>;
+
+impl<T> Checked<T> {
+    /// The answer as a `Result`; `None` when the network is needed.
+    pub fn answered(self) -> Option<VerifyResult<T>> {
+        match self {
+            Checked::Passed(value) => Some(Ok(value)),
+            Checked::Failed(e) => Some(Err(e)),
+            Checked::NeedsNetwork => None,
+        }
+    }
+}
+
+impl<T> From<VerifyResult<T>> for Checked<T> {
+    fn from(result: VerifyResult<T>) -> Self {
+        match result {
+            Ok(value) => Checked::Passed(value),
+            Err(e) => Checked::Failed(e),
+        }
+    }
+}
+
+impl Verifier {
+    /// The key source, claim rules and token cache of `settings`. `Err` for an unusable `jwt_key`.
+    pub fn new(settings: VerifierSettings) -> Result<Verifier, ConfigError> {
+        let VerifierSettings {
+            jwt_key,
+            secret_key,
+            api_url,
+            api_version,
+            clock_skew_ms,
+            authorized_parties,
+            audience,
+            jwks_cache_ttl_ms,
+            kid_cooldown_ms,
+            timeout_ms,
+            token_cache_size,
+        } = settings;
+        let rules = ClaimRules {
+            clock_skew_ms: clock_skew_ms.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(DEFAULT_CLOCK_SKEW_MS),
+            authorized_parties: authorized_parties.into_iter().filter(|p| !p.is_empty()).collect(),
+            audience: audience.into_iter().filter(|a| !a.is_empty()).collect(),
+        };
+        let keys = if !jwt_key.trim().is_empty() {
+            KeySource::Local(Arc::new(RsaKey::from_pem(&jwt_key).map_err(ConfigError::JwtKey)?))
+        } else if !secret_key.is_empty() {
+            let mut config = JwksConfig::new(if api_url.is_empty() { DEFAULT_API_URL } else { &api_url }, &secret_key);
+            if !api_version.is_empty() {
+                config.api_version = api_version;
+            }
+            config.ttl = ms(jwks_cache_ttl_ms, config.ttl);
+            config.kid_cooldown = ms(kid_cooldown_ms, config.kid_cooldown);
+            config.timeout = ms(timeout_ms, config.timeout);
+            KeySource::Remote(RemoteJwks::shared(config))
+        } else {
+            KeySource::Unresolvable
+        };
+        let cache = TokenCache::new(token_cache_size.unwrap_or(DEFAULT_CAPACITY)).map(Arc::new);
+        Ok(Verifier { keys, rules, cache })
+    }
+
+    /// Verifies without waiting: an answer from cached keys, or `NeedsNetwork`.
+    pub fn verify_now(&self, token: &str, now_ms: f64) -> Verification {
+        // An offline check has nothing to wait for; were it ever to wait, it would be for the network.
+        self.check(token, || now_ms, Network::Offline).now_or_never().unwrap_or(Checked::NeedsNetwork)
+    }
+
+    /// Verifies, fetching the key set at most once when the cache cannot answer (never `NeedsNetwork`).
+    pub async fn verify(&self, token: &str, now_ms: impl Fn() -> f64) -> Verification {
+        self.check(token, now_ms, Network::Online).await
+    }
+
+    /// Decodes once, finds the key (fetching only when `net` allows), then signature and claims.
+    pub async fn check(&self, token: &str, now_ms: impl Fn() -> f64, net: Network) -> Verification {
+        self.check_with(token, None, now_ms, net).await
+    }
+
+    /// `check` for a token whose cache entry the caller may have found already (`None`: it is looked up here).
+    pub async fn check_with(
+        &self,
+        token: &str,
+        found: Option<Arc<CachedToken>>,
+        now_ms: impl Fn() -> f64,
+        net: Network,
+    ) -> Verification {
+        if let Some(hit) = found.or_else(|| self.cached(token)) {
+            match self.key(hit.kid.as_deref(), net).await {
+                Checked::Passed(key) if Arc::ptr_eq(&key, &hit.key) => {
+                    let payload_json = hit.payload.to_string();
+                    return check_claims(&hit.claims, &self.rules, now_ms()).map(|()| Verified { payload_json }).into();
+                }
+                Checked::NeedsNetwork => return Checked::NeedsNetwork,
+                // The key set changed since: verify again from the start.
+                Checked::Passed(_) | Checked::Failed(_) => self.cache.iter().for_each(|cache| cache.remove(token)),
+            }
+        }
+        let jwt = match jwt::decode(token) {
+            Ok(jwt) => jwt,
+            Err(e) => return Checked::Failed(e),
+        };
+        let key = match self.key(jwt.jws.kid.as_deref(), net).await {
+            Checked::Passed(key) => key,
+            Checked::Failed(e) => return Checked::Failed(e),
+            Checked::NeedsNetwork => return Checked::NeedsNetwork,
+        };
+        self.finish(jwt, key, token, now_ms()).into()
+    }
+
+    /// The cache entry of a token that verified before (its claims are not checked here).
+    pub fn cached(&self, token: &str) -> Option<Arc<CachedToken>> {
+        self.cache.as_ref()?.get(token)
+    }
+
+    /// The key for a token's kid, from whichever source this verifier has; the remote set is fetched at most once,
+    /// and only `Online`.
+    pub async fn key(&self, kid: Option<&str>, net: Network) -> Checked<Arc<RsaKey>> {
+        let remote = match &self.keys {
+            KeySource::Local(key) => return Checked::Passed(Arc::clone(key)),
+            KeySource::Unresolvable => return Checked::Failed(unresolvable()),
+            KeySource::Remote(remote) => remote,
+        };
+        let ticket = match remote.lookup(kid) {
+            Lookup::Key(key) => return Checked::Passed(key),
+            Lookup::Fail(e) => return Checked::Failed(e),
+            Lookup::NeedsNetwork { .. } if net == Network::Offline => return Checked::NeedsNetwork,
+            Lookup::NeedsNetwork { ticket, .. } => ticket,
+        };
+        remote.refresh(ticket).await;
+        match remote.lookup(kid) {
+            Lookup::Key(key) => Checked::Passed(key),
+            // Fetched once already: no second fetch for this call.
+            Lookup::Fail(e) | Lookup::NeedsNetwork { without_fetch: e, .. } => Checked::Failed(e),
+        }
+    }
+
+    /// Signature, then claims; a token that passed both is cached.
+    fn finish(&self, jwt: DecodedJwt<'_>, key: Arc<RsaKey>, token: &str, now_ms: f64) -> VerifyResult<Verified> {
+        check_signature(&jwt.jws, &key)?;
+        let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
+        let DecodedJwt { jws, claims } = jwt;
+        if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
+            let cookie_claims = jwt::parse_members(jws.payload.as_bytes(), &jwt::COOKIE_CHOICE_MEMBERS).ok();
+            let payload = jws.payload.as_str().into();
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload, cookie_claims });
+        }
+        claims_ok.map(|()| Verified { payload_json: jws.payload })
+    }
+}
+
+/// Milliseconds as a `Duration`; `default` unless finite and not negative.
+fn ms(value: Option<f64>, default: Duration) -> Duration {
+    match value {
+        Some(v) if v.is_finite() && v >= 0.0 => Duration::from_secs_f64(v / 1000.0),
+        _ => default,
+    }
+}
+
+fn unresolvable() -> VerifyError {
+    VerifyError::new(Reason::JwkFailedToResolve, "Failed to resolve JWK during verification.")
+        .with_action(action::SET_CLERK_JWT_KEY)
+}
