@@ -5,6 +5,7 @@
 
 mod napi_authenticator;
 mod napi_environment;
+#[cfg(feature = "test-hooks")]
 mod napi_test_hooks;
 mod napi_verifier;
 mod panic_guard;

@@ -1,6 +1,8 @@
-//! A test hook that proves a Rust panic surfaces in Node as a JS error (sync) or a rejected Promise (async),
-//! never as a crashed process. Inert unless `CLERK_REMIX_NATIVE_TEST_HOOKS=1` is set.
+//! Test hooks that prove a Rust panic surfaces in Node as a JS error (sync) or a rejected Promise (async), never as
+//! a crashed process (__test__/panic.test.mjs). Compiled only with the `test-hooks` cargo feature, which
+//! `npm run build` never enables; even then inert unless `CLERK_REMIX_NATIVE_TEST_HOOKS=1` is set.
 
+// A Rust test build registers no napi functions, so these look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
 use napi::bindgen_prelude::*;
