@@ -368,21 +368,22 @@ impl Request<'_> {
     /// `authenticateRequestWithTokenInCookie`, in Clerk's order.
     async fn cookie_flow(&mut self) -> Step {
         if self.inputs.handshake_nonce.is_some() || self.inputs.handshake_token.is_some() {
-            match self.resolve_handshake().await? {
-                Ok(outcome) => return Ok(outcome),
-                Err(HandshakeFailure::Token(e)) if self.development() => {
+            match self.resolve_handshake().await {
+                Checked::Passed(outcome) => return Ok(outcome),
+                Checked::NeedsNetwork => return Err(NeedsNetwork),
+                Checked::Failed(HandshakeFailure::Token(e)) if self.development() => {
                     return Ok(Outcome::Thrown(if e.reason == Reason::TokenInvalidSignature {
                         "Clerk: Handshake token verification failed due to an invalid signature. If you have switched Clerk keys locally, clear your cookies and try again.".to_owned()
                     } else {
                         format!("Clerk: Handshake token verification failed: {}.", e.full_message(None))
                     }));
                 }
-                Err(HandshakeFailure::Token(e)) => {
+                Checked::Failed(HandshakeFailure::Token(e)) => {
                     // Clerk's TokenVerificationError keeps the name `Error`.
                     let detail = format!("Error: {}", e.message);
                     self.log("error", "Clerk: unable to resolve handshake:", Some(detail));
                 }
-                Err(HandshakeFailure::Other(message)) => {
+                Checked::Failed(HandshakeFailure::Other(message)) => {
                     self.log("error", "Clerk: unable to resolve handshake:", Some(format!("Error: {message}")));
                 }
             }
@@ -460,9 +461,10 @@ impl Request<'_> {
         let refresh_cookie = self.inputs.refresh_token_in_cookie.is_some();
         let get = self.parts.method == "GET";
         let refresh_error = if err.reason == Reason::TokenExpired && refresh_cookie && get {
-            match self.attempt_refresh().await? {
-                Ok(outcome) => return Ok(outcome),
-                Err(reason) => Some(reason),
+            match self.attempt_refresh().await {
+                Checked::Passed(outcome) => return Ok(outcome),
+                Checked::Failed(reason) => Some(reason),
+                Checked::NeedsNetwork => return Err(NeedsNetwork),
             }
         } else if !get {
             Some("non-eligible-non-get".to_owned())
@@ -483,23 +485,23 @@ impl Request<'_> {
         Ok(self.maybe_handshake(&reason, message, None))
     }
 
-    /// `attemptRefresh`: new session cookies from the Backend API for an expired token. `Err` is the
+    /// `attemptRefresh`: new session cookies from the Backend API for an expired token. `Failed` carries the
     /// `refreshError` reason.
-    async fn attempt_refresh(&mut self) -> Result<Result<Outcome, String>, NeedsNetwork> {
+    async fn attempt_refresh(&mut self) -> Checked<Outcome, String> {
         let Some(expired) = self.session_token().map(str::to_owned) else {
-            return Ok(Err("missing-session-token".into()));
+            return Checked::Failed("missing-session-token".into());
         };
         let Some(refresh) = self.inputs.refresh_token_in_cookie.clone() else {
-            return Ok(Err("missing-refresh-token".into()));
+            return Checked::Failed("missing-refresh-token".into());
         };
         let Ok(members) = jwt::unverified_payload(&expired, &["sid"]) else {
-            return Ok(Err("expired-session-token-decode-failed".into()));
+            return Checked::Failed("expired-session-token-decode-failed".into());
         };
         let Some(sid) = members.get("sid").and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
-            return Ok(Err("expired-session-token-missing-sid-claim".into()));
+            return Checked::Failed("expired-session-token-missing-sid-claim".into());
         };
         if self.net == Network::Offline {
-            return Err(NeedsNetwork);
+            return Checked::NeedsNetwork;
         }
         let origin = self.url.origin().ascii_serialization();
         let request = RefreshRequest {
@@ -511,16 +513,16 @@ impl Request<'_> {
         };
         let cookies = match self.auth.config.bapi.refresh_session(sid, &request).await {
             Ok(cookies) if !cookies.is_empty() => cookies,
-            Ok(_) => return Ok(Err("unexpected-sdk-error".into())),
-            Err(e) => return Ok(Err(e.refresh_reason())),
+            Ok(_) => return Checked::Failed("unexpected-sdk-error".into()),
+            Err(e) => return Checked::Failed(e.refresh_reason()),
         };
         let Some((headers, session)) = set_cookie_headers(&cookies) else {
-            return Ok(Err("unexpected-sdk-error".into()));
+            return Checked::Failed("unexpected-sdk-error".into());
         };
         match self.verify(&self.auth.verifier, &session).await {
-            Checked::Passed(verified) => Ok(Ok(signed_in(verified, session, headers))),
-            Checked::Failed(_) => Ok(Err("invalid-session-token".into())),
-            Checked::NeedsNetwork => Err(NeedsNetwork),
+            Checked::Passed(verified) => Checked::Passed(signed_in(verified, session, headers)),
+            Checked::Failed(_) => Checked::Failed("invalid-session-token".into()),
+            Checked::NeedsNetwork => Checked::NeedsNetwork,
         }
     }
 
@@ -595,10 +597,10 @@ impl Request<'_> {
     }
 
     /// `HandshakeService#resolveHandshake`.
-    async fn resolve_handshake(&mut self) -> Result<Result<Outcome, HandshakeFailure>, NeedsNetwork> {
+    async fn resolve_handshake(&mut self) -> Checked<Outcome, HandshakeFailure> {
         let directives = if let Some(nonce) = self.inputs.handshake_nonce.clone() {
             if self.net == Network::Offline {
-                return Err(NeedsNetwork);
+                return Checked::NeedsNetwork;
             }
             match self.auth.config.bapi.handshake_payload(&nonce).await {
                 Ok(directives) => directives,
@@ -612,8 +614,8 @@ impl Request<'_> {
             let token = self.inputs.handshake_token.clone().unwrap_or_default();
             match self.verify_handshake_token(&token).await {
                 Checked::Passed(directives) => directives,
-                Checked::Failed(e) => return Ok(Err(HandshakeFailure::Token(e))),
-                Checked::NeedsNetwork => return Err(NeedsNetwork),
+                Checked::Failed(e) => return Checked::Failed(HandshakeFailure::Token(e)),
+                Checked::NeedsNetwork => return Checked::NeedsNetwork,
             }
         };
 
@@ -623,7 +625,7 @@ impl Request<'_> {
         ];
         let Some((cookies, session)) = set_cookie_headers(&directives) else {
             let message = "Headers.append: a Set-Cookie directive is an invalid header value.".to_owned();
-            return Ok(Err(HandshakeFailure::Other(message)));
+            return Checked::Failed(HandshakeFailure::Other(message));
         };
         headers.extend(cookies);
         if self.development() {
@@ -631,26 +633,27 @@ impl Request<'_> {
             set_header(&mut headers, "cache-control", "no-store");
         }
         if session.is_empty() {
-            return Ok(Ok(signed_out("session-token-missing", String::new(), headers)));
+            return Checked::Passed(signed_out("session-token-missing", String::new(), headers));
         }
         let error = match self.verify(&self.auth.verifier, &session).await {
-            Checked::Passed(verified) => return Ok(Ok(signed_in(verified, session, headers))),
+            Checked::Passed(verified) => return Checked::Passed(signed_in(verified, session, headers)),
             Checked::Failed(e) => e,
-            Checked::NeedsNetwork => return Err(NeedsNetwork),
+            Checked::NeedsNetwork => return Checked::NeedsNetwork,
         };
         let clock = [Reason::TokenExpired, Reason::TokenNotActiveYet, Reason::TokenIatInTheFuture];
         if self.development() && clock.contains(&error.reason) {
             let message = format!("{CLOCK_SKEW_MESSAGE}{}", error.full_message(Some(Carrier::Cookie.as_str())));
             self.log("error", message, None);
             return match self.verify(&self.auth.lenient, &session).await {
-                Checked::Passed(verified) => Ok(Ok(signed_in(verified, session, headers))),
-                Checked::Failed(retry) => {
-                    Ok(Err(HandshakeFailure::Other(non_empty_or(retry.message, "Clerk: Handshake retry failed."))))
-                }
-                Checked::NeedsNetwork => Err(NeedsNetwork),
+                Checked::Passed(verified) => Checked::Passed(signed_in(verified, session, headers)),
+                Checked::Failed(retry) => Checked::Failed(HandshakeFailure::Other(non_empty_or(
+                    retry.message,
+                    "Clerk: Handshake retry failed.",
+                ))),
+                Checked::NeedsNetwork => Checked::NeedsNetwork,
             };
         }
-        Ok(Err(HandshakeFailure::Other(non_empty_or(error.message, "Clerk: Handshake failed."))))
+        Checked::Failed(HandshakeFailure::Other(non_empty_or(error.message, "Clerk: Handshake failed.")))
     }
 
     /// `verifyHandshakeToken`: header rules, key and signature; the payload's claims are not checked (as in Clerk).

@@ -80,21 +80,21 @@ pub enum Network {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NeedsNetwork;
 
-/// The answer of a step that may need the network: its value, a failure with Clerk's reason, or — only from a step
-/// that ran `Network::Offline` — `NeedsNetwork`.
+/// The answer of a step that may need the network: its value, its failure (by default a verification failure with
+/// Clerk's reason), or — only from a step that ran `Network::Offline` — `NeedsNetwork`.
 #[derive(Debug)]
-pub enum Checked<T> {
+pub enum Checked<T, E = VerifyError> {
     Passed(T),
-    Failed(VerifyError),
+    Failed(E),
     NeedsNetwork,
 }
 
 /// The answer to one verification.
 pub type Verification = Checked<Verified>;
 
-impl<T> Checked<T> {
+impl<T, E> Checked<T, E> {
     /// The answer as a `Result`; `None` when the network is needed.
-    pub fn answered(self) -> Option<VerifyResult<T>> {
+    pub fn answered(self) -> Option<Result<T, E>> {
         match self {
             Checked::Passed(value) => Some(Ok(value)),
             Checked::Failed(e) => Some(Err(e)),
@@ -103,8 +103,8 @@ impl<T> Checked<T> {
     }
 }
 
-impl<T> From<VerifyResult<T>> for Checked<T> {
-    fn from(result: VerifyResult<T>) -> Self {
+impl<T, E> From<Result<T, E>> for Checked<T, E> {
+    fn from(result: Result<T, E>) -> Self {
         match result {
             Ok(value) => Checked::Passed(value),
             Err(e) => Checked::Failed(e),
