@@ -90,12 +90,6 @@ export interface LogEntry {
   detail?: string
 }
 
-/** Panics inside a synchronous call (test hook). */
-export declare function panicForTests(): void
-
-/** Panics inside a future on the shared runtime (test hook). */
-export declare function panicForTestsAsync(): Promise<void>
-
 /** What the decision reads from a request (header values as sent; absent when the header is absent). */
 export interface RequestInput {
   url: string

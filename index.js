@@ -839,6 +839,4 @@ module.exports.NativeAuthenticator = nativeBinding.NativeAuthenticator
 module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.clerkEnvironment = nativeBinding.clerkEnvironment
 module.exports.clerkEnvironmentGeneration = nativeBinding.clerkEnvironmentGeneration
-module.exports.panicForTests = nativeBinding.panicForTests
-module.exports.panicForTestsAsync = nativeBinding.panicForTestsAsync
 module.exports.watchEnvironment = nativeBinding.watchEnvironment
