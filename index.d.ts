@@ -9,7 +9,10 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Clerk's request decision for one instance configuration. */
+/**
+ * Clerk's request decision for one instance configuration. The native memory it holds (its verified-token cache
+ * grows with use) is reported to the JS engine, so that garbage collection sees it.
+ */
 export declare class NativeAuthenticator {
   /**
    * Parses the publishable key and prepares the key source once. Throws an Error with Clerk's message for a
@@ -22,7 +25,7 @@ export declare class NativeAuthenticator {
    * The request's values come as arguments (no object to read property by property); the most common answer —
    * signed in, no headers to set, nothing logged — comes as just `[token, claimsJson]`.
    */
-  authenticateValues(url: string, method: string, cookie: string | undefined | null, authorization: string | undefined | null, host: string | undefined | null, forwardedHost: string | undefined | null, forwardedProto: string | undefined | null, origin: string | undefined | null, referer: string | undefined | null, secFetchDest: string | undefined | null, accept: string | undefined | null, nowMs: number): [string, string] | RequestOutcome
+  authenticateValues(url: string, method: string, cookie: string | undefined | null, authorization: string | undefined | null, host: string | undefined | null, forwardedHost: string | undefined | null, forwardedProto: string | undefined | null, origin: string | undefined | null, referer: string | undefined | null, secFetchDest: string | undefined | null, accept: string | undefined | null, proxyUrl: string | undefined | null, domain: string | undefined | null, isSatellite: boolean | undefined | null, nowMs: number): [string, string] | RequestOutcome
   /** Decides, fetching what the request needs (one JWKS fetch per cache however many requests wait). */
   authenticate(request: RequestInput, nowMs: number): Promise<RequestOutcome>
 }
@@ -54,10 +57,6 @@ export interface AuthenticatorOptions {
   apiUrl: string
   /** Default `v1`. */
   apiVersion?: string
-  domain?: string
-  isSatellite?: boolean
-  /** Absolute proxy URL, when the Frontend API is proxied. */
-  proxyUrl?: string
   signInUrl?: string
   /** When non-empty, an `aud` claim must name one of these. */
   audience?: Array<string>
@@ -108,6 +107,11 @@ export interface RequestInput {
   accept?: string
   /** JSON text `{name: [value]}` of all request headers: sent with a session refresh, as Clerk does. */
   headersJson?: string
+  /** The satellite domain for this request (options may be functions of the request). */
+  domain?: string
+  isSatellite?: boolean
+  /** Absolute proxy URL for this request (a relative `proxyUrl` resolves against the request's host). */
+  proxyUrl?: string
 }
 
 /**

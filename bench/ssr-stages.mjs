@@ -48,7 +48,7 @@ const authenticator = new native.NativeAuthenticator({
 await authenticator.authenticate({ ...input, headersJson: '{}' }, Date.now());
 const addonCall = () =>
   authenticator.authenticateValues(input.url, input.method, input.cookie, input.authorization, input.host, input.forwardedHost,
-    input.forwardedProto, input.origin, input.referer, input.secFetchDest, input.accept, Date.now());
+    input.forwardedProto, input.origin, input.referer, input.secFetchDest, input.accept, undefined, undefined, false, Date.now());
 
 const contenders = [
   floorContender(bench),

@@ -10,7 +10,9 @@ use napi_derive::napi;
 use clerk_remix_core::authenticate::{
     AuthStatus, Authenticator, AuthenticatorSettings, Decision, Outcome, RequestState,
 };
-use clerk_remix_core::clerk_request::RequestParts;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use clerk_remix_core::clerk_request::{RequestParts, Routing};
 use clerk_remix_core::token_verifier::{NeedsNetwork, Network};
 
 use crate::napi_verifier::{cache_size, invalid_arg};
@@ -27,10 +29,6 @@ pub struct AuthenticatorOptions {
     pub api_url: String,
     /// Default `v1`.
     pub api_version: Option<String>,
-    pub domain: Option<String>,
-    pub is_satellite: Option<bool>,
-    /// Absolute proxy URL, when the Frontend API is proxied.
-    pub proxy_url: Option<String>,
     pub sign_in_url: Option<String>,
     /// When non-empty, an `aud` claim must name one of these.
     pub audience: Option<Vec<String>>,
@@ -50,9 +48,6 @@ impl From<AuthenticatorOptions> for AuthenticatorSettings {
             jwt_key: options.jwt_key.unwrap_or_default(),
             api_url: options.api_url,
             api_version: options.api_version.unwrap_or_default(),
-            domain: options.domain.unwrap_or_default(),
-            is_satellite: options.is_satellite.unwrap_or(false),
-            proxy_url: options.proxy_url.unwrap_or_default(),
             sign_in_url: options.sign_in_url.unwrap_or_default(),
             audience: options.audience.unwrap_or_default(),
             authorized_parties: options.authorized_parties.unwrap_or_default(),
@@ -81,6 +76,11 @@ pub struct RequestInput {
     pub accept: Option<String>,
     /// JSON text `{name: [value]}` of all request headers: sent with a session refresh, as Clerk does.
     pub headers_json: Option<String>,
+    /// The satellite domain for this request (options may be functions of the request).
+    pub domain: Option<String>,
+    pub is_satellite: Option<bool>,
+    /// Absolute proxy URL for this request (a relative `proxyUrl` resolves against the request's host).
+    pub proxy_url: Option<String>,
 }
 
 /// A console line Clerk prints during the decision: `console[level](message, detail)`.
@@ -178,14 +178,55 @@ impl From<RequestInput> for RequestParts {
             sec_fetch_dest: r.sec_fetch_dest,
             accept: r.accept,
             headers_json: r.headers_json,
+            routing: Some(routing(r.proxy_url, r.domain, r.is_satellite)),
         }
     }
 }
 
-/// Clerk's request decision for one instance configuration.
-#[napi]
+fn routing(proxy_url: Option<String>, domain: Option<String>, is_satellite: Option<bool>) -> Routing {
+    Routing {
+        proxy_url: proxy_url.unwrap_or_default(),
+        domain: domain.unwrap_or_default(),
+        is_satellite: is_satellite.unwrap_or(false),
+    }
+}
+
+/// Native memory an authenticator holds besides its token cache (parsed keys, settings, derived URLs).
+const BASE_BYTES: i64 = 16 * 1024;
+/// Changes smaller than this are not reported (each report is a call into the engine).
+const REPORT_STEP: i64 = 64 * 1024;
+
+/// Clerk's request decision for one instance configuration. The native memory it holds (its verified-token cache
+/// grows with use) is reported to the JS engine, so that garbage collection sees it.
+#[napi(custom_finalize)]
 pub struct NativeAuthenticator {
     inner: Arc<Authenticator>,
+    /// Bytes reported to the engine so far.
+    reported: AtomicI64,
+}
+
+impl NativeAuthenticator {
+    /// Tells the engine how much native memory this authenticator holds now, when that moved by a step or more.
+    fn report_memory(&self, env: &Env) {
+        let now = BASE_BYTES + self.inner.cache_bytes() as i64;
+        let reported = self.reported.load(Ordering::Relaxed);
+        if (now - reported).abs() >= REPORT_STEP || reported == 0 {
+            // A failed report changes nothing but the engine's estimate.
+            if env.adjust_external_memory(now - reported).is_ok() {
+                self.reported.store(now, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+impl ObjectFinalize for NativeAuthenticator {
+    fn finalize(self, env: Env) -> Result<()> {
+        let reported = self.reported.load(Ordering::Relaxed);
+        if reported != 0 {
+            env.adjust_external_memory(-reported)?;
+        }
+        Ok(())
+    }
 }
 
 #[napi]
@@ -193,9 +234,11 @@ impl NativeAuthenticator {
     /// Parses the publishable key and prepares the key source once. Throws an Error with Clerk's message for a
     /// missing or invalid publishable key, or for an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: AuthenticatorOptions) -> Result<Self> {
+    pub fn new(env: Env, options: AuthenticatorOptions) -> Result<Self> {
         let authenticator = Authenticator::from_settings(AuthenticatorSettings::from(options)).map_err(invalid_arg)?;
-        Ok(NativeAuthenticator { inner: Arc::new(authenticator) })
+        let authenticator = NativeAuthenticator { inner: Arc::new(authenticator), reported: AtomicI64::new(0) };
+        authenticator.report_memory(&env);
+        Ok(authenticator)
     }
 
     /// Decides without waiting: the outcome from cached keys, or `needsNetwork: true` when the JWKS, a handshake
@@ -206,6 +249,7 @@ impl NativeAuthenticator {
     #[allow(clippy::too_many_arguments)]
     pub fn authenticate_values(
         &self,
+        env: Env,
         url: String,
         method: String,
         cookie: Option<String>,
@@ -217,6 +261,9 @@ impl NativeAuthenticator {
         referer: Option<String>,
         sec_fetch_dest: Option<String>,
         accept: Option<String>,
+        proxy_url: Option<String>,
+        domain: Option<String>,
+        is_satellite: Option<bool>,
         now_ms: f64,
     ) -> Either<Vec<String>, RequestOutcome> {
         let parts = RequestParts {
@@ -232,8 +279,11 @@ impl NativeAuthenticator {
             sec_fetch_dest,
             accept,
             headers_json: None,
+            routing: Some(routing(proxy_url, domain, is_satellite)),
         };
-        match self.inner.authenticate_now(&parts, now_ms) {
+        let decision = self.inner.authenticate_now(&parts, now_ms);
+        self.report_memory(&env);
+        match decision {
             Ok(Decision {
                 outcome:
                     Outcome::State(RequestState {
@@ -257,6 +307,7 @@ impl NativeAuthenticator {
         request: RequestInput,
         now_ms: f64,
     ) -> Result<PromiseRaw<'env, RequestOutcome>> {
+        self.report_memory(env);
         let inner = Arc::clone(&self.inner);
         let parts = RequestParts::from(request);
         env.spawn_future(guarded(async move {

@@ -72,7 +72,10 @@ const nonEmpty = (value: unknown): string | undefined =>
 
 /**
  * The constructor options of an authenticator (what `createClerkClient` gets in Clerk), each read from the resolved
- * options and normalised. The same table gives the authenticator's identity, so the two cannot drift apart.
+ * options and normalised. The same table gives the authenticator's identity, so the two cannot drift apart. Only
+ * settings of the instance belong here: `domain`, `isSatellite` and `proxyUrl` may depend on the request (function
+ * options, a relative proxy URL resolved against its host) and go with each request instead, so that requests cannot
+ * multiply authenticators.
  */
 const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'>]-?: (o: LoadedOptions) => AuthenticatorOptions[K] } = {
   secretKey: (o) => o.secretKey,
@@ -80,9 +83,6 @@ const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'
   jwtKey: (o) => nonEmpty(o.jwtKey),
   apiUrl: (o) => o.apiUrl,
   apiVersion: (o) => nonEmpty(o.apiVersion),
-  domain: (o) => nonEmpty(o.domain),
-  isSatellite: (o) => Boolean(o.isSatellite),
-  proxyUrl: (o) => nonEmpty(o.proxyUrl),
   signInUrl: (o) => nonEmpty(o.signInUrl),
   audience: (o) => stringListOption(o.audience),
   authorizedParties: (o) => stringListOption(o.authorizedParties),
@@ -234,13 +234,25 @@ export async function authenticateRequest(
     input.referer,
     input.secFetchDest,
     input.accept,
+    nonEmpty(options.proxyUrl),
+    nonEmpty(options.domain),
+    Boolean(options.isSatellite),
     Date.now(),
   );
   // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
   if (Array.isArray(answer)) return signedInState(options, answer[0], answer[1], undefined);
   let outcome = answer;
   if (outcome.needsNetwork) {
-    outcome = await authenticator.authenticate({ ...input, headersJson: headersJsonOf(request) }, Date.now());
+    outcome = await authenticator.authenticate(
+      {
+        ...input,
+        headersJson: headersJsonOf(request),
+        proxyUrl: nonEmpty(options.proxyUrl),
+        domain: nonEmpty(options.domain),
+        isSatellite: Boolean(options.isSatellite),
+      },
+      Date.now(),
+    );
   }
   replayLogs(outcome);
   if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome);

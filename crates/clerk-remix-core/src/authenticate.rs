@@ -10,6 +10,8 @@
 //! UTF-8) the request is signed out instead; where Clerk trusts a token's claims before its signature, the signature
 //! comes first (docs/compat.md).
 
+use std::sync::{Arc, Mutex};
+
 use futures_util::FutureExt;
 use reqwest::Url;
 
@@ -17,7 +19,7 @@ use crate::authorization_header::Carrier;
 use crate::bapi::{Bapi, RefreshRequest};
 use crate::claims::{check_signature, ClaimRules};
 use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION};
-use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts};
+use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts, Routing};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::handshake::{
     development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie, redirect_url,
@@ -47,10 +49,6 @@ pub struct AuthenticatorSettings {
     pub api_url: String,
     /// Default `v1`.
     pub api_version: String,
-    pub domain: String,
-    pub is_satellite: bool,
-    /// Absolute proxy URL, when the Frontend API is proxied.
-    pub proxy_url: String,
     pub sign_in_url: String,
     /// When non-empty, an `aud` claim must name one of these.
     pub audience: Vec<String>,
@@ -64,17 +62,17 @@ pub struct AuthenticatorSettings {
 
 /// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
 pub struct AuthenticatorConfig {
-    pub domain: String,
-    pub is_satellite: bool,
-    /// Absolute, or empty.
-    pub proxy_url: String,
+    /// Where the Frontend API is when a request names no routing of its own (`RequestParts::routing`).
+    pub routing: Routing,
     pub sign_in_url: String,
     /// The Backend API, and with it the secret key.
     pub bapi: Bapi,
 }
 
-pub struct Authenticator {
-    config: AuthenticatorConfig,
+/// What a [`Routing`] means for one instance, derived once per distinct routing.
+#[derive(Debug)]
+struct Routed {
+    routing: Routing,
     /// `frontendApi`: the proxy URL, or `clerk.<domain>` for a production satellite, or the key's host.
     frontend_api: String,
     /// The referrer origins `isKnownClerkReferrer` accepts besides development Account Portals: the Frontend API's
@@ -85,6 +83,43 @@ pub struct Authenticator {
     /// The publishable key, with `originalFrontendApi` (no proxy override) as its host: what a token's `iss` is
     /// compared with to choose between plain and suffixed cookies.
     cookie_key: PublishableKey,
+}
+
+impl Routed {
+    fn new(routing: Routing, pk: &PublishableKey) -> Routed {
+        let satellite_host =
+            (pk.instance_type == InstanceType::Production && routing.is_satellite && !routing.domain.is_empty())
+                .then(|| format!("clerk.{}", routing.domain));
+        let original_frontend_api = satellite_host.unwrap_or_else(|| pk.frontend_api.clone());
+        let frontend_api =
+            if routing.proxy_url.is_empty() { original_frontend_api.clone() } else { routing.proxy_url.clone() };
+        let fapi_host = if frontend_api.starts_with("http") {
+            Url::parse(&frontend_api).ok().map(|u| u.host_str().unwrap_or("").to_owned())
+        } else {
+            Some(frontend_api.clone())
+        };
+        let accounts_origin = accounts_base_url(&frontend_api)
+            .and_then(|u| Url::parse(&u).ok())
+            .map(|u| u.origin().ascii_serialization());
+        Routed {
+            routing,
+            frontend_api,
+            fapi_host,
+            accounts_origin,
+            cookie_key: PublishableKey { frontend_api: original_frontend_api, ..pk.clone() },
+        }
+    }
+}
+
+pub struct Authenticator {
+    sign_in_url: String,
+    bapi: Bapi,
+    pk: PublishableKey,
+    /// The configured routing, derived.
+    configured: Arc<Routed>,
+    /// The routing a request named last, derived (one entry: requests of an app name the same one, or each a new one
+    /// when it depends on the request, which a cache would not help).
+    last: Mutex<Option<Arc<Routed>>>,
     verifier: Verifier,
     /// The same keys with a one-day clock skew: a development instance's retry of a handshake session token.
     lenient: Verifier,
@@ -158,9 +193,7 @@ impl Authenticator {
         let api_url = or_default(settings.api_url, DEFAULT_API_URL);
         let pk = PublishableKey::parse(&settings.publishable_key).map_err(ConfigError::PublishableKey)?;
         let config = AuthenticatorConfig {
-            domain: settings.domain,
-            is_satellite: settings.is_satellite,
-            proxy_url: settings.proxy_url,
+            routing: Routing::default(),
             sign_in_url: settings.sign_in_url,
             bapi: Bapi {
                 api_url: api_url.clone(),
@@ -184,33 +217,40 @@ impl Authenticator {
 
     /// The instance of publishable key `pk`, with its key source and claim rules.
     pub fn new(config: AuthenticatorConfig, pk: PublishableKey, verifier: Verifier) -> Authenticator {
-        let satellite_host =
-            (pk.instance_type == InstanceType::Production && config.is_satellite && !config.domain.is_empty())
-                .then(|| format!("clerk.{}", config.domain));
-        let original_frontend_api = satellite_host.unwrap_or_else(|| pk.frontend_api.clone());
-        let frontend_api =
-            if config.proxy_url.is_empty() { original_frontend_api.clone() } else { config.proxy_url.clone() };
         let lenient = Verifier {
             keys: verifier.keys.clone(),
             rules: ClaimRules { clock_skew_ms: DEVELOPMENT_HANDSHAKE_SKEW_MS, ..verifier.rules.clone() },
             cache: None,
         };
-        let fapi_host = if frontend_api.starts_with("http") {
-            Url::parse(&frontend_api).ok().map(|u| u.host_str().unwrap_or("").to_owned())
-        } else {
-            Some(frontend_api.clone())
-        };
-        let accounts_origin = accounts_base_url(&frontend_api)
-            .and_then(|u| Url::parse(&u).ok())
-            .map(|u| u.origin().ascii_serialization());
         Authenticator {
-            frontend_api,
-            fapi_host,
-            accounts_origin,
-            cookie_key: PublishableKey { frontend_api: original_frontend_api, ..pk },
-            config,
+            configured: Arc::new(Routed::new(config.routing, &pk)),
+            last: Mutex::new(None),
+            sign_in_url: config.sign_in_url,
+            bapi: config.bapi,
+            pk,
             verifier,
             lenient,
+        }
+    }
+
+    /// Bytes the verified-token cache holds (for reporting native memory).
+    pub fn cache_bytes(&self) -> usize {
+        self.verifier.cache.as_ref().map_or(0, |cache| cache.bytes())
+    }
+
+    /// What the request's routing (or the configured one) means for this instance.
+    fn routed(&self, requested: Option<&Routing>) -> Arc<Routed> {
+        let Some(routing) = requested.filter(|r| **r != self.configured.routing) else {
+            return self.configured.clone();
+        };
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*last {
+            Some(routed) if routed.routing == *routing => routed.clone(),
+            _ => {
+                let routed = Arc::new(Routed::new(routing.clone(), &self.pk));
+                *last = Some(routed.clone());
+                routed
+            }
         }
     }
 
@@ -231,11 +271,12 @@ impl Authenticator {
         let Some(url) = clerk_url(parts) else {
             return Ok(Decision { outcome: Outcome::InvalidUrl, logs: Vec::new() });
         };
-        if let Some(message) = self.configuration_error(parts) {
+        let routed = self.routed(parts.routing.as_ref());
+        if let Some(message) = self.configuration_error(parts, &routed.routing) {
             return Ok(Decision { outcome: Outcome::Thrown(message.into()), logs: Vec::new() });
         }
-        let inputs = read_inputs(parts, &url, &self.cookie_key, now_ms, &|token| self.verifier.cached(token));
-        let mut request = Request { auth: self, parts, url, inputs, now_ms, net, logs: Vec::new() };
+        let inputs = read_inputs(parts, &url, &routed.cookie_key, now_ms, &|token| self.verifier.cached(token));
+        let mut request = Request { auth: self, routed, parts, url, inputs, now_ms, net, logs: Vec::new() };
         let outcome = if request.inputs.token_in_header.is_some() {
             request.header_flow().await?
         } else {
@@ -245,25 +286,24 @@ impl Authenticator {
     }
 
     /// The assertions `authenticateRequest` makes before deciding.
-    fn configuration_error(&self, parts: &RequestParts) -> Option<&'static str> {
-        let c = &self.config;
-        if !c.is_satellite {
+    fn configuration_error(&self, parts: &RequestParts, routing: &Routing) -> Option<&'static str> {
+        if !routing.is_satellite {
             return None;
         }
-        let secret = &c.bapi.secret_key;
+        let secret = &self.bapi.secret_key;
         let development_secret = secret.starts_with("test_") || secret.starts_with("sk_test_");
-        if c.sign_in_url.is_empty() && development_secret {
+        if self.sign_in_url.is_empty() && development_secret {
             return Some("Missing signInUrl. Pass a signInUrl for dev instances if an app is satellite");
         }
-        if let (false, Some(origin)) = (c.sign_in_url.is_empty(), parts.origin.as_deref().filter(|o| !o.is_empty())) {
-            let Ok(sign_in) = Url::parse(&c.sign_in_url) else {
+        if let (false, Some(origin)) = (self.sign_in_url.is_empty(), parts.origin.as_deref().filter(|o| !o.is_empty())) {
+            let Ok(sign_in) = Url::parse(&self.sign_in_url) else {
                 return Some("The signInUrl needs to have a absolute url format.");
             };
             if sign_in.origin().ascii_serialization() == origin {
                 return Some("The signInUrl needs to be on a different origin than your satellite application.");
             }
         }
-        if c.proxy_url.is_empty() && c.domain.is_empty() {
+        if routing.proxy_url.is_empty() && routing.domain.is_empty() {
             return Some(
                 "Missing domain and proxyUrl. A satellite application needs to specify a domain or a proxyUrl",
             );
@@ -275,6 +315,8 @@ impl Authenticator {
 /// One request being decided.
 struct Request<'a> {
     auth: &'a Authenticator,
+    /// Where the instance's Frontend API is for this request.
+    routed: Arc<Routed>,
     parts: &'a RequestParts,
     /// `clerkUrl`: the URL as the client saw it.
     url: Url,
@@ -336,7 +378,7 @@ enum HandshakeFailure {
 
 impl Request<'_> {
     fn development(&self) -> bool {
-        self.auth.cookie_key.instance_type == InstanceType::Development
+        self.routed.cookie_key.instance_type == InstanceType::Development
     }
 
     fn log(&mut self, level: &'static str, message: impl Into<String>, detail: Option<String>) {
@@ -389,20 +431,20 @@ impl Request<'_> {
             }
         }
 
-        let c = &self.auth.config;
+        let is_satellite = self.routed.routing.is_satellite;
         let development = self.development();
         let document = self.parts.sec_fetch_dest.as_deref() == Some("document");
-        let multi_domain_sync = c.is_satellite && document;
+        let multi_domain_sync = is_satellite && document;
         if !development && multi_domain_sync {
             return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), None));
         }
         if development && multi_domain_sync && search_params::get(&self.url, "__clerk_synced").is_none() {
-            let Ok(sign_in) = Url::parse(&c.sign_in_url) else { return Ok(Outcome::InvalidUrl) };
+            let Ok(sign_in) = Url::parse(&self.auth.sign_in_url) else { return Ok(Outcome::InvalidUrl) };
             let location = search_params::with_appended(&sign_in, "__clerk_redirect_url", self.url.as_str());
             return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), Some(location)));
         }
         let return_to = search_params::get(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
-        if let (true, false, Some(return_to)) = (development, c.is_satellite, return_to) {
+        if let (true, false, Some(return_to)) = (development, is_satellite, return_to) {
             let Ok(mut location) = Url::parse(&return_to) else { return Ok(Outcome::InvalidUrl) };
             if let Some(db) = self.inputs.dev_browser_token.as_deref() {
                 location = search_params::with_appended(&location, "__clerk_db_jwt", db);
@@ -445,7 +487,7 @@ impl Request<'_> {
             Checked::Failed(e) => return self.session_token_error(e, Carrier::Cookie).await,
             Checked::NeedsNetwork => return Err(NeedsNetwork),
         };
-        let cross_origin_sync = !c.is_satellite
+        let cross_origin_sync = !is_satellite
             && document
             && self.inputs.redirect_loop_counter == 0.0
             && self.has_unknown_cross_origin_referrer();
@@ -511,7 +553,7 @@ impl Request<'_> {
             request_origin: &origin,
             request_headers_json: self.parts.headers_json.as_deref(),
         };
-        let cookies = match self.auth.config.bapi.refresh_session(sid, &request).await {
+        let cookies = match self.auth.bapi.refresh_session(sid, &request).await {
             Ok(cookies) if !cookies.is_empty() => cookies,
             Ok(_) => return Checked::Failed("unexpected-sdk-error".into()),
             Err(e) => return Checked::Failed(e.refresh_reason()),
@@ -536,7 +578,7 @@ impl Request<'_> {
             Some(url) => url,
             None => {
                 let request = HandshakeRequest {
-                    frontend_api: &self.auth.frontend_api,
+                    frontend_api: &self.routed.frontend_api,
                     clerk_url: &self.url,
                     uses_suffixed_cookies: self.inputs.uses_suffixed_cookies,
                     reason,
@@ -582,8 +624,8 @@ impl Request<'_> {
             return false;
         }
         let host = referrer.host_str().unwrap_or("");
-        let Some(fapi_host) = &self.auth.fapi_host else { return true };
-        if !self.auth.frontend_api.is_empty() && host == fapi_host {
+        let Some(fapi_host) = &self.routed.fapi_host else { return true };
+        if !self.routed.frontend_api.is_empty() && host == fapi_host {
             return false;
         }
         const LEGACY_DEV: [&str; 3] = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
@@ -591,7 +633,7 @@ impl Request<'_> {
         let dev_portal = LEGACY_DEV.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
             || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")));
         let known = dev_portal
-            || self.auth.accounts_origin.as_deref() == Some(origin.as_str())
+            || self.routed.accounts_origin.as_deref() == Some(origin.as_str())
             || host.starts_with("accounts.");
         !known
     }
@@ -602,7 +644,7 @@ impl Request<'_> {
             if self.net == Network::Offline {
                 return Checked::NeedsNetwork;
             }
-            match self.auth.config.bapi.handshake_payload(&nonce).await {
+            match self.auth.bapi.handshake_payload(&nonce).await {
                 Ok(directives) => directives,
                 Err(e) => {
                     let message = "Clerk: HandshakeService: error getting handshake payload:";

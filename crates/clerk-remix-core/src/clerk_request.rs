@@ -33,6 +33,19 @@ pub struct RequestParts {
     pub accept: Option<String>,
     /// `{name: [value]}` of every request header as JSON text: sent with a session refresh, as Clerk does.
     pub headers_json: Option<String>,
+    /// Where the instance's Frontend API is for this request; `None`: the authenticator's configured routing.
+    pub routing: Option<Routing>,
+}
+
+/// The options that say where an instance's Frontend API is. Clerk lets `domain`, `isSatellite` and `proxyUrl` be
+/// functions of the request, and a relative proxy URL resolves against the request's host, so they travel with the
+/// request rather than picking (and multiplying) authenticators.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Routing {
+    pub domain: String,
+    pub is_satellite: bool,
+    /// Absolute, or empty.
+    pub proxy_url: String,
 }
 
 /// `ClerkRequest#deriveUrlFromHeaders`: the first `x-forwarded-host` value (or `host`) and the first

@@ -13,6 +13,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::authenticate::{Authenticator, AuthenticatorConfig};
+use crate::clerk_request::Routing;
 use crate::bapi::Bapi;
 use crate::claims::ClaimRules;
 use crate::error::VerifyResult;
@@ -129,9 +130,7 @@ pub fn run(verifier: &Verifier, token: &str, now_ms: f64) -> VerifyResult<Verifi
 /// A request-decision configuration with no satellite, no proxy and a Backend API nobody answers (offline tests).
 pub fn offline_config(secret_key: &str) -> AuthenticatorConfig {
     AuthenticatorConfig {
-        domain: String::new(),
-        is_satellite: false,
-        proxy_url: String::new(),
+        routing: Routing::default(),
         sign_in_url: String::new(),
         bapi: Bapi {
             api_url: "http://127.0.0.1:9".into(),

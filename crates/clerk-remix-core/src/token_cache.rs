@@ -32,37 +32,70 @@ pub struct CachedToken {
 }
 
 pub struct TokenCache {
-    entries: Mutex<LruCache<Box<str>, Arc<CachedToken>>>,
+    entries: Mutex<Entries>,
+    capacity: NonZeroUsize,
+}
+
+/// The entries, grown as they are used (nothing is reserved up front: an idle or short-lived cache costs nothing),
+/// and the bytes they hold, for reporting native memory to the JS engine.
+struct Entries {
+    lru: LruCache<Box<str>, Arc<CachedToken>>,
+    bytes: usize,
+}
+
+/// What an entry costs besides its token and payload text: the map slot, the `Arc`, the claims.
+const ENTRY_OVERHEAD: usize = 256;
+
+fn entry_bytes(token: &str, entry: &CachedToken) -> usize {
+    token.len() + entry.payload.len() + ENTRY_OVERHEAD
 }
 
 impl TokenCache {
     /// `None` for a capacity of 0 (no cache).
     pub fn new(capacity: usize) -> Option<TokenCache> {
-        Some(TokenCache { entries: Mutex::new(LruCache::new(NonZeroUsize::new(capacity)?)) })
+        let capacity = NonZeroUsize::new(capacity)?;
+        Some(TokenCache { entries: Mutex::new(Entries { lru: LruCache::unbounded(), bytes: 0 }), capacity })
     }
 
     pub fn get(&self, token: &str) -> Option<Arc<CachedToken>> {
-        self.lock().get(token).cloned()
+        self.lock().lru.get(token).cloned()
     }
 
     pub fn insert(&self, token: &str, entry: CachedToken) {
-        self.lock().put(token.into(), Arc::new(entry));
+        let mut entries = self.lock();
+        let added = entry_bytes(token, &entry);
+        if let Some(old) = entries.lru.put(token.into(), Arc::new(entry)) {
+            entries.bytes -= entry_bytes(token, &old);
+        } else if entries.lru.len() > self.capacity.get() {
+            if let Some((evicted, old)) = entries.lru.pop_lru() {
+                entries.bytes -= entry_bytes(&evicted, &old);
+            }
+        }
+        entries.bytes += added;
     }
 
     pub fn remove(&self, token: &str) {
-        self.lock().pop(token);
+        let mut entries = self.lock();
+        if let Some(old) = entries.lru.pop(token) {
+            entries.bytes -= entry_bytes(token, &old);
+        }
+    }
+
+    /// Bytes the entries hold (an estimate: texts plus a fixed overhead per entry).
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 
     /// How many tokens are kept.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().lru.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.lock().lru.is_empty()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Box<str>, Arc<CachedToken>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -9,7 +9,7 @@ use super::util::{key_2048, local_verifier, offline_config, other_key_2048, publ
 use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
 use crate::bapi::BapiError;
 use crate::claims::ClaimRules;
-use crate::clerk_request::RequestParts;
+use crate::clerk_request::{RequestParts, Routing};
 use crate::jwt::Alg;
 use crate::publishable_key::PublishableKey;
 use crate::token_verifier::{KeySource, NeedsNetwork, Network, Verifier};
@@ -44,9 +44,7 @@ impl Default for Setup {
 
 fn authenticator(s: Setup) -> Authenticator {
     let config = AuthenticatorConfig {
-        domain: s.domain.into(),
-        is_satellite: s.satellite,
-        proxy_url: s.proxy_url.into(),
+        routing: Routing { domain: s.domain.into(), is_satellite: s.satellite, proxy_url: s.proxy_url.into() },
         sign_in_url: s.sign_in_url.into(),
         ..offline_config(s.secret_key)
     };
@@ -333,6 +331,31 @@ fn proxied_instances_hand_shake_through_the_proxy() {
     let a = authenticator(Setup { proxy_url: "https://app.example.test/__clerk/", ..Setup::default() });
     let s = state(&a, &document(&format!("__client_uat={NOW_S}")));
     assert!(header(&s, "location")[0].starts_with("https://app.example.test/__clerk/v1/client/handshake?"));
+}
+
+#[test]
+fn a_request_names_its_own_routing() {
+    // The routing a request carries (a proxy URL resolved against its host, a satellite domain from a function
+    // option) decides as the same routing configured on the authenticator, and never changes the authenticator.
+    let configured = authenticator(Setup { proxy_url: "https://app.example.test/__clerk/", ..Setup::default() });
+    let plain = authenticator(Setup::default());
+    for host in ["a.example.test", "b.example.test", "a.example.test"] {
+        let routing = Routing { proxy_url: format!("https://{host}/__clerk/"), ..Routing::default() };
+        let request = RequestParts { routing: Some(routing), ..document(&format!("__client_uat={NOW_S}")) };
+        let decided = state(&plain, &request);
+        let location = &header(&decided, "location")[0];
+        assert!(location.starts_with(&format!("https://{host}/__clerk/v1/client/handshake?")), "{location}");
+    }
+    let same = Routing { proxy_url: "https://app.example.test/__clerk/".into(), ..Routing::default() };
+    let by_request = RequestParts { routing: Some(same), ..document(&format!("__client_uat={NOW_S}")) };
+    let by_config = document(&format!("__client_uat={NOW_S}"));
+    assert_eq!(header(&state(&plain, &by_request), "location"), header(&state(&configured, &by_config), "location"));
+    // A satellite named by the request is checked as a configured one is.
+    let satellite = RequestParts { routing: Some(Routing { is_satellite: true, ..Routing::default() }), ..document("") };
+    match decide(&plain, &satellite).expect("decided").outcome {
+        Outcome::Thrown(message) => assert!(message.starts_with("Missing domain and proxyUrl"), "{message}"),
+        other => panic!("expected the satellite configuration error, got {other:?}"),
+    }
 }
 
 #[test]

@@ -77,6 +77,24 @@ fn the_size_is_bounded_and_zero_turns_the_cache_off() {
 }
 
 #[test]
+fn the_bytes_follow_the_entries_and_nothing_is_held_before_use() {
+    let v = cached(&key_2048().key, 3);
+    let cache = v.cache.clone().unwrap();
+    assert_eq!(cache.bytes(), 0);
+    let t = session(NOW_S + 60);
+    run(&v, &t, NOW).unwrap();
+    let one = cache.bytes();
+    assert!(one > t.len(), "an entry counts at least its token: {one}");
+    for i in 1..10 {
+        run(&v, &session(NOW_S + 60 + i), NOW).unwrap();
+    }
+    let three = cache.bytes();
+    assert!(three > 2 * one && three < 4 * one, "three entries of about the same size: {three} vs {one}");
+    cache.remove(&session(NOW_S + 69));
+    assert!(cache.bytes() < three);
+}
+
+#[test]
 fn a_signed_payload_with_an_iss_json_values_cannot_hold_verifies_is_cached_and_reads_the_same_from_the_cache() {
     use super::util::token_raw;
     use crate::clerk_request::{read_inputs, RequestParts};
