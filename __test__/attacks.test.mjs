@@ -1,6 +1,6 @@
 // The attack catalogue through the loaders (getAuth / rootAuthLoader) against a local issuer (its JWKS on
 // 127.0.0.1, or its PEM as CLERK_JWT_KEY), with a real attacker server listening beside it. The Rust side
-// (src/tests/attacks.rs) pins every case's reason at the verifier; here the question is what a Remix app sees:
+// (crates/clerk-remix-core/src/tests/attacks.rs) pins every case's reason at the verifier; here the question is what a Remix app sees:
 // never signed in, never a crash, and no request to any URL a token names. docs/security.md has the full table.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
