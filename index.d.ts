@@ -47,6 +47,12 @@ export declare class NativeVerifier {
   verifyHeaders(authorization?: string | undefined | null, cookie?: string | undefined | null, nowMs?: number | undefined | null): Promise<VerifyOutcome>
 }
 
+/**
+ * The Backend API a publishable key belongs to (`@clerk/shared`'s `apiUrlFromPublishableKey`), for option
+ * resolution when `CLERK_API_URL` is not set.
+ */
+export declare function apiUrlFromPublishableKey(publishableKey: string): string
+
 /** The resolved options of `rootAuthLoader` / `getAuth` that the decision reads. */
 export interface AuthenticatorOptions {
   secretKey: string
@@ -68,6 +74,35 @@ export interface AuthenticatorOptions {
   tokenCacheSize?: number
 }
 
+/** A Backend API answer, whatever its status. */
+export interface BackendApiAnswer {
+  status: number
+  /** The status's reason phrase. */
+  statusText: string
+  /** `Content-Type` is exactly `application/json`. */
+  json: boolean
+  body: string
+  retryAfter?: string
+  cfRay?: string
+}
+
+/**
+ * `{method} {apiUrl}/{apiVersion}{path}` (`path` already encoded) with an optional JSON body. Rejects with
+ * `fetch failed` when no answer came (connection, 5 s timeout, a body over 1 MiB, a redirect).
+ */
+export declare function backendApiRequest(settings: BackendApiSettings, method: string, path: string, body?: string | undefined | null): Promise<BackendApiAnswer>
+
+/** Where and as whom to call the Backend API. */
+export interface BackendApiSettings {
+  secretKey: string
+  /** Default `https://api.clerk.com`. */
+  apiUrl?: string
+  /** Default `v1`. */
+  apiVersion?: string
+  /** Default `clerk-remix-native/<version>`. */
+  userAgent?: string
+}
+
 /**
  * The watched variables that are set, as `NAME=value` entries each followed by a NUL (which no environment entry can
  * contain), in the order they were named. A value that is not Unicode is passed lossily, as Node's `process.env`
@@ -80,6 +115,13 @@ export declare function clerkEnvironment(): string
  * only when it differs from the last one. The lookups are compared with the last ones without copying them.
  */
 export declare function clerkEnvironmentGeneration(): number
+
+/**
+ * `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the first `x-forwarded-host`
+ * or `host`, the first `x-forwarded-proto` or the URL's scheme), for option resolution; `null` where Clerk's
+ * `new URL(…)` throws.
+ */
+export declare function clerkUrlOf(url: string, host?: string | undefined | null, forwardedHost?: string | undefined | null, forwardedProto?: string | undefined | null): string | null
 
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {
@@ -134,6 +176,9 @@ export interface RequestOutcome {
   headers: Array<string>
   logs: Array<LogEntry>
 }
+
+/** The User-Agent of every Backend API call this package makes (`clerk-remix-native/<version>`). */
+export declare function userAgent(): string
 
 /**
  * How a `NativeVerifier` finds keys and checks claims. Settings that never change between requests live here,

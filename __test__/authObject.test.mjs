@@ -294,7 +294,7 @@ test('getToken({template}) / ({expiresInSeconds}): same request and result as @c
   assert.equal(ourReq.headers.authorization, 'Bearer sk_test_bapi');
   assert.equal(ourReq.headers['clerk-api-version'], '2025-11-10');
   assert.equal(ourReq.headers['content-type'], 'application/json');
-  assert.equal(ourReq.headers['user-agent'], 'clerk-remix-native');
+  assert.match(ourReq.headers['user-agent'], /^clerk-remix-native\/\d+\.\d+\.\d+/);
   // apiVersion and userAgent from the context.
   seen.length = 0;
   await signedInAuthObject({ sid: 's1', sub: 'u' }, 'raw', { secretKey: 'sk', apiUrl: `${baseUrl}/`, apiVersion: 'v2', userAgent: 'ua/1' }).getToken({ template: 't' });

@@ -84,3 +84,10 @@ test('the packed tarball installs and works without Rust', { timeout: 300_000 },
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test("the addon's User-Agent names the package's version (Cargo.toml and package.json agree)", async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { version } = require('../package.json');
+  assert.equal(require('../index.js').userAgent(), `clerk-remix-native/${version}`);
+});

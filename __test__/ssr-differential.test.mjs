@@ -86,9 +86,12 @@ const ALLOWED = [
   },
 ];
 
-/** Same requests in the same order; ours with our User-Agent, Clerk's with one of its two. */
+/**
+ * Same requests (as a set: the resource loaders run concurrently in both, so their order on the wire is not
+ * behaviour); ours with our User-Agent, Clerk's with one of its two.
+ */
 function assertUserAgents(ours, clerk) {
-  const strip = (list) => list.map((line) => line.split(' ').slice(0, 2).join(' '));
+  const strip = (list) => list.map((line) => line.split(' ').slice(0, 2).join(' ')).sort();
   assert.deepEqual(strip(ours.bapiUserAgents).filter((l) => l !== JWKS), strip(clerk.bapiUserAgents).filter((l) => l !== JWKS));
   for (const line of ours.bapiUserAgents) assert.ok(line.endsWith(` ${OUR_UA}`), line);
   for (const line of clerk.bapiUserAgents) assert.match(line, / @clerk\/(backend@2\.33\.8|remix@4\.13\.49)$/);

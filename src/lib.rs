@@ -4,6 +4,7 @@
 //! Rust panic into a JS error (`panic_guard`).
 
 mod napi_authenticator;
+mod napi_backend_api;
 mod napi_environment;
 #[cfg(feature = "test-hooks")]
 mod napi_test_hooks;

@@ -12,7 +12,7 @@ use clerk_remix_core::authenticate::{
 };
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use clerk_remix_core::clerk_request::{RequestParts, Routing};
+use clerk_remix_core::clerk_request::{clerk_url, RequestParts, Routing};
 use clerk_remix_core::token_verifier::{NeedsNetwork, Network};
 
 use crate::napi_verifier::{cache_size, invalid_arg};
@@ -314,4 +314,18 @@ impl NativeAuthenticator {
             RequestOutcome::from_decision(inner.authenticate(&parts, now_ms, Network::Online).await)
         }))
     }
+}
+
+/// `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the first `x-forwarded-host`
+/// or `host`, the first `x-forwarded-proto` or the URL's scheme), for option resolution; `null` where Clerk's
+/// `new URL(…)` throws.
+#[napi]
+pub fn clerk_url_of(
+    url: String,
+    host: Option<String>,
+    forwarded_host: Option<String>,
+    forwarded_proto: Option<String>,
+) -> Option<String> {
+    let parts = RequestParts { url, host, forwarded_host, forwarded_proto, ..RequestParts::default() };
+    clerk_url(&parts).map(String::from)
 }

@@ -1,3 +1,4 @@
+import native = require('./native');
 /**
  * Session-token claims → the auth object of `getAuth` / `request.auth` / `__clerk_ssr_state`, as `@clerk/backend@2.33.8`
  * builds it (`src/tokens/authObjects.ts`, `@clerk/shared`'s `jwtPayloadParser.ts` and `authorization.ts`),
@@ -337,9 +338,6 @@ function createDebug(data: Record<string, unknown> | undefined, extra?: Record<s
   };
 }
 
-const joinPaths = (...parts: string[]): string =>
-  parts.filter((p) => p).join('/').replace(/(?<!:)\/{1,}/g, '/');
-
 function parseApiErrors(body: unknown): ClerkAPIErrorEntry[] {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { errors?: unknown }).errors)) return [];
   return ((body as { errors: Record<string, unknown>[] }).errors).map((e) => ({
@@ -351,11 +349,11 @@ function parseApiErrors(body: unknown): ClerkAPIErrorEntry[] {
 }
 
 /**
- * One Backend API call: `{method} {apiUrl}/{apiVersion}{path}` with Clerk's headers (`Authorization: Bearer
- * <secretKey>`, `Clerk-API-Version: 2025-11-10`, `User-Agent`, `Content-Type: application/json`) and an optional JSON
- * body. Resolves the parsed JSON body (text when the answer is not `application/json`); rejects with a
- * {@link ClerkAPIResponseError} for a non-2xx answer or a network failure, and with a plain `Error` (Clerk's text)
- * when there is no secret key. `path` must already be encoded.
+ * One Backend API call: `{method} {apiUrl}/{apiVersion}{path}` with Clerk's headers and an optional JSON body, made by
+ * the addon's Backend API client (the one HTTP client of the process: 5 s, 1 MiB, no redirects). Resolves the parsed
+ * JSON body (text when the answer is not `application/json`); rejects with a {@link ClerkAPIResponseError} for a
+ * non-2xx answer or no answer, and with a plain `Error` (Clerk's text) when there is no secret key. `path` must
+ * already be encoded.
  */
 export async function backendApiRequest(
   context: AuthContext,
@@ -367,34 +365,32 @@ export async function backendApiRequest(
   if (!secretKey || typeof secretKey !== 'string') {
     throw new Error('Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your instance.');
   }
-  const url = new URL(joinPaths(context.apiUrl || 'https://api.clerk.com', context.apiVersion || 'v1', path));
-  const headers = new Headers({
-    'Clerk-API-Version': '2025-11-10',
-    'User-Agent': context.userAgent || 'clerk-remix-native',
-    Authorization: `Bearer ${secretKey}`,
-    'Content-Type': 'application/json',
-  });
+  const settings = { secretKey, apiUrl: context.apiUrl, apiVersion: context.apiVersion, userAgent: context.userAgent };
   const body = jsonBody !== undefined ? JSON.stringify(jsonBody) : undefined;
-  let res: Response | undefined;
-  let payload: unknown;
+  let answer: import('../../index').BackendApiAnswer;
   try {
-    res = await globalThis.fetch(url.href, { method, headers, ...(body === undefined ? {} : { body }) });
-    payload = res.headers.get('content-type') === 'application/json' ? await res.json() : await res.text();
+    answer = await native.backendApiRequest(settings, method, path, body);
   } catch (err) {
     const message = err instanceof Error ? err.message || 'Unexpected error' : 'Unexpected error';
-    throw new ClerkAPIResponseError(message, {
-      errors: [{ code: 'unexpected_error', message }],
-      clerkTraceId: res?.headers.get('cf-ray') || '',
-    });
+    throw new ClerkAPIResponseError(message, { errors: [{ code: 'unexpected_error', message }], clerkTraceId: '' });
   }
-  if (!res.ok) {
-    const retryAfter = Number.parseInt(res.headers.get('retry-after') || '', 10);
+  let payload: unknown = answer.body;
+  if (answer.json) {
+    try {
+      payload = JSON.parse(answer.body);
+    } catch {
+      // Clerk's `res.json()` rejects here, which it reports as a failed request.
+      throw new ClerkAPIResponseError('Unexpected error', { errors: [{ code: 'unexpected_error', message: 'Unexpected error' }], clerkTraceId: answer.cfRay || '' });
+    }
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    const retryAfter = Number.parseInt(answer.retryAfter || '', 10);
     const traceId =
       payload && typeof payload === 'object' && typeof (payload as { clerk_trace_id?: unknown }).clerk_trace_id === 'string'
         ? (payload as { clerk_trace_id: string }).clerk_trace_id
-        : res.headers.get('cf-ray') || '';
-    throw new ClerkAPIResponseError(res.statusText || '', {
-      status: res.status,
+        : answer.cfRay || '';
+    throw new ClerkAPIResponseError(answer.statusText, {
+      status: answer.status,
       clerkTraceId: traceId,
       retryAfter: Number.isNaN(retryAfter) ? undefined : retryAfter,
       errors: parseApiErrors(payload),
@@ -413,7 +409,7 @@ async function fetchSessionToken(
   template: string | undefined,
   expiresInSeconds: number | undefined,
 ): Promise<string> {
-  const path = joinPaths('/sessions', encodeURIComponent(sessionId), 'tokens', template ? encodeURIComponent(template) : '');
+  const path = `/sessions/${encodeURIComponent(sessionId)}/tokens${template ? `/${encodeURIComponent(template)}` : ''}`;
   const body = expiresInSeconds !== undefined ? { expires_in_seconds: expiresInSeconds } : undefined;
   const payload = await backendApiRequest(context, 'POST', path, body);
   return (payload as { jwt: string }).jwt;

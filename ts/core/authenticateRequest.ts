@@ -23,11 +23,8 @@ type NativeAuthenticator = InstanceType<NativeBinding['NativeAuthenticator']>;
 type AuthenticatorOptions = import('../../index').AuthenticatorOptions;
 type RequestOutcome = import('../../index').RequestOutcome;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require('../../package.json') as { version: string };
-
-/** User-Agent of the Backend API calls this package makes (handshake payload, refresh, tokens, resources). */
-export const USER_AGENT = `clerk-remix-native/${version}`;
+/** User-Agent of the Backend API calls this package makes (handshake payload, refresh, tokens, resources): the addon's. */
+export const USER_AGENT = native.userAgent();
 
 /** `status` of a request state (a handshake never reaches the caller: it is thrown as a 307 `Response`). */
 export type AuthStatus = 'signed-in' | 'signed-out';

@@ -4,7 +4,7 @@ import {
   satelliteAndMissingSignInUrl,
 } from './errors';
 import { connectedPublishableKey } from './connectedFrontendApi';
-import { buildPublishableKey, LEGACY_DEV_INSTANCE_SUFFIXES } from './publishableKeyFor';
+import { buildPublishableKey } from './publishableKeyFor';
 
 export { buildPublishableKey };
 
@@ -99,13 +99,6 @@ export interface LoadedOptions {
   newSubscriptionRedirectUrl: string;
   apiVersion: string;
 }
-
-const PROD_API_URL = 'https://api.clerk.com';
-const LOCAL_API_URL = 'https://api.lclclerk.com';
-const STAGING_API_URL = 'https://api.clerkstage.dev';
-// `lclstage.dev` without the leading dot is Clerk's spelling.
-const LOCAL_ENV_SUFFIXES = ['.lcl.dev', 'lclstage.dev', '.lclclerk.com', '.accounts.lclclerk.com'];
-const STAGING_ENV_SUFFIXES = ['.accountsstage.dev'];
 
 type Bag = Record<string, unknown>;
 const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null;
@@ -276,59 +269,27 @@ function valueOrFn<T>(value: ValueOrFn<T> | undefined, url: () => URL): T | unde
 }
 
 /**
- * The frontend API host of a publishable key (`pk_live_`/`pk_test_` + base64 of `host$`), or `null` when the key
- * is not valid: wrong prefix, not exactly three `_` parts, undecodable, or a decoded value that does not end in a
- * single `$` or has no `.`.
- */
-export function frontendApiFromPublishableKey(publishableKey: string | undefined): string | null {
-  const key = publishableKey || '';
-  if (!key.startsWith('pk_live_') && !key.startsWith('pk_test_')) return null;
-  const parts = key.split('_');
-  if (parts.length !== 3 || !parts[2]) return null;
-  let decoded: string;
-  try {
-    decoded = atob(parts[2]);
-  } catch {
-    return null;
-  }
-  if (!decoded.endsWith('$')) return null;
-  const host = decoded.slice(0, -1);
-  if (host.includes('$') || !host.includes('.')) return null;
-  return host;
-}
-
-/**
- * The Backend API URL for a publishable key (`@clerk/shared`'s `apiUrlFromPublishableKey`): legacy dev hosts
- * (`clerk.*.lcl.dev` and friends) → `https://api.clerk.com`; local hosts → `https://api.lclclerk.com`;
- * `*.accountsstage.dev` → `https://api.clerkstage.dev`; anything else, including an invalid or empty key,
- * → `https://api.clerk.com`.
+ * The Backend API URL for a publishable key (`@clerk/shared`'s `apiUrlFromPublishableKey`), as the addon decides it
+ * (`crates/clerk-remix-core/src/clerk_api.rs`): legacy dev hosts (`clerk.*.lcl.dev` and friends) →
+ * `https://api.clerk.com`; local hosts → `https://api.lclclerk.com`; `*.accountsstage.dev` →
+ * `https://api.clerkstage.dev`; anything else, including an invalid or empty key, → `https://api.clerk.com`.
  */
 export function apiUrlFromPublishableKey(publishableKey: string | undefined): string {
-  // Decoding the key costs more than the rest of option resolution; apps use one or two keys.
-  if (publishableKey === lastApiUrl.key) return lastApiUrl.url;
-  const url = apiUrlOfFrontendApi(frontendApiFromPublishableKey(publishableKey));
+  // Apps use one or two keys: the addon is asked again only when the key changes.
+  if (publishableKey === lastApiUrl.key && lastApiUrl.url) return lastApiUrl.url;
+  const url = native.apiUrlFromPublishableKey(publishableKey || '');
   lastApiUrl = { key: publishableKey, url };
   return url;
 }
 
-let lastApiUrl: { key: string | undefined; url: string } = { key: undefined, url: PROD_API_URL };
-
-function apiUrlOfFrontendApi(frontendApi: string | null): string {
-  if (frontendApi === null) return PROD_API_URL;
-  if (frontendApi.startsWith('clerk.') && LEGACY_DEV_INSTANCE_SUFFIXES.some((s) => frontendApi.endsWith(s))) {
-    return PROD_API_URL;
-  }
-  if (LOCAL_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return LOCAL_API_URL;
-  if (STAGING_ENV_SUFFIXES.some((s) => frontendApi.endsWith(s))) return STAGING_API_URL;
-  return PROD_API_URL;
-}
+let lastApiUrl: { key: string | undefined; url: string } = { key: undefined, url: '' };
 
 /**
- * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`):
- * host = first comma-separated value of `x-forwarded-host`, else `host`; protocol = first value of
- * `x-forwarded-proto`, else the URL's. When that origin differs from the URL's, the result is that origin with the
- * URL's path and query; otherwise it is the URL itself. Values are not trimmed (`"a, b"` → `"a"`); an unusable
- * forwarded host makes this throw a `TypeError`, as in Clerk.
+ * The request URL as the app's visitors see it (`@clerk/backend`'s `clerkRequest.clerkUrl`), as the addon computes
+ * it for the decision (`crates/clerk-remix-core/src/clerk_request.rs` `clerk_url`): host = first comma-separated
+ * value of `x-forwarded-host`, else `host`; protocol = first value of `x-forwarded-proto`, else the URL's. When that
+ * origin differs from the URL's, the result is that origin with the URL's path and query; otherwise it is the URL
+ * itself. An unusable URL or forwarded host makes this throw a `TypeError`, as Clerk's `new URL(…)` does.
  *
  * Difference: Clerk builds the moved URL with `new URL(pathname + search, origin)`, so a path starting with `//`
  * (`https://app.example//evil.example/x`) would move the URL to the host `evil.example`. Here the path and query are
@@ -337,17 +298,9 @@ function apiUrlOfFrontendApi(frontendApi: string | null): string {
  * `input` is the request as already read (the headers are not read again).
  */
 export function clerkUrlOf(request: RequestLike, input: RequestInput = requestInputOf(request)): URL {
-  const initialUrl = new URL(input.url);
-  const first = (value: string | undefined): string | undefined => value?.split(',')[0];
-  const resolvedHost = first(input.forwardedHost) ?? input.host;
-  const resolvedProtocol = first(input.forwardedProto) ?? initialUrl.protocol.replace(/[:/]/, '');
-  const origin = resolvedHost && resolvedProtocol ? `${resolvedProtocol}://${resolvedHost}` : initialUrl.origin;
-  if (origin === initialUrl.origin) return initialUrl;
-  const url = new URL(origin);
-  url.pathname = initialUrl.pathname;
-  url.search = initialUrl.search;
-  url.hash = '';
-  return url;
+  const href = native.clerkUrlOf(input.url, input.host, input.forwardedHost, input.forwardedProto);
+  if (href === null || href === undefined) throw Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' });
+  return new URL(href);
 }
 
 /**

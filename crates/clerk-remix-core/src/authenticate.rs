@@ -18,7 +18,7 @@ use reqwest::Url;
 use crate::authorization_header::Carrier;
 use crate::bapi::{Bapi, RefreshRequest};
 use crate::claims::{check_signature, ClaimRules};
-use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION};
+use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION, LEGACY_DEV_SUFFIXES};
 use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts, Routing};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::handshake::{
@@ -628,9 +628,8 @@ impl Request<'_> {
         if !self.routed.frontend_api.is_empty() && host == fapi_host {
             return false;
         }
-        const LEGACY_DEV: [&str; 3] = [".lcl.dev", ".lclstage.dev", ".lclclerk.com"];
         const CURRENT_DEV: [&str; 3] = [".accounts.dev", ".accountsstage.dev", ".accounts.lclclerk.com"];
-        let dev_portal = LEGACY_DEV.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
+        let dev_portal = LEGACY_DEV_SUFFIXES.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
             || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")));
         let known = dev_portal
             || self.routed.accounts_origin.as_deref() == Some(origin.as_str())

@@ -1,6 +1,8 @@
-//! The two Backend API calls of the request decision: the handshake payload of a nonce
+//! The Backend API client: the two calls of the request decision, the handshake payload of a nonce
 //! (`GET {apiUrl}/v1/clients/handshake_payload?nonce=…`) and the cookie refresh of an expired session
-//! (`POST {apiUrl}/v1/sessions/{sid}/refresh`), with Clerk's headers and Clerk's error classification.
+//! (`POST {apiUrl}/v1/sessions/{sid}/refresh`), with Clerk's error classification; and [`Bapi::request`], the calls
+//! of the auth object and the resource loaders (`getToken({ template })`, `loadUser`, …), whose answer the JS layer
+//! turns into Clerk's result or `ClerkAPIResponseError`. All with Clerk's headers.
 
 use std::time::Duration;
 
@@ -12,6 +14,24 @@ use crate::http::{api_endpoint, exchange, http_client};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Resources (a user with its metadata, an organization) can be larger than the decision's answers.
+const MAX_RESOURCE_BYTES: usize = 1024 * 1024;
+
+/// Clerk's text for a Backend API call that got no answer (`fetch`'s own words, which Clerk passes on).
+pub const FETCH_FAILED: &str = "fetch failed";
+
+/// A Backend API answer, whatever its status.
+#[derive(Debug, Clone)]
+pub struct BapiAnswer {
+    pub status: u16,
+    /// The status's reason phrase (`Not Found`).
+    pub status_text: String,
+    /// `Content-Type` is exactly `application/json` (Clerk parses the body as JSON only then).
+    pub json: bool,
+    pub body: String,
+    pub retry_after: Option<String>,
+    pub cf_ray: Option<String>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Bapi {
@@ -89,7 +109,8 @@ impl Bapi {
         if let Some(body) = body {
             request = request.body(body);
         }
-        let (status, body) = exchange(request, TIMEOUT, MAX_BODY_BYTES).await.map_err(BapiError::Fetch)?;
+        let answer = exchange(request, TIMEOUT, MAX_BODY_BYTES).await.map_err(BapiError::Fetch)?;
+        let (status, body) = (answer.status, answer.body);
         let doc: Option<Value> = serde_json::from_slice(&body).ok();
         if !status.is_success() {
             let code = doc
@@ -99,6 +120,32 @@ impl Bapi {
             return Err(code.map_or(BapiError::Unexpected(status), |code| BapiError::Code(code, status)));
         }
         doc.ok_or(BapiError::Malformed)
+    }
+
+    /// `{method} {apiUrl}/{apiVersion}{path}` with an optional JSON body: `path` already encoded (`/users/user_1`).
+    /// `Err` when there is no answer ([`FETCH_FAILED`], as Clerk reports it); any status is an answer.
+    pub async fn request(&self, method: &str, path: &str, body: Option<String>) -> Result<BapiAnswer, String> {
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| FETCH_FAILED.to_owned())?;
+        let url = api_endpoint(&self.api_url, &self.api_version, &[path]).ok_or_else(|| FETCH_FAILED.to_owned())?;
+        let mut request = http_client()
+            .request(method, url)
+            .bearer_auth(&self.secret_key)
+            .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
+            .header("User-Agent", &self.user_agent)
+            .header("Content-Type", "application/json");
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let answer = exchange(request, TIMEOUT, MAX_RESOURCE_BYTES).await.map_err(|_| FETCH_FAILED.to_owned())?;
+        let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(BapiAnswer {
+            status: answer.status.as_u16(),
+            status_text: answer.status.canonical_reason().unwrap_or("").to_owned(),
+            json: header("content-type").as_deref() == Some("application/json"),
+            retry_after: header("retry-after"),
+            cf_ray: header("cf-ray"),
+            body: String::from_utf8_lossy(&answer.body).into_owned(),
+        })
     }
 
     /// `clients.getHandshakePayload({ nonce })` → its `directives` (Set-Cookie values).

@@ -71,6 +71,8 @@ pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
     let mut rebased = Url::parse(&origin).ok()?;
     rebased.set_path(initial.path());
     rebased.set_query(initial.query());
+    // A fragment in a forwarded host (`example.com#h`) is not part of the URL Clerk builds.
+    rebased.set_fragment(None);
     Some(rebased)
 }
 

@@ -1,9 +1,10 @@
 //! The one HTTP client of the process (rustls on aws-lc, no redirects, no proxy discovery) and a bounded
-//! request/response exchange shared by the JWKS fetch and the Backend API calls of the request decision.
+//! request/response exchange shared by the JWKS fetch and every Backend API call.
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
 pub const USER_AGENT: &str = concat!("clerk-remix-native/", env!("CARGO_PKG_VERSION"));
@@ -41,16 +42,24 @@ pub fn api_endpoint(api_url: &str, api_version: &str, segments: &[&str]) -> Opti
     Some(url)
 }
 
+/// A whole answer.
+pub struct Exchanged {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
 /// Sends `request` and reads the whole answer, all within `timeout` (connect, headers and body) and at most
 /// `max_body_bytes` of body. `Err` says in a few words what went wrong (never a URL's secrets: callers add the URL).
 pub async fn exchange(
     request: reqwest::RequestBuilder,
     timeout: Duration,
     max_body_bytes: usize,
-) -> Result<(StatusCode, Vec<u8>), String> {
+) -> Result<Exchanged, String> {
     let read = async {
         let mut response = request.timeout(timeout).send().await.map_err(|e| describe(&e))?;
         let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
         if let Some(len) = response.content_length() {
             if len > max_body_bytes as u64 {
                 return Err(format!("the response is {len} bytes, over the {max_body_bytes} byte limit"));
@@ -63,7 +72,7 @@ pub async fn exchange(
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((status, body))
+        Ok(Exchanged { status, headers, body })
     };
     tokio::time::timeout(timeout, read)
         .await
