@@ -99,16 +99,22 @@ impl Bapi {
             .ok_or_else(|| BapiError::Fetch("the Clerk API URL is not valid".into()))
     }
 
-    async fn call(&self, method: Method, url: Url, body: Option<String>) -> Result<Value, BapiError> {
-        let mut request = http_client()
+    /// A call with Clerk's headers and an optional JSON body.
+    fn prepare(&self, method: Method, url: Url, body: Option<String>) -> reqwest::RequestBuilder {
+        let request = http_client()
             .request(method, url)
             .bearer_auth(&self.secret_key)
             .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
             .header("User-Agent", &self.user_agent)
             .header("Content-Type", "application/json");
-        if let Some(body) = body {
-            request = request.body(body);
+        match body {
+            Some(body) => request.body(body),
+            None => request,
         }
+    }
+
+    async fn call(&self, method: Method, url: Url, body: Option<String>) -> Result<Value, BapiError> {
+        let request = self.prepare(method, url, body);
         let answer = exchange(request, TIMEOUT, MAX_BODY_BYTES).await.map_err(BapiError::Fetch)?;
         let (status, body) = (answer.status, answer.body);
         let doc: Option<Value> = serde_json::from_slice(&body).ok();
@@ -127,15 +133,7 @@ impl Bapi {
     pub async fn request(&self, method: &str, path: &str, body: Option<String>) -> Result<BapiAnswer, String> {
         let method = Method::from_bytes(method.as_bytes()).map_err(|_| FETCH_FAILED.to_owned())?;
         let url = api_endpoint(&self.api_url, &self.api_version, &[path]).ok_or_else(|| FETCH_FAILED.to_owned())?;
-        let mut request = http_client()
-            .request(method, url)
-            .bearer_auth(&self.secret_key)
-            .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
-            .header("User-Agent", &self.user_agent)
-            .header("Content-Type", "application/json");
-        if let Some(body) = body {
-            request = request.body(body);
-        }
+        let request = self.prepare(method, url, body);
         let answer = exchange(request, TIMEOUT, MAX_RESOURCE_BYTES).await.map_err(|_| FETCH_FAILED.to_owned())?;
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(BapiAnswer {
