@@ -1,20 +1,21 @@
 // End to end, in a real browser: the example app (packed package installed into examples/remix-app, built with
-// Vite, served by remix-serve) against a local Clerk issuer, driven through Debian's Chromium with playwright-core.
+// Vite, served by remix-serve) against a local Clerk issuer, driven through Chromium with playwright-core
+// (helpers/browser.mjs: CHROME_PATH, a system Chromium/Chrome, else @sparticuz/chromium from the npm registry).
 // Nothing may leave the machine: every request the browser makes goes to localhost / 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createLocalIssuer } from '../dist/testing.js';
 import { freePort, prepareExample, startExample } from '../scripts/example.mjs';
+import { findChromium, launchChromium } from './helpers/browser.mjs';
 import { decodePayload } from './helpers/tokens.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
 
 test('example app: sign-in redirect, sign in, reload, handshake after expiry, one-click sign out, phone layout', { timeout: 900_000 }, async (t) => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+  const found = findChromium();
+  t.diagnostic(`browser: ${found.path} (${found.source})`);
   const started = performance.now();
   const timings = prepareExample({ compile: false });
   t.diagnostic(`example: ${JSON.stringify(timings)} s`);
@@ -24,8 +25,7 @@ test('example app: sign-in redirect, sign in, reload, handshake after expiry, on
   const port = await freePort();
   const env = { ...issuer.env({ browser: true }), DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId };
   const app = await startExample({ port, env });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+  const browser = await launchChromium({
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
   const problems = [];

@@ -9,14 +9,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createLocalIssuer } from '../dist/testing.js';
 import { exampleDir, freePort, prepareExample, startExample } from '../scripts/example.mjs';
+import { findChromium, launchChromium } from './helpers/browser.mjs';
 import { decodePayload } from './helpers/tokens.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const guideDir = fileURLToPath(new URL('../examples/remix-2022-guide/', import.meta.url));
 // Inside the example app, so that its node_modules (with the packed package) are found by resolution.
 const appDir = `${exampleDir}.guide-2022/`;
@@ -45,7 +44,8 @@ function environmentWithoutClerk() {
 }
 
 test('the 2022 guide app, word for word: .env with only CLERK_API_KEY, frontendApi in ConnectClerk', { timeout: 600_000 }, async (t) => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does`);
+  const found = findChromium();
+  t.diagnostic(`browser: ${found.path} (${found.source})`);
   t.diagnostic(`example install: ${JSON.stringify(prepareExample({ compile: false, build: false }))} s`);
   const issuer = await createLocalIssuer();
   const frontendApiHost = issuer.frontendApi;
@@ -105,8 +105,7 @@ test('the 2022 guide app, word for word: .env with only CLERK_API_KEY, frontendA
     });
 
     await t.test('signed in, in Chromium: the page before and after hydration', async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
+      browser = await launchChromium({
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
       });
       const problems = [];
