@@ -137,7 +137,8 @@ function diff(a, b, path, out) {
  */
 function view(r) {
   const { headers, bapi, ...rest } = r;
-  return { ...rest, headers: headerMap(headers), bapi: bapi.filter((c) => c !== JWKS) };
+  // As a set: the resource loaders call the Backend API concurrently, so their order on the wire is not behaviour.
+  return { ...rest, headers: headerMap(headers), bapi: bapi.filter((c) => c !== JWKS).sort() };
 }
 
 function differences(clerk, ours) {
