@@ -8,9 +8,18 @@
 // fails when a contender stops authenticating the request.
 //
 //   node bench/ssr.mjs [--rounds N] [--ops N] [--warmup N]      BENCH_QUICK=1 for a short run
+//   node bench/ssr.mjs --baseline <dir>
+//
+// `--baseline <dir>`: a second copy of this package, built in <dir> (its `dist/` and its own `*.node`, e.g. an older
+// commit checked out there), is loaded beside this one (`createRequire`; napi-rs allows two copies of an addon from
+// two paths in one process). Each of this package's contenders gets a "baseline …" twin that makes the same call on
+// `<dir>/dist/ssr.server.js`, timed in the same interleaved rounds with the same request, issuer and environment;
+// a second table gives now ÷ baseline per contender (median over rounds of the per-round ratio, p10-p90).
 
 import { createRequire } from 'node:module';
 import { setMaxListeners } from 'node:events';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import {
   checkEachOnce,
@@ -29,13 +38,21 @@ import {
 import { signedInRequest } from './signedInRequest.mjs';
 
 const require = createRequire(import.meta.url);
-const opts = parseArgs(process.argv.slice(2), {
-  rounds: 21,
-  ops: 500,
-  usage: 'node bench/ssr.mjs [--rounds N] [--ops N] [--warmup N]   (BENCH_QUICK=1 for a short run)',
-});
+const usage = 'node bench/ssr.mjs [--rounds N] [--ops N] [--warmup N] [--baseline <dir>]   (BENCH_QUICK=1 for a short run)';
+/** `--baseline <dir>` taken out of argv (parseArgs knows numbers and flags only); null when absent. */
+const takeBaseline = (argv) => {
+  const at = argv.indexOf('--baseline');
+  if (at < 0) return { argv, baselineDir: null };
+  const dir = argv[at + 1];
+  if (!dir || dir.startsWith('--')) throw new Error(`--baseline needs a directory\n${usage}`);
+  return { argv: [...argv.slice(0, at), ...argv.slice(at + 2)], baselineDir: path.resolve(dir) };
+};
+const { argv, baselineDir } = takeBaseline(process.argv.slice(2));
+const opts = parseArgs(argv, { rounds: 21, ops: 500, usage });
 
 const ours = require('../dist/ssr.server.js');
+// The baseline copy resolves its own `dist/` and its own `index.js` → `*.node` (a different path: a second addon).
+const baseline = baselineDir ? createRequire(pathToFileURL(`${baselineDir}${path.sep}`))('./dist/ssr.server.js') : null;
 const optional = (name) => {
   try {
     return require(name);
@@ -67,12 +84,21 @@ const backend = createClerkClient({
 const signedIn = (auth) => auth?.userId === userId;
 const signedInResponse = (res) => res.status === 200 && !res.headers.has('x-clerk-auth-status');
 
+/** This package's contenders, on `pkg` (a loaded `ssr.server.js`), named with `who` ('ours' or 'baseline'). */
+const packageContenders = (pkg, who) => [
+  { name: `${who} getAuth, fresh token`, note: 'getAuth(args, { tokenCacheSize: 0 }): signature checked every call', run: loopAsync(async () => signedIn(await pkg.getAuth(args, fresh))) },
+  { name: `${who} getAuth, cached token`, note: 'getAuth(args): the verified-token cache answers', run: loopAsync(async () => signedIn(await pkg.getAuth(args))) },
+  { name: `${who} rootAuthLoader, fresh`, note: 'rootAuthLoader(args, { tokenCacheSize: 0 })', run: loopAsync(async () => signedInResponse(await pkg.rootAuthLoader(args, fresh))) },
+  { name: `${who} rootAuthLoader, cached`, note: 'rootAuthLoader(args)', run: loopAsync(async () => signedInResponse(await pkg.rootAuthLoader(args))) },
+];
+const oursContenders = packageContenders(ours, 'ours');
+const baselineContenders = baseline
+  ? packageContenders(baseline, 'baseline').map((c) => ({ ...c, note: `${c.note}, on ${baselineDir}/dist/ssr.server.js` }))
+  : [];
 const contenders = [
   floorContender(bench),
-  { name: 'ours getAuth, fresh token', note: 'getAuth(args, { tokenCacheSize: 0 }): signature checked every call', run: loopAsync(async () => signedIn(await ours.getAuth(args, fresh))) },
-  { name: 'ours getAuth, cached token', note: 'getAuth(args): the verified-token cache answers', run: loopAsync(async () => signedIn(await ours.getAuth(args))) },
-  { name: 'ours rootAuthLoader, fresh', note: 'rootAuthLoader(args, { tokenCacheSize: 0 })', run: loopAsync(async () => signedInResponse(await ours.rootAuthLoader(args, fresh))) },
-  { name: 'ours rootAuthLoader, cached', note: 'rootAuthLoader(args)', run: loopAsync(async () => signedInResponse(await ours.rootAuthLoader(args))) },
+  ...oursContenders,
+  ...baselineContenders,
   { name: '@clerk/remix getAuth', note: 'getAuth(args) of @clerk/remix@4.13.49', run: loopAsync(async () => signedIn(await clerk.getAuth(args))) },
   { name: '@clerk/remix rootAuthLoader', note: 'rootAuthLoader(args) of @clerk/remix@4.13.49', run: loopAsync(async () => signedInResponse(await clerk.rootAuthLoader(args))) },
   {
@@ -134,3 +160,18 @@ const checks = [
   ['@clerk/remix rootAuthLoader', rows[index('@clerk/remix rootAuthLoader')].floor.ratio, () => true, (x) => `${fmt(x, 1)}x crypto.verify`],
 ];
 for (const [what, value, ok, text] of checks) console.log(`${ok(value) ? 'PASS' : 'MISS'}: ${what} = ${text(value)}`);
+
+if (baseline) {
+  // Now ÷ baseline per contender: below 1 is faster now, above 1 slower.
+  console.log('');
+  console.log(`now ÷ baseline (${baselineDir}): median over rounds of the per-round ratio (p10-p90)`);
+  console.log('');
+  printTable(
+    ['contender', 'now µs/op', 'baseline µs/op', 'now ÷ baseline (p10-p90)'],
+    oursContenders.map((c, k) => {
+      const now = index(c.name);
+      const base = index(baselineContenders[k].name);
+      return [c.name.replace(/^ours /, ''), fmt(rows[now].median), fmt(rows[base].median), fmtRatio(ratioOf(perOp, now, base))];
+    }),
+  );
+}
