@@ -1,4 +1,5 @@
 // `npm run demo`: the example Remix app (examples/remix-app) on http://localhost:3000 (PORT overrides).
+// `npm run demo:react-router` (`--react-router`): the React Router 7 example (examples/react-router-app) instead.
 //
 // With no CLERK_SECRET_KEY (neither in the environment nor in ./.env) it runs against a local Clerk issuer started
 // in this process: no Clerk account, no network; "Sign in as demo user" signs you in. With real keys in .env
@@ -6,7 +7,7 @@
 // Ctrl-C stops the app and the issuer.
 import { existsSync, readFileSync } from 'node:fs';
 import { createLocalIssuer } from '../dist/testing.js';
-import { prepareExample, root, startExample } from './example.mjs';
+import { examples, localIssuerEnv, prepareExample, root, startExample } from './example.mjs';
 
 /** KEY=VALUE lines of a .env file (comments, `export ` prefixes and surrounding quotes allowed). */
 function readDotEnv(path) {
@@ -23,14 +24,16 @@ function readDotEnv(path) {
   return out;
 }
 
+const example = process.argv.includes('--react-router') ? 'react-router-app' : 'remix-app';
+const { server } = examples[example];
 const port = Number(process.env.PORT || 3000);
 const url = `http://localhost:${port}`;
 const dotEnv = readDotEnv(`${root}.env`);
 const secretKey = process.env.CLERK_SECRET_KEY || dotEnv.CLERK_SECRET_KEY;
 
 const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
-console.log('Preparing the example (pack this package, install it into examples/remix-app, build with Vite)…');
-const timings = prepareExample({ log });
+console.log(`Preparing the example (pack this package, install it into examples/${example}, build with Vite)…`);
+const timings = prepareExample({ example, log });
 log(`prepared in ${JSON.stringify(timings)} s`);
 
 let issuer;
@@ -41,13 +44,13 @@ if (secretKey) {
 } else {
   issuer = await createLocalIssuer({ authorizedParty: url });
   issuer.defineUser({ id: issuer.userId, first_name: 'Demo', last_name: 'User' });
-  env = { ...issuer.env({ browser: true }), DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId };
+  env = localIssuerEnv(issuer, example);
   console.log(`No CLERK_SECRET_KEY: using a local Clerk issuer on ${issuer.apiUrl} (demo user ${issuer.userId}).`);
 }
 
 let app;
 try {
-  app = await startExample({ port, env, echo: true });
+  app = await startExample({ example, port, env, echo: true });
 } catch (err) {
   await issuer?.close();
   console.error(String(err?.message ?? err));
@@ -66,7 +69,7 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 app.exited.then(({ code, signal }) => {
   if (!stopping) {
-    console.error(`remix-serve stopped (${code ?? signal}).`);
+    console.error(`${server} stopped (${code ?? signal}).`);
     stop(1);
   }
 });

@@ -1,5 +1,7 @@
-// The example app as a user gets it: pack this package, install the tarball into examples/remix-app, build the app
-// with Vite, and serve it with remix-serve. Shared by `npm run demo` (scripts/demo.mjs) and the end-to-end test.
+// An example app as a user gets it: pack this package, install the tarball into the example, build the app with
+// Vite, and serve it with the framework's server. Two examples: examples/remix-app (Remix 2, remix-serve; the
+// default everywhere below) and examples/react-router-app (React Router 7 framework mode, react-router-serve).
+// Shared by `npm run demo` / `npm run demo:react-router` (scripts/demo.mjs) and the end-to-end tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,8 +10,24 @@ import { win32 } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
-export const exampleDir = fileURLToPath(new URL('../examples/remix-app/', import.meta.url));
-const packDir = `${exampleDir}.pack/`;
+
+/**
+ * The examples: where each lives, its server's CLI (relative to the example) and that server's name in messages.
+ * Both are built by `npm run build` in the example (`remix vite:build` / `react-router build`) into build/.
+ */
+export const examples = {
+  'remix-app': { serve: 'node_modules/@remix-run/serve/dist/cli.js', server: 'remix-serve' },
+  'react-router-app': { serve: 'node_modules/@react-router/serve/bin.js', server: 'react-router-serve' },
+};
+
+/** The folder of an example (with a trailing slash). */
+export function exampleDirOf(example = 'remix-app') {
+  if (!Object.hasOwn(examples, example)) throw new Error(`no example ${JSON.stringify(example)}: ${Object.keys(examples).join(', ')}`);
+  return fileURLToPath(new URL(`../examples/${example}/`, import.meta.url));
+}
+
+/** The Remix example's folder (what `prepareExample()` and `startExample()` use when no example is named). */
+export const exampleDir = exampleDirOf('remix-app');
 
 /**
  * How to spawn `npm <args>` without surprises on Windows: `{ command, args, shell }` for spawn/spawnSync (used by
@@ -50,12 +68,15 @@ function run(command, args, cwd, log, { shell = false, shown = `${command} ${arg
 /**
  * Makes sure the package is built (the addon comes from `npm install` → `prepare`; with `compile`, the TS layer is
  * compiled again because it is quick — tests pass `compile: false`, as other test files read dist/ meanwhile), packs
- * it into examples/remix-app/.pack/clerk-remix-native.tgz, installs the example's dependencies with that tarball (the
+ * it into examples/<example>/.pack/clerk-remix-native.tgz, installs the example's dependencies with that tarball (the
  * lockfile keeps every other version fixed), and, with `build`, builds the example. The install is skipped when the
  * same tarball is already installed. Test files run in parallel and share the example's node_modules, so this holds
- * a lock while it packs and installs. Returns the seconds each step took.
+ * the example's lock (see {@link withExampleLock}) while it packs, installs and builds. Returns the seconds each step
+ * took. `example` is `'remix-app'` (the default) or `'react-router-app'`.
  */
-export function prepareExample({ log, compile = true, build = true } = {}) {
+export function prepareExample({ example = 'remix-app', log, compile = true, build = true } = {}) {
+  const exampleDir = exampleDirOf(example);
+  const packDir = `${exampleDir}.pack/`;
   const timings = {};
   const timed = (name, fn) => {
     const start = performance.now();
@@ -71,7 +92,16 @@ export function prepareExample({ log, compile = true, build = true } = {}) {
   } else if (!hasAddon || !existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/ssr.server.js`)) {
     throw new Error('the package is not built: run `npm run build` (or `npm install`) first');
   }
-  withLock(`${exampleDir}.prepare.lock`, () => {
+  if (example === 'react-router-app') {
+    // The React Router entry must be in the tarball: its files in dist/ (`npm run build:ts`).
+    const exportsMap = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).exports ?? {};
+    for (const entry of ['./react-router', './react-router/server']) {
+      const target = exportsMap[entry]?.default ?? exportsMap[entry]?.import ?? exportsMap[entry];
+      if (typeof target !== 'string') throw new Error(`package.json exports no ${entry}: the React Router example needs it`);
+      if (!existsSync(`${root}${target}`)) throw new Error(`${target} (${entry}) is missing: run \`npm run build:ts\` first`);
+    }
+  }
+  withExampleLock(example, () => {
     const stamp = `${packDir}installed.sha256`;
     let digest;
     timed('pack', () => {
@@ -103,6 +133,15 @@ export function prepareExample({ log, compile = true, build = true } = {}) {
     if (build) timed('exampleBuild', () => runNpm(['run', 'build'], exampleDir, log));
   });
   return timings;
+}
+
+/**
+ * Runs `fn` (synchronous) while holding the lock that prepareExample holds while it packs, installs and builds
+ * `example`: a test that reads, copies or rebuilds the example's files (its tarball, node_modules, build) takes it
+ * too. Returns what `fn` returns.
+ */
+export function withExampleLock(example, fn) {
+  return withLock(`${exampleDirOf(example)}.prepare.lock`, fn);
 }
 
 /** Runs `fn` while holding a lock directory (atomic `mkdir`); a lock whose holder process is gone is taken over. */
@@ -142,6 +181,20 @@ function processExists(pid) {
   }
 }
 
+/**
+ * The settings an example runs with against a local issuer (`createLocalIssuer()` of the testing entry) in a
+ * browser: the issuer's `env({ browser: true })` (keys, API URL, proxy URL for the handshake, `CLERK_JS` = its
+ * clerk-js stand-in) and the example's own `DEMO_LOCAL_ISSUER=1` (the demo sign-in form) and `DEMO_USER_ID`. The
+ * React Router example also gets Clerk's React Router names: `CLERK_JS_URL` (the stand-in again) and
+ * `CLERK_PREFETCH_UI=false` (Clerk's React SDK 6 would load Clerk's UI bundle as a second script; the issuer has no
+ * stand-in for it, and the example shows Clerk's UI components only with real keys).
+ */
+export function localIssuerEnv(issuer, example = 'remix-app') {
+  const env = { ...issuer.env({ browser: true }), DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId };
+  if (example === 'react-router-app') Object.assign(env, { CLERK_JS_URL: issuer.clerkJsUrl, CLERK_PREFETCH_UI: 'false' });
+  return env;
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -155,27 +208,32 @@ export function freePort() {
 }
 
 /**
- * Starts `remix-serve build/server/index.js` on `port` with `env` added to this process's environment, and resolves
- * once it answers HTTP: `{ url, child, stop(), output() }`. Rejects when the server exits or is not up in time.
- * `dir` (an app built like the example) and `serve` (its remix-serve CLI) default to the example's; `readyPath` is
- * what must answer; `accessLog: false` discards remix-serve's stdout (one morgan line per request under load);
- * `nodeArgs` go to Node before the CLI (`--env-file=.env`); `baseEnv` is the environment `env` is added to.
+ * Starts the example's server (`remix-serve build/server/index.js`, or `react-router-serve build/server/index.js`
+ * for `example: 'react-router-app'`) on `port` with `env` added to this process's environment, and resolves once it
+ * answers HTTP: `{ url, child, stop(), output() }`. Rejects when the server exits or is not up in time.
+ * `dir` (an app built like the example) and `serve` (its server's CLI) default to the example's; `readyPath` is
+ * what must answer; `accessLog: false` discards the server's stdout (one morgan line per request under load);
+ * `nodeArgs` go to Node before the CLI (`--env-file=.env`); `baseEnv` is the environment `env` is added to;
+ * `execPath` is the Node that runs it.
  */
 export async function startExample({
+  example = 'remix-app',
   port,
   env = {},
   host = 'localhost',
   echo = false,
   timeoutMs = 60_000,
-  dir = exampleDir,
-  serve = `${dir}node_modules/@remix-run/serve/dist/cli.js`,
+  dir = exampleDirOf(example),
+  serve = `${exampleDirOf(example)}${examples[example].serve}`,
   readyPath = '/',
   accessLog = true,
   nodeArgs = [],
   baseEnv = process.env,
+  execPath = process.execPath,
 }) {
+  const server = examples[example].server;
   if (!existsSync(`${dir}build/server/index.js`)) throw new Error(`${dir} is not built (prepareExample first)`);
-  const child = spawn(process.execPath, [...nodeArgs, serve, 'build/server/index.js'], {
+  const child = spawn(execPath, [...nodeArgs, serve, 'build/server/index.js'], {
     cwd: dir,
     env: { ...baseEnv, NODE_ENV: 'production', ...env, PORT: String(port) },
     stdio: ['ignore', accessLog ? 'pipe' : 'ignore', 'pipe'],
@@ -197,15 +255,15 @@ export async function startExample({
   let up = false;
   while (!up) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
-    if (early) throw new Error(`remix-serve exited (${early.code ?? early.signal}) before it served:\n${output}`);
+    if (early) throw new Error(`${server} exited (${early.code ?? early.signal}) before it served:\n${output}`);
     up = await fetch(`http://127.0.0.1:${port}${readyPath}`, { redirect: 'manual' }).then((r) => r.status < 500, () => false);
     if (!up && Date.now() > deadline) {
       child.kill('SIGTERM');
-      throw new Error(`remix-serve did not answer on port ${port} within ${timeoutMs} ms:\n${output}`);
+      throw new Error(`${server} did not answer on port ${port} within ${timeoutMs} ms:\n${output}`);
     }
   }
-  // remix-serve closes its server on SIGTERM but then waits for every keep-alive connection a browser holds open,
-  // so it gets a short grace period and is then killed.
+  // remix-serve (and react-router-serve) close the server on SIGTERM but then wait for every keep-alive connection a
+  // browser holds open, so the server gets a short grace period and is then killed.
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
