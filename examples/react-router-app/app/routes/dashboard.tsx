@@ -7,8 +7,9 @@ import type { Route } from './+types/dashboard';
 export const loader = async (args: Route.LoaderArgs) => {
   const { userId } = await getAuth(args);
   if (!userId) {
-    const back = new URL(args.request.url).pathname;
-    throw redirect(`/sign-in?redirect_url=${encodeURIComponent(back)}`);
+    // `args.url`, not `request.url`: on a client-side navigation the request is `/dashboard.data` (React Router 8,
+    // and 7 with v8_passThroughRequests), `args.url` the page's own URL.
+    throw redirect(`/sign-in?redirect_url=${encodeURIComponent(args.url.pathname)}`);
   }
   const user = await clerkClient(args).users.getUser(userId);
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || null;

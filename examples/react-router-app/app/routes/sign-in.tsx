@@ -11,7 +11,7 @@ function safePath(value: unknown): string {
 
 export const loader = async (args: Route.LoaderArgs) => {
   const { userId } = await getAuth(args);
-  const target = safePath(new URL(args.request.url).searchParams.get('redirect_url'));
+  const target = safePath(args.url.searchParams.get('redirect_url'));
   if (userId) throw redirect(target);
   return { localIssuer: localIssuerEnabled() };
 };
