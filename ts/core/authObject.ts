@@ -328,12 +328,27 @@ function createHas(dataOf: () => AuthorizationData): (params: CheckAuthorization
 // ---------------------------------------------------------------------------------------------------------------
 // debug() and getToken()
 
-function createDebug(data: Record<string, unknown> | undefined, extra?: Record<string, unknown>): AuthObjectDebug {
+/**
+ * The secrets that `debug()` cuts to their first 7 characters (`@clerk/backend` 3.x's list; 2.x cut only the two
+ * keys and showed a signed-in request's whole session token: both entries use 3.x's list).
+ */
+const DEBUG_TRUNCATED = [
+  'secretKey',
+  'jwtKey',
+  'sessionToken',
+  'tokenInHeader',
+  'sessionTokenInCookie',
+  'refreshTokenInCookie',
+  'devBrowserToken',
+  'handshakeToken',
+] as const;
+
+/** `debug()` of an auth object: a copy of `data` (then `extra`) with the secrets of {@link DEBUG_TRUNCATED} cut. */
+export function createDebug(data: Record<string, unknown> | undefined, extra?: Record<string, unknown>): AuthObjectDebug {
   // The copy is made when debug() is called, not per request.
   return () => {
     const res: Record<string, unknown> = { ...data, ...extra };
-    res.secretKey = String(res.secretKey || '').substring(0, 7);
-    res.jwtKey = String(res.jwtKey || '').substring(0, 7);
+    for (const name of DEBUG_TRUNCATED) res[name] = String(res[name] || '').substring(0, 7);
     return res;
   };
 }

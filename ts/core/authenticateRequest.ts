@@ -22,6 +22,7 @@ type NativeBinding = typeof import('../../index');
 type NativeAuthenticator = InstanceType<NativeBinding['NativeAuthenticator']>;
 type AuthenticatorOptions = import('../../index').AuthenticatorOptions;
 type RequestOutcome = import('../../index').RequestOutcome;
+type RequestInput = import('../../index').RequestInput;
 
 /** User-Agent of the Backend API calls this package makes (handshake payload, refresh, tokens, resources): the addon's. */
 export const USER_AGENT = native.userAgent();
@@ -200,25 +201,86 @@ function authContextOf(options: LoadedOptions): AuthContext {
   return context;
 }
 
+/** What the addon answered for one request: `[token, claimsJson]` (signed in, nothing else) or the full outcome. */
+type Decision = [string, string] | RequestOutcome;
+
 /**
- * Authenticates the request of `args` with the resolved `options` (from `loadOptions`), as `@clerk/remix`'s
- * `authenticateRequest` wrapper does:
- * - a handshake (the response carries a `Location`) is **thrown** as `new Response(null, {status: 307, headers})`;
- * - a handshake without a `Location` throws `Error('Clerk: unexpected handshake without redirect')`;
- * - where `@clerk/backend` throws (a bad publishable key, an invalid satellite `signInUrl`, …) a plain `Error` with
- *   Clerk's message is thrown;
- * - otherwise the signed-in or signed-out {@link RequestState} is returned.
- *
- * The decision first runs without waiting; only when it needs the network (JWKS, handshake payload, session
- * refresh) is the asynchronous variant called.
+ * One decision per request. A document request runs the root loader and every matched route loader in parallel, and
+ * each may call `rootAuthLoader` / `getAuth`: the first call decides, the others reuse its answer (a test counts the
+ * native decisions). The entry is found through the request object (React Router hands every loader the same one)
+ * or the loader context (Remix gives each loader a copy of the request, but one context object per request), and it
+ * is used only when everything the decision reads is the same: the request as read (URL, method, the headers the
+ * decision looks at), the authenticator and the per-request routing values, and at most {@link REUSE_MS} old. So a
+ * context object that an app shares between requests can never carry one request's answer to another: two requests
+ * with equal inputs would get the same decision anyway, and the age bound stays far inside Clerk's 5 s clock skew.
  */
-export async function authenticateRequest(
-  args: LoaderArgsLike,
-  options: LoadedOptions,
-  input = requestInputOf(args.request),
-): Promise<RequestState> {
-  const request = args.request as RequestLike & { method?: string };
+interface Memo {
+  input: RequestInput;
+  authenticator: NativeAuthenticator;
+  proxyUrl: string | undefined;
+  domain: string | undefined;
+  isSatellite: boolean;
+  at: number;
+  decision: Promise<Decision>;
+}
+const REUSE_MS = 1000;
+const memos = new WeakMap<object, Memo>();
+
+const INPUT_FIELDS = ['url', 'method', 'cookie', 'authorization', 'host', 'forwardedHost', 'forwardedProto', 'origin', 'referer', 'secFetchDest', 'accept'] as const;
+
+function sameInput(a: RequestInput, b: RequestInput): boolean {
+  for (const field of INPUT_FIELDS) if (a[field] !== b[field]) return false;
+  return true;
+}
+
+let decisions = 0;
+/** How many decisions this process asked the addon for (for tests that check one decision per request). */
+export const decisionCount = (): number => decisions;
+
+/**
+ * The addon's decision for the request, made once per request (see {@link Memo}). The decision first runs without
+ * waiting; only when it needs the network (JWKS, handshake payload, session refresh) is the asynchronous variant
+ * called.
+ */
+function decide(args: LoaderArgsLike, options: LoadedOptions, input: RequestInput): Promise<Decision> {
   const authenticator = authenticatorFor(options);
+  const proxyUrl = nonEmpty(options.proxyUrl);
+  const domain = nonEmpty(options.domain);
+  const isSatellite = Boolean(options.isSatellite);
+  const now = Date.now();
+  const keys = [args.request, args.context].filter((k): k is object => typeof k === 'object' && k !== null);
+  for (const key of keys) {
+    const memo = memos.get(key);
+    if (
+      memo &&
+      memo.authenticator === authenticator &&
+      memo.proxyUrl === proxyUrl &&
+      memo.domain === domain &&
+      memo.isSatellite === isSatellite &&
+      now - memo.at >= 0 &&
+      now - memo.at <= REUSE_MS &&
+      sameInput(memo.input, input)
+    ) {
+      return memo.decision;
+    }
+  }
+  decisions++;
+  const decision = decideNow(args, authenticator, input, proxyUrl, domain, isSatellite, now);
+  const memo: Memo = { input, authenticator, proxyUrl, domain, isSatellite, at: now, decision };
+  for (const key of keys) memos.set(key, memo);
+  return decision;
+}
+
+/** The decision itself; its console lines are printed here, so once per request. */
+async function decideNow(
+  args: LoaderArgsLike,
+  authenticator: NativeAuthenticator,
+  input: RequestInput,
+  proxyUrl: string | undefined,
+  domain: string | undefined,
+  isSatellite: boolean,
+  now: number,
+): Promise<Decision> {
   const answer = authenticator.authenticateValues(
     input.url,
     input.method,
@@ -231,27 +293,41 @@ export async function authenticateRequest(
     input.referer,
     input.secFetchDest,
     input.accept,
-    nonEmpty(options.proxyUrl),
-    nonEmpty(options.domain),
-    Boolean(options.isSatellite),
-    Date.now(),
+    proxyUrl,
+    domain,
+    isSatellite,
+    now,
   );
-  // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
-  if (Array.isArray(answer)) return signedInState(options, answer[0], answer[1], undefined);
   let outcome = answer;
-  if (outcome.needsNetwork) {
+  if (!Array.isArray(outcome) && outcome.needsNetwork) {
     outcome = await authenticator.authenticate(
-      {
-        ...input,
-        headersJson: headersJsonOf(request),
-        proxyUrl: nonEmpty(options.proxyUrl),
-        domain: nonEmpty(options.domain),
-        isSatellite: Boolean(options.isSatellite),
-      },
+      { ...input, headersJson: headersJsonOf(args.request), proxyUrl, domain, isSatellite },
       Date.now(),
     );
   }
-  replayLogs(outcome);
+  if (!Array.isArray(outcome)) replayLogs(outcome);
+  return outcome;
+}
+
+/**
+ * Authenticates the request of `args` with the resolved `options` (from `loadOptions`), as `@clerk/remix`'s
+ * `authenticateRequest` wrapper does:
+ * - a handshake (the response carries a `Location`) is **thrown** as `new Response(null, {status: 307, headers})`;
+ * - a handshake without a `Location` throws `Error('Clerk: unexpected handshake without redirect')`;
+ * - where `@clerk/backend` throws (a bad publishable key, an invalid satellite `signInUrl`, …) a plain `Error` with
+ *   Clerk's message is thrown;
+ * - otherwise the signed-in or signed-out {@link RequestState} is returned.
+ *
+ * The decision itself is made once per request (see {@link decide}); each call builds its own state from it.
+ */
+export async function authenticateRequest(
+  args: LoaderArgsLike,
+  options: LoadedOptions,
+  input = requestInputOf(args.request),
+): Promise<RequestState> {
+  const outcome = await decide(args, options, input);
+  // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
+  if (Array.isArray(outcome)) return signedInState(options, outcome[0], outcome[1], undefined);
   if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome);
 
   const headers = headersFromList(outcome.headers);

@@ -180,6 +180,37 @@ const GLOBAL_READERS = new Map<string, (g: Bag) => unknown>([
   ['CLERK_JS_VERSION', (g) => g.CLERK_JS_VERSION],
   ['CLERK_TELEMETRY_DISABLED', (g) => g.CLERK_TELEMETRY_DISABLED],
   ['CLERK_TELEMETRY_DEBUG', (g) => g.CLERK_TELEMETRY_DEBUG],
+  // Read by the React Router entry only (`@clerk/react-router` reads each public name with a `VITE_` prefix first).
+  ['CLERK_MACHINE_SECRET_KEY', (g) => g.CLERK_MACHINE_SECRET_KEY],
+  ['CLERK_JS_URL', (g) => g.CLERK_JS_URL],
+  ['CLERK_UI_URL', (g) => g.CLERK_UI_URL],
+  ['CLERK_UI_VERSION', (g) => g.CLERK_UI_VERSION],
+  ['CLERK_PREFETCH_UI', (g) => g.CLERK_PREFETCH_UI],
+  ['CLERK_UNSAFE_DISABLE_DEVELOPMENT_MODE_CONSOLE_WARNING', (g) => g.CLERK_UNSAFE_DISABLE_DEVELOPMENT_MODE_CONSOLE_WARNING],
+  ['VITE_CLERK_PUBLISHABLE_KEY', (g) => g.VITE_CLERK_PUBLISHABLE_KEY],
+  ['VITE_CLERK_DOMAIN', (g) => g.VITE_CLERK_DOMAIN],
+  ['VITE_CLERK_IS_SATELLITE', (g) => g.VITE_CLERK_IS_SATELLITE],
+  ['VITE_CLERK_PROXY_URL', (g) => g.VITE_CLERK_PROXY_URL],
+  ['VITE_CLERK_SIGN_IN_URL', (g) => g.VITE_CLERK_SIGN_IN_URL],
+  ['VITE_CLERK_SIGN_UP_URL', (g) => g.VITE_CLERK_SIGN_UP_URL],
+  ['VITE_CLERK_JS_URL', (g) => g.VITE_CLERK_JS_URL],
+  ['VITE_CLERK_JS_VERSION', (g) => g.VITE_CLERK_JS_VERSION],
+  ['VITE_CLERK_UI_URL', (g) => g.VITE_CLERK_UI_URL],
+  ['VITE_CLERK_UI_VERSION', (g) => g.VITE_CLERK_UI_VERSION],
+  ['VITE_CLERK_PREFETCH_UI', (g) => g.VITE_CLERK_PREFETCH_UI],
+  ['VITE_CLERK_TELEMETRY_DISABLED', (g) => g.VITE_CLERK_TELEMETRY_DISABLED],
+  ['VITE_CLERK_TELEMETRY_DEBUG', (g) => g.VITE_CLERK_TELEMETRY_DEBUG],
+  [
+    'VITE_CLERK_UNSAFE_DISABLE_DEVELOPMENT_MODE_CONSOLE_WARNING',
+    (g) => g.VITE_CLERK_UNSAFE_DISABLE_DEVELOPMENT_MODE_CONSOLE_WARNING,
+  ],
+  ['VITE_CLERK_SIGN_IN_FORCE_REDIRECT_URL', (g) => g.VITE_CLERK_SIGN_IN_FORCE_REDIRECT_URL],
+  ['VITE_CLERK_SIGN_UP_FORCE_REDIRECT_URL', (g) => g.VITE_CLERK_SIGN_UP_FORCE_REDIRECT_URL],
+  ['VITE_CLERK_SIGN_IN_FALLBACK_REDIRECT_URL', (g) => g.VITE_CLERK_SIGN_IN_FALLBACK_REDIRECT_URL],
+  ['VITE_CLERK_SIGN_UP_FALLBACK_REDIRECT_URL', (g) => g.VITE_CLERK_SIGN_UP_FALLBACK_REDIRECT_URL],
+  ['VITE_CLERK_AFTER_SIGN_IN_URL', (g) => g.VITE_CLERK_AFTER_SIGN_IN_URL],
+  ['VITE_CLERK_AFTER_SIGN_UP_URL', (g) => g.VITE_CLERK_AFTER_SIGN_UP_URL],
+  ['VITE_CLERK_CHECKOUT_CONTINUE_URL', (g) => g.VITE_CLERK_CHECKOUT_CONTINUE_URL],
 ]);
 
 /** The `process.env` object Node started with: backed by the process environment (unless a worker or a replacement). */
@@ -264,7 +295,7 @@ export function handleValueOrFn<T>(value: ValueOrFn<T> | undefined, url: URL, de
 }
 
 /** {@link handleValueOrFn} with the URL built only when `value` is a function. */
-function valueOrFn<T>(value: ValueOrFn<T> | undefined, url: () => URL): T | undefined {
+export function valueOrFn<T>(value: ValueOrFn<T> | undefined, url: () => URL): T | undefined {
   return typeof value === 'function' ? (value as (url: URL) => T)(url()) : value;
 }
 
@@ -309,7 +340,7 @@ export function clerkUrlOf(request: RequestLike, input: RequestInput = requestIn
  * and a `Host` header that is absent or exactly the URL's host. Then no URL object is needed unless an option asks
  * for one.
  */
-function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
+export function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
   if (typeof Request === 'undefined' || !(request instanceof Request)) return false;
   if (input.forwardedHost !== undefined || input.forwardedProto !== undefined) return false;
   if (input.host === undefined) return true;
@@ -431,6 +462,6 @@ export function resolveOptions(
 }
 
 /** `sk_test_…` or the legacy `test_…` (`@clerk/shared`'s `isDevelopmentFromSecretKey`). */
-function isDevelopmentSecretKey(secretKey: string): boolean {
+export function isDevelopmentSecretKey(secretKey: string): boolean {
   return typeof secretKey === 'string' && (secretKey.startsWith('test_') || secretKey.startsWith('sk_test_'));
 }
