@@ -157,7 +157,7 @@ async function run(which, request, env, devHandshake) {
   try {
     if (which === 'getAuth') {
       const auth = await getAuth({ request, context: { env } });
-      return { userId: auth.userId, token: auth.userId ? auth.debug().sessionToken : null };
+      return { userId: auth.userId, token: auth.userId ? await auth.getToken() : null };
     }
     const response = await rootAuthLoader({ request, context: { env }, params: {} });
     assert.ok(response instanceof Response);
