@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 
-import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk, typeTag } from './helpers/oracle.mjs';
+import { allowedFor, differences, JWKS, pick } from './helpers/differential.mjs';
+import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk } from './helpers/oracle.mjs';
 import { scenarios } from './helpers/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
@@ -35,7 +36,6 @@ function assertSignedOut(r, reason) {
   if (r.mode !== 'getAuth') assert.equal(reasonOf(r), reason);
 }
 
-const JWKS = 'GET /v1/jwks';
 const withoutJwks = (lines) => lines.filter((l) => !l.startsWith(`${JWKS} `));
 /** Where Backend API calls other than the JWKS are made. */
 const R3_SCENARIOS = ['handshake-nonce-unknown', 'handshake-nonce-resolves', 'expired-refresh-cookie-refreshes', 'expired-refresh-token-unknown', 'load-resources-in-callback'];
@@ -100,59 +100,6 @@ function assertUserAgents(ours, clerk) {
 // ---------------------------------------------------------------------------------------------------------------
 // Comparison
 
-/** Header pairs → `{ name: [values…] }` (set-cookie values in order). */
-function headerMap(pairs = []) {
-  const map = {};
-  for (const [name, value] of pairs) (map[name] ??= []).push(value);
-  return map;
-}
-
-/** Paths where `a` and `b` differ; object key ORDER counts (`<path>.@keys`). */
-function diff(a, b, path, out) {
-  if (typeTag(a) !== typeTag(b)) {
-    out.push(path);
-    return;
-  }
-  if (Array.isArray(a)) {
-    if (a.length !== b.length) out.push(path);
-    else a.forEach((v, i) => diff(v, b[i], `${path}[${i}]`, out));
-    return;
-  }
-  if (typeTag(a) === 'object') {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.join('\0') !== kb.join('\0')) {
-      if ([...ka].sort().join('\0') === [...kb].sort().join('\0')) out.push(`${path}.@keys`);
-    }
-    for (const k of new Set([...ka, ...kb])) diff(a[k], b[k], path ? `${path}.${k}` : k, out);
-    return;
-  }
-  if (a !== b) out.push(path);
-}
-
-/**
- * The compared view of a normalized result: everything except the JWKS fetch count, which depends on cache
- * history (Clerk's cache is process-wide and refetches on every unknown kid; ours is per key set with a cooldown:
- * J1, J2, J6) and is compared per scenario below where it is deterministic.
- */
-function view(r) {
-  const { headers, bapi, ...rest } = r;
-  // As a set: the resource loaders call the Backend API concurrently, so their order on the wire is not behaviour.
-  return { ...rest, headers: headerMap(headers), bapi: bapi.filter((c) => c !== JWKS).sort() };
-}
-
-function differences(clerk, ours) {
-  const out = [];
-  diff(view(clerk), view(ours), '', out);
-  return out;
-}
-
-/** The allowances covering `path` (array indexes ignored: `headers.set-cookie[1]` is `headers.set-cookie`). */
-const allowedFor = (name, path) =>
-  ALLOWED.filter(
-    (a) => (a.scenarios === '*' || a.scenarios.includes(name)) && a.paths.some((re) => re.test(path.replace(/\[\d+\]/g, ''))),
-  );
-
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('ssr differential: ours vs @clerk/remix@4.13.49 on every scenario', () => {
@@ -181,7 +128,7 @@ describe('ssr differential: ours vs @clerk/remix@4.13.49 on every scenario', () 
         const paths = differences(c, o);
         const entries = new Set();
         for (const path of paths) {
-          const allowed = allowedFor(s.name, path);
+          const allowed = allowedFor(ALLOWED, s.name, path);
           const found = { scenario: s.name, mode, path, clerk: pick(c, path), ours: pick(o, path) };
           if (allowed.length === 0) unexplained.push(found);
           for (const a of allowed) entries.add(a);
@@ -215,13 +162,3 @@ describe('ssr differential: ours vs @clerk/remix@4.13.49 on every scenario', () 
     }
   });
 });
-
-/** The value at a diff path of a normalized result (for failure messages). */
-function pick(r, path) {
-  let v = view(r);
-  for (const part of path.replace(/\.@keys$/, '').split(/\.|\[(\d+)\]/).filter(Boolean)) {
-    if (v === undefined || v === null) return v;
-    v = v[part];
-  }
-  return path.endsWith('.@keys') && v && typeof v === 'object' ? Object.keys(v) : v;
-}

@@ -128,7 +128,7 @@ async function normalizeBody(response) {
   }
 }
 
-async function normalizeResponse(kind, response) {
+export async function normalizeResponse(kind, response) {
   return { kind, status: response.status, headers: normalizeHeaders(response.headers), body: await normalizeBody(response) };
 }
 
@@ -136,7 +136,7 @@ async function normalizeResponse(kind, response) {
 export const typeTag = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /** The auth object as JSON plus what JSON loses: key order, value types, and what `getToken()` resolves to. */
-async function normalizeAuth(auth) {
+export async function normalizeAuth(auth) {
   if (auth === null || typeof auth !== 'object') return { auth, authKeys: null, authTypes: null, token: null };
   const authKeys = Object.keys(auth);
   return {
@@ -147,7 +147,7 @@ async function normalizeAuth(auth) {
   };
 }
 
-function normalizeError(err) {
+export function normalizeError(err) {
   return { name: err?.name ?? typeof err, message: err?.message ?? String(err), code: err?.code };
 }
 
