@@ -1,6 +1,6 @@
 import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router';
-import { ClerkProvider, Show, useAuth, useClerk } from '@clerk/react-router';
-import { clerkMiddleware, rootAuthLoader } from '@clerk/react-router/server';
+import { ClerkProvider, Show, useAuth, useClerk } from 'clerk-remix-native/react-router';
+import { clerkMiddleware, rootAuthLoader } from 'clerk-remix-native/react-router/server';
 import type { Route } from './+types/root';
 import { localIssuerEnabled } from './local-issuer.server';
 

@@ -1,4 +1,4 @@
-import { getAuth } from '@clerk/react-router/server';
+import { getAuth } from 'clerk-remix-native/react-router/server';
 import type { Route } from './+types/api.whoami';
 
 // A resource route: `GET /api/whoami` answers JSON with the caller's user and session ids (null when signed out).

@@ -1,4 +1,4 @@
-import { getAuth } from '@clerk/react-router/server';
+import { getAuth } from 'clerk-remix-native/react-router/server';
 import type { Route } from './+types/dashboard.session';
 
 // The dashboard's index child. React Router runs its loader in parallel with the dashboard's: it calls getAuth too

@@ -1,5 +1,5 @@
 import { Outlet, redirect } from 'react-router';
-import { clerkClient, getAuth } from '@clerk/react-router/server';
+import { clerkClient, getAuth } from 'clerk-remix-native/react-router/server';
 import type { Route } from './+types/dashboard';
 
 // Protected: a signed-out request goes to /sign-in (and comes back here after signing in). The user's name comes

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { useAuth } from '@clerk/react-router';
+import { useAuth } from 'clerk-remix-native/react-router';
 
 export default function Home() {
   const { isSignedIn, userId, sessionId, orgId } = useAuth();

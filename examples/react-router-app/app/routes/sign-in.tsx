@@ -1,6 +1,6 @@
 import { Form, redirect, useSearchParams } from 'react-router';
-import { SignIn } from '@clerk/react-router';
-import { getAuth } from '@clerk/react-router/server';
+import { SignIn } from 'clerk-remix-native/react-router';
+import { getAuth } from 'clerk-remix-native/react-router/server';
 import type { Route } from './+types/sign-in';
 import { localIssuerEnabled, signInAsDemoUser } from '../local-issuer.server';
 

@@ -1,4 +1,4 @@
-import { useAuth, useClerk } from '@clerk/react-router';
+import { useAuth, useClerk } from 'clerk-remix-native/react-router';
 
 // Signing out is Clerk's browser script's job (it ends the session at Clerk's Frontend API and clears the cookies);
 // with the local issuer, its stand-in does the same against the issuer.
