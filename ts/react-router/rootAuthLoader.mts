@@ -60,9 +60,11 @@ async function injectRequestState(response: Response, stored: StoredState, inclu
 export async function rootAuthLoader(
   args: LoaderArgs,
   handlerOrOptions?: ((args: LoaderArgs) => unknown) | ReactRouterOptions,
+  callbackOptions?: ReactRouterOptions,
 ): Promise<unknown> {
   const handler = typeof handlerOrOptions === 'function' ? handlerOrOptions : undefined;
-  const options = typeof handlerOrOptions === 'function' ? undefined : handlerOrOptions;
+  // The options only matter without the middleware (Clerk's types allow them as the third argument after a callback).
+  const options = typeof handlerOrOptions === 'function' ? callbackOptions : handlerOrOptions;
   const fromMiddleware = storedState(args);
   const stored = fromMiddleware ?? (await decideRequest(args, options));
   const includeClerkHeaders = !fromMiddleware;

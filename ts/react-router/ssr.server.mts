@@ -1,6 +1,5 @@
 // `clerk-remix-native/react-router/ssr.server`: the deprecated alias of `/react-router/server`, as Clerk keeps one.
-import { getAuth } from './getAuth.mjs';
-import { rootAuthLoader } from './rootAuthLoader.mjs';
+import { getAuth, rootAuthLoader } from './server.mjs';
 
 // Once per process: this module is evaluated once.
 console.warn(
