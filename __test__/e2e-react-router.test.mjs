@@ -11,13 +11,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLocalIssuer } from '../dist/testing.js';
-import { exampleDirOf, freePort, localIssuerEnv, prepareExample, startExample } from '../scripts/example.mjs';
+import { exampleDirOf, freePort, localIssuerEnv, prepareExample, startExample, typecheckReactRouterApp, withExampleLock } from '../scripts/example.mjs';
 import { findChromium, launchChromium } from './helpers/browser.mjs';
 import { decodePayload } from './helpers/tokens.mjs';
 
 const example = 'react-router-app';
 const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
 const isLocal = (url) => url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+
 
 test('React Router example: sign-in redirect, sign in, reload, navigation, handshake after expiry, sign out; 1,000 concurrent requests from 10 users', { timeout: 600_000 }, async (t) => {
   const found = findChromium();
@@ -29,6 +30,10 @@ test('React Router example: sign-in redirect, sign in, reload, navigation, hands
   const serverBuild = readFileSync(`${exampleDirOf(example)}build/server/index.js`, 'utf8');
   assert.match(serverBuild, /from "clerk-remix-native\/react-router\/server"/, 'the server build imports clerk-remix-native/react-router/server');
   assert.doesNotMatch(serverBuild, /@clerk\/react-router/, 'nothing of @clerk/react-router in the server build');
+
+  await t.test("the app typechecks against the entry's types (react-router typegen && tsc)", () => {
+    withExampleLock(example, () => typecheckReactRouterApp(exampleDirOf(example)));
+  });
 
   const issuer = await createLocalIssuer();
   issuer.defineUser({ id: issuer.userId, first_name: 'Demo', last_name: 'User' });

@@ -18,7 +18,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createLocalIssuer } from '../dist/testing.js';
-import { exampleDirOf, npmCommand, prepareExample, withExampleLock } from '../scripts/example.mjs';
+import { exampleDirOf, npmCommand, prepareExample, typecheckReactRouterApp, withExampleLock } from '../scripts/example.mjs';
 import { decodePayload } from './helpers/tokens.mjs';
 
 const example = 'react-router-app';
@@ -108,6 +108,7 @@ test('the React Router example built with React Router 8, its server called in p
   t.diagnostic(`Node ${process.version}; react-router ${rr.version} (engines: node ${rr.engines?.node}), @react-router/dev ${version('@react-router/dev').version}; steps ${JSON.stringify(timings)} s`);
   const serverBuild = readFileSync(`${appDir}build/server/index.js`, 'utf8');
   assert.match(serverBuild, /from "clerk-remix-native\/react-router\/server"/, 'the server build imports clerk-remix-native/react-router/server');
+  await t.test("the app typechecks with React Router 8's route types and the entry's types", () => typecheckReactRouterApp(appDir));
 
   const issuer = await createLocalIssuer();
   Object.assign(process.env, issuer.env(), { DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId, NODE_ENV: 'production' });

@@ -195,6 +195,21 @@ export function localIssuerEnv(issuer, example = 'remix-app') {
   return env;
 }
 
+/**
+ * `react-router typegen && tsc` (the React Router example's `npm run typecheck`) in `dir`, an app built like that
+ * example, with the app's own @react-router/dev and TypeScript; throws with their output when either fails.
+ */
+export function typecheckReactRouterApp(dir) {
+  const cli = JSON.parse(readFileSync(`${dir}node_modules/@react-router/dev/package.json`, 'utf8')).bin['react-router'];
+  for (const [shown, args] of [
+    ['react-router typegen', [`node_modules/@react-router/dev/${cli}`, 'typegen']],
+    ['tsc', ['node_modules/typescript/bin/tsc', '-p', '.']],
+  ]) {
+    const result = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${shown} failed in ${dir} (exit ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  }
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
