@@ -72,6 +72,8 @@ export interface AuthenticatorOptions {
   userAgent?: string
   /** How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off. */
   tokenCacheSize?: number
+  /** Which `@clerk/backend` the decision follows: 2 (default; the Remix entry) or 3 (the React Router entry). */
+  clerkBackend?: number
 }
 
 /** A Backend API answer, whatever its status. */
@@ -101,6 +103,8 @@ export interface BackendApiSettings {
   apiVersion?: string
   /** Default `clerk-remix-native/<version>`. */
   userAgent?: string
+  /** The `@clerk/backend` major whose `Clerk-API-Version` to send: 2 (default) or 3. */
+  clerkBackend?: number
 }
 
 /**

@@ -13,6 +13,7 @@ use clerk_remix_core::authenticate::{
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use clerk_remix_core::clerk_request::{clerk_url, RequestParts, Routing};
+use clerk_remix_core::generation::Generation;
 use clerk_remix_core::token_verifier::{NeedsNetwork, Network};
 
 use crate::napi_verifier::{cache_size, invalid_arg};
@@ -38,6 +39,8 @@ pub struct AuthenticatorOptions {
     pub user_agent: Option<String>,
     /// How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off.
     pub token_cache_size: Option<f64>,
+    /// Which `@clerk/backend` the decision follows: 2 (default; the Remix entry) or 3 (the React Router entry).
+    pub clerk_backend: Option<u32>,
 }
 
 impl From<AuthenticatorOptions> for AuthenticatorSettings {
@@ -53,6 +56,7 @@ impl From<AuthenticatorOptions> for AuthenticatorSettings {
             authorized_parties: options.authorized_parties.unwrap_or_default(),
             user_agent: options.user_agent.unwrap_or_default(),
             token_cache_size: cache_size(options.token_cache_size),
+            generation: Generation::from_major(options.clerk_backend.unwrap_or(2)),
         }
     }
 }

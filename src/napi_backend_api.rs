@@ -7,6 +7,7 @@ use napi_derive::napi;
 
 use clerk_remix_core::bapi::Bapi;
 use clerk_remix_core::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION};
+use clerk_remix_core::generation::Generation;
 use clerk_remix_core::http::USER_AGENT;
 
 use crate::panic_guard::guarded;
@@ -27,16 +28,20 @@ pub struct BackendApiSettings {
     pub api_version: Option<String>,
     /// Default `clerk-remix-native/<version>`.
     pub user_agent: Option<String>,
+    /// The `@clerk/backend` major whose `Clerk-API-Version` to send: 2 (default) or 3.
+    pub clerk_backend: Option<u32>,
 }
 
 impl From<BackendApiSettings> for Bapi {
     fn from(s: BackendApiSettings) -> Self {
-        let or = |value: Option<String>, default: &str| value.filter(|v| !v.is_empty()).unwrap_or_else(|| default.into());
+        let or =
+            |value: Option<String>, default: &str| value.filter(|v| !v.is_empty()).unwrap_or_else(|| default.into());
         Bapi {
             api_url: or(s.api_url, DEFAULT_API_URL),
             api_version: or(s.api_version, DEFAULT_API_VERSION),
             secret_key: s.secret_key,
             user_agent: or(s.user_agent, USER_AGENT),
+            clerk_api_version: Generation::from_major(s.clerk_backend.unwrap_or(2)).clerk_api_version(),
         }
     }
 }

@@ -57,6 +57,8 @@ impl From<VerifierOptions> for VerifierSettings {
             kid_cooldown_ms: options.kid_cooldown_ms,
             timeout_ms: options.timeout_ms,
             token_cache_size: cache_size(options.token_cache_size),
+            // `verifyToken` of @clerk/backend 2.x (the Remix entry's): a token without `azp` passes the parties.
+            require_azp: false,
         }
     }
 }

@@ -29,7 +29,7 @@ async function runLoader(impl, mode, args, scenarioOptions, result) {
   if (loader === 'rootAuthLoader') return asResponse(await impl.rootAuthLoader(args, scenarioOptions));
   if (loader === 'rootAuthLoaderCallback') {
     const seen = {};
-    const value = await impl.rootAuthLoader(args, makeCallback(seen));
+    const value = await impl.rootAuthLoader(args, makeCallback(seen), scenarioOptions);
     result.callback = seen;
     return asResponse(value);
   }

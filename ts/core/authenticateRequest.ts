@@ -75,7 +75,7 @@ const nonEmpty = (value: unknown): string | undefined =>
  * options, a relative proxy URL resolved against its host) and go with each request instead, so that requests cannot
  * multiply authenticators.
  */
-const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'>]-?: (o: LoadedOptions) => AuthenticatorOptions[K] } = {
+const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent' | 'clerkBackend'>]-?: (o: LoadedOptions) => AuthenticatorOptions[K] } = {
   secretKey: (o) => o.secretKey,
   publishableKey: (o) => o.publishableKey,
   jwtKey: (o) => nonEmpty(o.jwtKey),
@@ -88,39 +88,51 @@ const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'
 };
 const READERS = Object.values(AUTHENTICATOR_FIELDS) as ((o: LoadedOptions) => unknown)[];
 
+/**
+ * Which `@clerk/backend` a decision follows: 2 for the Remix entry (`@clerk/remix` 4.x runs on 2.x), 3 for the React
+ * Router entry (`@clerk/react-router` 3.6 runs on 3.x). The rules that differ are listed in
+ * `crates/clerk-remix-core/src/generation.rs`.
+ */
+export type ClerkBackend = 2 | 3;
+
 /** The constructor options of the authenticator for `options`. */
-function authenticatorOptionsOf(options: LoadedOptions): AuthenticatorOptions {
+function authenticatorOptionsOf(options: LoadedOptions, clerkBackend: ClerkBackend): AuthenticatorOptions {
   const fields = Object.entries(AUTHENTICATOR_FIELDS).map(([name, read]) => [name, read(options)]);
-  return { ...Object.fromEntries(fields), userAgent: USER_AGENT } as AuthenticatorOptions;
+  return { ...Object.fromEntries(fields), userAgent: USER_AGENT, clerkBackend } as AuthenticatorOptions;
 }
 
 /** One identity value: lists as text (a fresh array is never `===` another). */
 const identityPart = (value: unknown) => (Array.isArray(value) ? value.join('\u0001') : value);
 
-let last: { identity: unknown[]; authenticator: NativeAuthenticator } | undefined;
+let last: { identity: unknown[]; clerkBackend: ClerkBackend; authenticator: NativeAuthenticator } | undefined;
 
 /**
  * The authenticator for `options`, built once per distinct option set and kept (the most recently used 64). A
  * constructor failure (missing or invalid publishable key, unusable `jwtKey`) is thrown as a plain `Error` with
  * Clerk's message, and nothing is cached.
  */
-function authenticatorFor(options: LoadedOptions): NativeAuthenticator {
+function authenticatorFor(options: LoadedOptions, clerkBackend: ClerkBackend): NativeAuthenticator {
   // The set used last is compared value by value, without building anything (the common case: every request).
   const previous = last;
-  if (previous && READERS.every((read, i) => previous.identity[i] === identityPart(read(options)))) {
+  if (
+    previous &&
+    previous.clerkBackend === clerkBackend &&
+    READERS.every((read, i) => previous.identity[i] === identityPart(read(options)))
+  ) {
     return previous.authenticator;
   }
   const identity = READERS.map((read) => identityPart(read(options)));
   // The separators cannot occur in a header-safe option value; normalised values make the text unambiguous.
-  const authenticator = remember(authenticators, identity.join('\u0000'), MAX_AUTHENTICATORS, () => {
+  const key = `${clerkBackend}\u0000${identity.join('\u0000')}`;
+  const authenticator = remember(authenticators, key, MAX_AUTHENTICATORS, () => {
     try {
-      return new native.NativeAuthenticator(authenticatorOptionsOf(options));
+      return new native.NativeAuthenticator(authenticatorOptionsOf(options, clerkBackend));
     } catch (err) {
       // Clerk's errors are plain `Error`s without a `code` (napi adds one).
       throw new Error(err instanceof Error ? err.message : String(err));
     }
   });
-  last = { identity, authenticator };
+  last = { identity, clerkBackend, authenticator };
   return authenticator;
 }
 
@@ -242,8 +254,8 @@ export const decisionCount = (): number => decisions;
  * waiting; only when it needs the network (JWKS, handshake payload, session refresh) is the asynchronous variant
  * called.
  */
-function decide(args: LoaderArgsLike, options: LoadedOptions, input: RequestInput): Promise<Decision> {
-  const authenticator = authenticatorFor(options);
+function decide(args: LoaderArgsLike, options: LoadedOptions, input: RequestInput, clerkBackend: ClerkBackend): Promise<Decision> {
+  const authenticator = authenticatorFor(options, clerkBackend);
   const proxyUrl = nonEmpty(options.proxyUrl);
   const domain = nonEmpty(options.domain);
   const isSatellite = Boolean(options.isSatellite);
@@ -324,8 +336,9 @@ export async function authenticateRequest(
   args: LoaderArgsLike,
   options: LoadedOptions,
   input = requestInputOf(args.request),
+  clerkBackend: ClerkBackend = 2,
 ): Promise<RequestState> {
-  const outcome = await decide(args, options, input);
+  const outcome = await decide(args, options, input, clerkBackend);
   // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
   if (Array.isArray(outcome)) return signedInState(options, outcome[0], outcome[1], undefined);
   if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome);

@@ -63,6 +63,6 @@ export const additionalStateOf = (options: LoadedOptions): AdditionalState => ({
 export async function decideRequest(args: LoaderArgsLike, options: ReactRouterOptions | undefined): Promise<StoredState> {
   const input = requestInputOf(args.request);
   const { options: loaded, env } = resolveReactRouterOptions(args, options ?? {}, input);
-  const requestState = await authenticateRequest(args, loaded, input);
+  const requestState = await authenticateRequest(args, loaded, input, 3);
   return { requestState, additionalState: additionalStateOf(loaded), env };
 }

@@ -21,6 +21,7 @@ use crate::claims::{check_signature, ClaimRules};
 use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION, LEGACY_DEV_SUFFIXES};
 use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts, Routing};
 use crate::error::{ConfigError, Reason, VerifyError};
+use crate::generation::Generation;
 use crate::handshake::{
     development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie, redirect_url,
     token_directives, HandshakeRequest,
@@ -34,6 +35,10 @@ use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verifi
 /// Clock skew allowed when a development instance retries a handshake's session token (Clerk: one day).
 const DEVELOPMENT_HANDSHAKE_SKEW_MS: f64 = 86_400_000.0;
 
+const SATELLITE_LOOP_MESSAGE: &str = "Clerk: Satellite-domain authentication resulted in an infinite redirect loop. Check that this request is using a configured primary or satellite domain for the production instance. For preview deployments, use a development/staging Clerk instance or a supported configured preview-domain setup.";
+const MISSING_AZP_WARNING: &str = "Clerk: Session token from cookie is missing the azp claim. In a future version of Clerk, this token will be considered invalid. Please contact Clerk support if you see this warning.";
+/// `logger.warnOnce`: the missing-`azp` warning is printed once per process.
+static MISSING_AZP_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 const REDIRECT_LOOP_MESSAGE: &str = "Clerk: Refreshing the session token resulted in an infinite redirect loop. This usually means that your Clerk instance keys do not match - make sure to copy the correct publishable and secret keys from the Clerk dashboard.";
 const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means that your system clock is inaccurate. Clerk will attempt to account for the clock skew in development.\n\nTo resolve this issue, make sure your system's clock is set to the correct time (e.g. turn off and on automatic time synchronization).\n\n---\n\n";
 
@@ -58,6 +63,8 @@ pub struct AuthenticatorSettings {
     pub user_agent: String,
     /// How many verified tokens to keep (claims are re-checked on every use). Default 4096; 0 turns it off.
     pub token_cache_size: Option<usize>,
+    /// Which `@clerk/backend` the decision follows (2.x for the Remix entry, 3.x for the React Router entry).
+    pub generation: Generation,
 }
 
 /// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
@@ -67,6 +74,7 @@ pub struct AuthenticatorConfig {
     pub sign_in_url: String,
     /// The Backend API, and with it the secret key.
     pub bapi: Bapi,
+    pub generation: Generation,
 }
 
 /// What a [`Routing`] means for one instance, derived once per distinct routing.
@@ -112,6 +120,7 @@ impl Routed {
 }
 
 pub struct Authenticator {
+    generation: Generation,
     sign_in_url: String,
     bapi: Bapi,
     pk: PublishableKey,
@@ -192,6 +201,7 @@ impl Authenticator {
         let api_version = or_default(settings.api_version, DEFAULT_API_VERSION);
         let api_url = or_default(settings.api_url, DEFAULT_API_URL);
         let pk = PublishableKey::parse(&settings.publishable_key).map_err(ConfigError::PublishableKey)?;
+        let generation = settings.generation;
         let config = AuthenticatorConfig {
             routing: Routing::default(),
             sign_in_url: settings.sign_in_url,
@@ -200,7 +210,9 @@ impl Authenticator {
                 api_version: api_version.clone(),
                 secret_key: settings.secret_key.clone(),
                 user_agent: or_default(settings.user_agent, USER_AGENT),
+                clerk_api_version: generation.clerk_api_version(),
             },
+            generation,
         };
         let verifier = Verifier::new(VerifierSettings {
             jwt_key: settings.jwt_key,
@@ -210,6 +222,7 @@ impl Authenticator {
             authorized_parties: settings.authorized_parties,
             audience: settings.audience,
             token_cache_size: settings.token_cache_size,
+            require_azp: generation.requires_azp(),
             ..VerifierSettings::default()
         })?;
         Ok(Authenticator::new(config, pk, verifier))
@@ -223,6 +236,7 @@ impl Authenticator {
             cache: None,
         };
         Authenticator {
+            generation: config.generation,
             configured: Arc::new(Routed::new(config.routing, &pk)),
             last: Mutex::new(None),
             sign_in_url: config.sign_in_url,
@@ -295,7 +309,8 @@ impl Authenticator {
         if self.sign_in_url.is_empty() && development_secret {
             return Some("Missing signInUrl. Pass a signInUrl for dev instances if an app is satellite");
         }
-        if let (false, Some(origin)) = (self.sign_in_url.is_empty(), parts.origin.as_deref().filter(|o| !o.is_empty())) {
+        if let (false, Some(origin)) = (self.sign_in_url.is_empty(), parts.origin.as_deref().filter(|o| !o.is_empty()))
+        {
             let Ok(sign_in) = Url::parse(&self.sign_in_url) else {
                 return Some("The signInUrl needs to have a absolute url format.");
             };
@@ -397,7 +412,7 @@ impl Request<'_> {
     /// `authenticateRequestWithTokenInHeader`.
     async fn header_flow(&mut self) -> Step {
         let token = self.inputs.token_in_header.clone().unwrap_or_default();
-        if is_machine_jwt(&token) {
+        if is_machine_jwt(&token) || self.auth.generation.refuses_category(&token) {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         match self.verify(&self.auth.verifier, &token).await {
@@ -434,14 +449,11 @@ impl Request<'_> {
         let is_satellite = self.routed.routing.is_satellite;
         let development = self.development();
         let document = self.parts.sec_fetch_dest.as_deref() == Some("document");
-        let multi_domain_sync = is_satellite && document;
-        if !development && multi_domain_sync {
-            return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), None));
-        }
-        if development && multi_domain_sync && search_params::get(&self.url, "__clerk_synced").is_none() {
-            let Ok(sign_in) = Url::parse(&self.auth.sign_in_url) else { return Ok(Outcome::InvalidUrl) };
-            let location = search_params::with_appended(&sign_in, "__clerk_redirect_url", self.url.as_str());
-            return Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), Some(location)));
+        let generation = self.auth.generation;
+        let get = self.parts.method == "GET";
+        let multi_domain_sync = is_satellite && document && (get || !generation.needs_get());
+        if let Some(step) = self.satellite_sync(multi_domain_sync) {
+            return step;
         }
         let return_to = search_params::get(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
         if let (true, false, Some(return_to)) = (development, is_satellite, return_to) {
@@ -449,7 +461,11 @@ impl Request<'_> {
             if let Some(db) = self.inputs.dev_browser_token.as_deref() {
                 location = search_params::with_appended(&location, "__clerk_db_jwt", db);
             }
-            location = search_params::with_appended(&location, "__clerk_synced", "true");
+            location = if generation.is_3() {
+                search_params::with_set(&location, "__clerk_synced", "true")
+            } else {
+                search_params::with_appended(&location, "__clerk_synced", "true")
+            };
             return Ok(self.maybe_handshake("primary-responds-to-syncing", String::new(), Some(location)));
         }
         if development && search_params::get(&self.url, "__clerk_db_jwt").is_some() {
@@ -478,6 +494,10 @@ impl Request<'_> {
             Ok(iat) => iat,
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };
+        // 3.x: a machine token or a JWT of another category in the session cookie is not a session.
+        if generation.is_3() && (is_machine_jwt(&token) || generation.refuses_category(&token)) {
+            return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
+        }
         if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
             return Ok(self.maybe_handshake("session-token-iat-before-client-uat", String::new(), None));
         }
@@ -487,8 +507,12 @@ impl Request<'_> {
             Checked::Failed(e) => return self.session_token_error(e, Carrier::Cookie).await,
             Checked::NeedsNetwork => return Err(NeedsNetwork),
         };
+        if generation.is_3() && !verified.payload_json.contains("\"azp\"") {
+            self.warn_once_missing_azp();
+        }
         let cross_origin_sync = !is_satellite
             && document
+            && (get || !generation.needs_get())
             && self.inputs.redirect_loop_counter == 0.0
             && self.has_unknown_cross_origin_referrer();
         if cross_origin_sync {
@@ -496,6 +520,46 @@ impl Request<'_> {
             return Ok(self.maybe_handshake("primary-domain-cross-origin-sync", message, None));
         }
         Ok(signed_in(verified, token, Vec::new()))
+    }
+
+    /// The satellite's multi-domain sync (`None`: go on with the session cookies). 2.x sends every eligible request
+    /// of a production satellite to a handshake, and a development one to its sign-in URL unless `__clerk_synced`
+    /// is present. 3.x (with `satelliteAutoSync` off, as `@clerk/react-router` leaves it) syncs only when asked
+    /// (`__clerk_synced=false`) or when the browser has no session cookies and no sync is done (`true`) — and then,
+    /// without cookies and without a request for it, answers signed out instead.
+    fn satellite_sync(&mut self, eligible: bool) -> Option<Step> {
+        if !eligible {
+            return None;
+        }
+        let development = self.development();
+        let synced = search_params::get(&self.url, "__clerk_synced");
+        if self.auth.generation.is_3() {
+            if synced.as_deref() == Some("true") {
+                return None;
+            }
+            let needs_sync = synced.as_deref() == Some("false");
+            let has_cookies = self.inputs.session_token_in_cookie.is_some() || self.inputs.client_uat != 0;
+            if !has_cookies && !needs_sync {
+                return Some(Ok(signed_out("session-token-and-uat-missing", String::new(), Vec::new())));
+            }
+            if has_cookies && !needs_sync {
+                return None;
+            }
+        } else if development && synced.is_some() {
+            return None;
+        }
+        if !development {
+            return Some(Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), None)));
+        }
+        let Ok(sign_in) = Url::parse(&self.auth.sign_in_url) else { return Some(Ok(Outcome::InvalidUrl)) };
+        let location = search_params::with_appended(&sign_in, "__clerk_redirect_url", self.url.as_str());
+        Some(Ok(self.maybe_handshake("satellite-needs-syncing", String::new(), Some(location))))
+    }
+
+    fn warn_once_missing_azp(&mut self) {
+        if !MISSING_AZP_WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.log("warn", MISSING_AZP_WARNING, None);
+        }
     }
 
     /// `handleSessionTokenError`.
@@ -515,6 +579,8 @@ impl Request<'_> {
         } else {
             None
         };
+        let mut err = err;
+        err.message = self.auth.generation.kid_mismatch_message(err.message);
         let message = err.full_message(Some(carrier.as_str()));
         let reason = match err.reason {
             Reason::TokenExpired => {
@@ -580,6 +646,7 @@ impl Request<'_> {
                 let request = HandshakeRequest {
                     frontend_api: &self.routed.frontend_api,
                     clerk_url: &self.url,
+                    clerk_api_version: self.auth.generation.clerk_api_version(),
                     uses_suffixed_cookies: self.inputs.uses_suffixed_cookies,
                     reason,
                     session_token: self.session_token(),
@@ -595,7 +662,12 @@ impl Request<'_> {
         set_header(&mut headers, "cache-control", "no-store");
         match redirect_count_cookie(self.inputs.redirect_loop_counter) {
             None => {
-                self.log("log", REDIRECT_LOOP_MESSAGE, None);
+                let loop_message = if self.auth.generation.is_3() && reason == "satellite-needs-syncing" {
+                    SATELLITE_LOOP_MESSAGE
+                } else {
+                    REDIRECT_LOOP_MESSAGE
+                };
+                self.log("log", loop_message, None);
                 signed_out(reason, message, Vec::new())
             }
             Some(cookie) => {
@@ -606,6 +678,9 @@ impl Request<'_> {
     }
 
     fn is_eligible_for_handshake(&self) -> bool {
+        if self.auth.generation.needs_get() && self.parts.method != "GET" {
+            return false;
+        }
         match self.parts.sec_fetch_dest.as_deref().filter(|d| !d.is_empty()) {
             Some(dest) => dest == "document" || dest == "iframe",
             None => self.parts.accept.as_deref().is_some_and(|a| a.starts_with("text/html")),
@@ -629,11 +704,13 @@ impl Request<'_> {
             return false;
         }
         const CURRENT_DEV: [&str; 3] = [".accounts.dev", ".accountsstage.dev", ".accounts.lclclerk.com"];
-        let dev_portal = LEGACY_DEV_SUFFIXES.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
+        let generic = self.auth.generation.trusts_generic_accounts_host();
+        let dev_portal = (generic || self.development())
+            && LEGACY_DEV_SUFFIXES.iter().any(|s| host.starts_with("accounts.") && host.ends_with(s))
             || CURRENT_DEV.iter().any(|s| host.ends_with(s) && !host.ends_with(&format!(".clerk{s}")));
         let known = dev_portal
             || self.routed.accounts_origin.as_deref() == Some(origin.as_str())
-            || host.starts_with("accounts.");
+            || (generic && host.starts_with("accounts."));
         !known
     }
 
@@ -703,6 +780,11 @@ impl Request<'_> {
             Ok(jws) => jws,
             Err(e) => return Checked::Failed(e),
         };
+        if self.auth.generation.refuses_category(token) {
+            let e = VerifyError::new(Reason::TokenInvalid, "Invalid handshake token category.")
+                .with_action(crate::error::action::ENSURE_CLERK_JWT);
+            return Checked::Failed(e);
+        }
         let key = match self.auth.verifier.key(jws.kid.as_deref(), self.net).await {
             Checked::Passed(key) => key,
             Checked::Failed(e) => return Checked::Failed(e),

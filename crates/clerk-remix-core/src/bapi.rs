@@ -9,7 +9,6 @@ use std::time::Duration;
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
 
-use crate::clerk_api::CLERK_API_VERSION_HEADER;
 use crate::http::{api_endpoint, exchange, http_client};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,6 +38,8 @@ pub struct Bapi {
     pub api_version: String,
     pub secret_key: String,
     pub user_agent: String,
+    /// The `Clerk-API-Version` header: the `@clerk/backend` generation's.
+    pub clerk_api_version: &'static str,
 }
 
 /// What `refreshSession` needs besides the session id.
@@ -104,7 +105,7 @@ impl Bapi {
         let request = http_client()
             .request(method, url)
             .bearer_auth(&self.secret_key)
-            .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
+            .header("Clerk-API-Version", self.clerk_api_version)
             .header("User-Agent", &self.user_agent)
             .header("Content-Type", "application/json");
         match body {

@@ -19,11 +19,18 @@ pub struct ClaimRules {
     pub authorized_parties: Vec<String>,
     /// Checked against `aud` when non-empty.
     pub audience: Vec<String>,
+    /// With `authorized_parties`, a token must carry an `azp` (`@clerk/backend` 3.x); 2.x let one without through.
+    pub require_azp: bool,
 }
 
 impl Default for ClaimRules {
     fn default() -> Self {
-        ClaimRules { clock_skew_ms: DEFAULT_CLOCK_SKEW_MS, authorized_parties: Vec::new(), audience: Vec::new() }
+        ClaimRules {
+            clock_skew_ms: DEFAULT_CLOCK_SKEW_MS,
+            authorized_parties: Vec::new(),
+            audience: Vec::new(),
+            require_azp: false,
+        }
     }
 }
 
@@ -102,8 +109,10 @@ pub fn check_claims(claims: &impl ClaimSource, rules: &ClaimRules, now_ms: f64) 
     if !rules.authorized_parties.is_empty() {
         let azp = claims.get("azp");
         let ok = match azp {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty() || rules.authorized_parties.iter().any(|p| p == s),
+            None | Some(Value::Null) => !rules.require_azp,
+            Some(Value::String(s)) => {
+                (s.is_empty() && !rules.require_azp) || rules.authorized_parties.iter().any(|p| p == s)
+            }
             Some(_) => false,
         };
         if !ok {

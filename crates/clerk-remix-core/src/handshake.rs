@@ -5,13 +5,14 @@
 
 use reqwest::Url;
 
-use crate::clerk_api::CLERK_API_VERSION_HEADER;
 use crate::search_params::without;
 
 pub struct HandshakeRequest<'a> {
     /// `frontendApi` after the proxy/satellite override: a host, or an absolute URL when it is a proxy.
     pub frontend_api: &'a str,
     pub clerk_url: &'a Url,
+    /// `__clerk_api_version`: the `@clerk/backend` generation's.
+    pub clerk_api_version: &'a str,
     pub uses_suffixed_cookies: bool,
     pub reason: &'a str,
     /// `sessionTokenInCookie || tokenInHeader`.
@@ -33,7 +34,7 @@ pub fn redirect_url(req: &HandshakeRequest<'_>) -> Option<Url> {
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("redirect_url", redirect.as_str());
-        q.append_pair("__clerk_api_version", CLERK_API_VERSION_HEADER);
+        q.append_pair("__clerk_api_version", req.clerk_api_version);
         q.append_pair("suffixed_cookies", if req.uses_suffixed_cookies { "true" } else { "false" });
         q.append_pair("__clerk_hs_reason", req.reason);
         q.append_pair("format", "nonce");

@@ -263,11 +263,10 @@ impl RemoteJwks {
             .bearer_auth(&self.config.secret_key)
             .header("Clerk-API-Version", CLERK_API_VERSION_HEADER)
             .header("Content-Type", "application/json");
-        let answer =
-            exchange(request, self.config.timeout, self.config.max_body_bytes).await.map_err(|what| {
-                VerifyError::new(Reason::JwkRemoteFailedToLoad, format!("Error loading Clerk JWKS from {url}: {what}."))
-                    .with_action(action::CONTACT_SUPPORT)
-            })?;
+        let answer = exchange(request, self.config.timeout, self.config.max_body_bytes).await.map_err(|what| {
+            VerifyError::new(Reason::JwkRemoteFailedToLoad, format!("Error loading Clerk JWKS from {url}: {what}."))
+                .with_action(action::CONTACT_SUPPORT)
+        })?;
         let (status, body) = (answer.status, answer.body);
         if !status.is_success() {
             if let Some(message) = invalid_secret_key_message(&body) {

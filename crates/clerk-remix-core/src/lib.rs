@@ -22,6 +22,7 @@ pub mod clerk_api;
 pub mod clerk_request;
 pub mod cookie;
 pub mod error;
+pub mod generation;
 pub mod handshake;
 pub mod http;
 pub mod jwks;

@@ -34,6 +34,29 @@ pub fn with_appended(url: &Url, name: &str, value: &str) -> Url {
     rewritten(url, |_| true, Some((name, value)))
 }
 
+/// `searchParams.set(name, value)`: the first pair of that name takes the value in place, the others go; without
+/// one, the pair is appended.
+pub fn with_set(url: &Url, name: &str, value: &str) -> Url {
+    let mut seen = false;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (k, v) in url.query_pairs() {
+        if k == name {
+            if !seen {
+                pairs.push((k.into_owned(), value.to_owned()));
+                seen = true;
+            }
+        } else {
+            pairs.push((k.into_owned(), v.into_owned()));
+        }
+    }
+    if !seen {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    let mut out = url.clone();
+    out.query_pairs_mut().clear().extend_pairs(pairs);
+    out
+}
+
 /// The URL with the pairs whose name `keep`s, then `add`, serialized again.
 fn rewritten(url: &Url, keep: impl Fn(&str) -> bool, add: Option<(&str, &str)>) -> Url {
     let mut pairs: Vec<(String, String)> =

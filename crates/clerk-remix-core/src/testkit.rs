@@ -13,10 +13,11 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::authenticate::{Authenticator, AuthenticatorConfig};
-use crate::clerk_request::Routing;
 use crate::bapi::Bapi;
 use crate::claims::ClaimRules;
+use crate::clerk_request::Routing;
 use crate::error::VerifyResult;
+use crate::generation::Generation;
 use crate::jwt::Alg;
 use crate::key::RsaKey;
 use crate::publishable_key::PublishableKey;
@@ -137,7 +138,9 @@ pub fn offline_config(secret_key: &str) -> AuthenticatorConfig {
             api_version: "v1".into(),
             secret_key: secret_key.into(),
             user_agent: "test".into(),
+            clerk_api_version: Generation::Backend2.clerk_api_version(),
         },
+        generation: Generation::Backend2,
     }
 }
 

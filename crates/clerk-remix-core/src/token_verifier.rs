@@ -61,6 +61,8 @@ pub struct VerifierSettings {
     /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
     /// use). Default 4096; 0 turns the cache off.
     pub token_cache_size: Option<usize>,
+    /// With `authorized_parties`, refuse a token without `azp` (`@clerk/backend` 3.x).
+    pub require_azp: bool,
 }
 
 #[derive(Debug)]
@@ -127,11 +129,13 @@ impl Verifier {
             kid_cooldown_ms,
             timeout_ms,
             token_cache_size,
+            require_azp,
         } = settings;
         let rules = ClaimRules {
             clock_skew_ms: clock_skew_ms.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(DEFAULT_CLOCK_SKEW_MS),
             authorized_parties: authorized_parties.into_iter().filter(|p| !p.is_empty()).collect(),
             audience: audience.into_iter().filter(|a| !a.is_empty()).collect(),
+            require_azp,
         };
         let keys = if !jwt_key.trim().is_empty() {
             KeySource::Local(Arc::new(RsaKey::from_pem(&jwt_key).map_err(ConfigError::JwtKey)?))

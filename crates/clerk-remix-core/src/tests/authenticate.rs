@@ -351,7 +351,8 @@ fn a_request_names_its_own_routing() {
     let by_config = document(&format!("__client_uat={NOW_S}"));
     assert_eq!(header(&state(&plain, &by_request), "location"), header(&state(&configured, &by_config), "location"));
     // A satellite named by the request is checked as a configured one is.
-    let satellite = RequestParts { routing: Some(Routing { is_satellite: true, ..Routing::default() }), ..document("") };
+    let satellite =
+        RequestParts { routing: Some(Routing { is_satellite: true, ..Routing::default() }), ..document("") };
     match decide(&plain, &satellite).expect("decided").outcome {
         Outcome::Thrown(message) => assert!(message.starts_with("Missing domain and proxyUrl"), "{message}"),
         other => panic!("expected the satellite configuration error, got {other:?}"),

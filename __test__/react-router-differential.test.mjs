@@ -1,0 +1,145 @@
+// Differential test of the React Router entry: every scenario of helpers/scenarios.mjs, plus the scenarios below
+// that reach the rules where @clerk/backend 3.x decides differently from 2.x, runs through the REAL
+// @clerk/react-router@3.6 (clerkMiddleware + rootAuthLoader, with a callback, + getAuth) and through ours
+// (dist/react-router) with the same issuer, env and frozen clock. Compared as in ssr-differential.test.mjs: status,
+// headers, body (key order included), the auth object, thrown errors, console output, Backend API requests.
+//
+// Then ours without the middleware (what React Router 7.0–7.8 apps, or apps without it, run), where Clerk throws:
+// the loaders must give the same request state as with the middleware, and a handshake is thrown as the 307.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+
+import { allowedFor, differences, JWKS, pick } from './helpers/differential.mjs';
+import { closeIssuers, getIssuer, header, internalState } from './helpers/oracle.mjs';
+import { RR_MODES, RR_NO_MIDDLEWARE_MODES, runReactRouterMode } from './helpers/reactRouterOracle.mjs';
+import { importClerk, importOurs } from './helpers/reactRouterWorld.mjs';
+import { APP_ORIGIN, BASE_NOW, defineScenario, NOW_S, scenarios, SESSION_ID, USER_ID } from './helpers/scenarios.mjs';
+
+const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8');
+const clerk = await importClerk();
+const ours = await importOurs();
+
+const DOCUMENT = { 'sec-fetch-dest': 'document', accept: 'text/html', 'user-agent': 'Mozilla/5.0 (oracle)' };
+const valid = (extra = {}) => ({ userId: USER_ID, sessionId: SESSION_ID, issuedAt: NOW_S - 5, expiresInSeconds: 60, ...extra });
+
+/** Where 3.x decides differently from 2.x: each of these gives another answer through the Remix oracle. */
+const backend3 = [
+  { name: 'v3-satellite-synced-false', tokenSpec: valid(), options: { isSatellite: true, domain: 'satellite.example.test' }, request: { url: '/?__clerk_synced=false', headers: DOCUMENT } },
+  { name: 'v3-satellite-synced-true-no-cookies', options: { isSatellite: true, domain: 'satellite.example.test' }, request: { url: '/?__clerk_synced=true', headers: DOCUMENT } },
+  { name: 'v3-satellite-no-cookies', options: { isSatellite: true, domain: 'satellite.example.test' }, request: { headers: DOCUMENT } },
+  { name: 'v3-dev-satellite-synced-false', instance: 'development', options: { isSatellite: true, domain: 'satellite.example.test', signInUrl: 'https://primary.example.test/sign-in' }, request: { url: '/?__clerk_synced=false', headers: DOCUMENT, cookies: { devBrowser: true } } },
+  { name: 'v3-post-client-uat-without-session', request: { method: 'POST', headers: DOCUMENT, cookies: { clientUat: NOW_S - 60 } } },
+  { name: 'v3-accounts-referer', tokenSpec: valid(), request: { headers: { ...DOCUMENT, referer: 'https://accounts.evil.example/' } } },
+  { name: 'v3-template-category-header', tokenSpec: valid(), carrier: 'header', rawToken: undefined, tokenHeader: { cat: 'cl_B7d4PD222AAA' } },
+  { name: 'v3-template-category-cookie', tokenSpec: valid(), tokenHeader: { cat: 'cl_B7d4PD222AAA' }, request: { headers: DOCUMENT } },
+  { name: 'v3-authorized-parties-without-azp', tokenSpec: valid({ authorizedParty: null }), options: { authorizedParties: [APP_ORIGIN] }, request: { headers: DOCUMENT } },
+  { name: 'v3-primary-responds-to-syncing', instance: 'development', tokenSpec: valid(), request: { url: `/?__clerk_redirect_url=${encodeURIComponent('http://sat.localhost/p?__clerk_synced=false')}`, headers: DOCUMENT, cookies: { devBrowser: true } } },
+].map(({ tokenHeader, ...def }) =>
+  defineScenario({
+    ...def,
+    now: BASE_NOW,
+    // A token whose header carries a `cat`: signed by the issuer with that header.
+    ...(tokenHeader ? { tokenSpec: (issuer) => ({ ...def.tokenSpec, header: tokenHeader }) } : {}),
+  }),
+);
+
+/** The deliberate differences of this entry (docs/compat.md, React Router rows). */
+const ALLOWED = [
+  {
+    id: 'RR1',
+    why: 'a token whose header or payload is not base64url JSON: the same token-invalid, with a message that says which part',
+    scenarios: ['malformed-three-parts-header', 'malformed-three-parts-cookie'],
+    paths: [/^headers\.x-clerk-auth-message$/, /__clerk_debug\.message$/],
+  },
+  {
+    id: 'RR2',
+    why: 'machine tokens (M2M, OAuth, API keys) are not served: a machine token is refused as a session token (token-type-mismatch)',
+    scenarios: ['machine-token-in-header'],
+    paths: [/.*/],
+    check: (o) => assert.equal(header(o, 'x-clerk-auth-reason') ?? internalState(o)?.__clerk_debug?.reason, 'token-type-mismatch'),
+  },
+  {
+    id: 'RR3',
+    why: "Clerk's telemetry notice of development instances is not printed (this package collects no telemetry)",
+    scenarios: '*',
+    paths: [/^logs$/],
+    check: (o) => assert.deepEqual(o.logs.filter((l) => !/telemetry|roadmap|^$/i.test(l.text)), o.logs),
+  },
+  {
+    id: 'J7',
+    why: 'Backend API requests carry our User-Agent',
+    scenarios: '*',
+    paths: [/^bapiUserAgents$/],
+  },
+];
+
+describe('react-router differential: ours vs @clerk/react-router@3.6 through the middleware', () => {
+  const used = new Set();
+  let compared = 0;
+  after(closeIssuers);
+
+  for (const s of [...scenarios, ...backend3]) {
+    test(s.name, async () => {
+      const issuer = await getIssuer(s.instance);
+      const unexplained = [];
+      for (const mode of RR_MODES) {
+        const c = await runReactRouterMode(s, mode, { issuer, impl: clerk });
+        const o = await runReactRouterMode(s, mode, { issuer, impl: ours });
+        compared += 1;
+        const entries = new Set();
+        for (const path of differences(c, o)) {
+          const allowed = allowedFor(ALLOWED, s.name, path);
+          if (allowed.length === 0) unexplained.push({ mode, path, clerk: pick(c, path), ours: pick(o, path) });
+          for (const a of allowed) entries.add(a);
+        }
+        for (const a of entries) {
+          used.add(a.id);
+          a.check?.(o, c);
+        }
+        // No call of ours reaches the network for a networkless key, and ours never fetches the JWKS more than Clerk.
+        if (s.jwtKey) assert.deepEqual(o.bapi, [], `${s.name} [${mode}]: CLERK_JWT_KEY must not fetch`);
+        assert.ok(o.bapi.filter((x) => x === JWKS).length <= Math.max(1, c.bapi.filter((x) => x === JWKS).length));
+      }
+      assert.deepEqual(unexplained, [], `${s.name}: differences not in the allowlist`);
+    });
+  }
+
+  test('every scenario was compared in every mode; every allowance was needed and is documented', () => {
+    assert.equal(compared, (scenarios.length + backend3.length) * RR_MODES.length);
+    assert.ok(scenarios.length >= 30 && backend3.length >= 10);
+    for (const a of ALLOWED) {
+      assert.ok(used.has(a.id), `allowance ${a.id} matched no difference: remove it (${a.why})`);
+      assert.ok(compat.includes(`| ${a.id} |`), `docs/compat.md has no row ${a.id}`);
+    }
+  });
+});
+
+describe('react-router without the middleware: the loaders decide the request themselves', () => {
+  after(closeIssuers);
+  for (const s of [...scenarios, ...backend3]) {
+    test(s.name, async () => {
+      const issuer = await getIssuer(s.instance);
+      for (const [i, mode] of RR_NO_MIDDLEWARE_MODES.entries()) {
+        const withMiddleware = await runReactRouterMode(s, RR_MODES[i], { issuer, impl: ours });
+        const alone = await runReactRouterMode(s, mode, { issuer, impl: ours });
+        if (withMiddleware.kind === 'response' && withMiddleware.status === 307) {
+          // The middleware answers the handshake; a loader alone throws the same 307.
+          assert.equal(alone.kind, 'thrown-response', `${s.name} [${mode}]`);
+          assert.deepEqual(alone.headers, withMiddleware.headers);
+          continue;
+        }
+        assert.equal(alone.kind, withMiddleware.kind, `${s.name} [${mode}]: ${JSON.stringify(alone.error ?? '')}`);
+        if (alone.kind === 'thrown-error') {
+          assert.deepEqual(alone.error, withMiddleware.error);
+          continue;
+        }
+        // The same request state: auth object, clerkState, callback view. (Headers: the middleware appends Clerk's to
+        // the response; a loader alone can return them only in a Response.)
+        assert.deepEqual(alone.auth, withMiddleware.auth, `${s.name} [${mode}] auth`);
+        assert.deepEqual(alone.body, withMiddleware.body, `${s.name} [${mode}] body`);
+        assert.deepEqual(alone.callback, withMiddleware.callback, `${s.name} [${mode}] callback`);
+      }
+    });
+  }
+});
