@@ -340,7 +340,7 @@ export function clerkUrlOf(request: RequestLike, input: RequestInput = requestIn
  * and a `Host` header that is absent or exactly the URL's host. Then no URL object is needed unless an option asks
  * for one.
  */
-export function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
+function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
   if (typeof Request === 'undefined' || !(request instanceof Request)) return false;
   if (input.forwardedHost !== undefined || input.forwardedProto !== undefined) return false;
   if (input.host === undefined) return true;
@@ -382,21 +382,28 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
   return resolveOptions(args, overrides).options;
 }
 
+/**
+ * The two URLs option resolution may need, each made on first use: Clerk's `clerkUrl` (computed at once when it
+ * differs from the request URL, as Clerk builds its ClerkRequest before anything else, so a bad URL throws first),
+ * and the plain request URL (parsed only when a function option needs it).
+ */
+export function requestUrls(request: RequestLike, input: RequestInput): { clerkUrlNow: () => URL; url: () => URL } {
+  let clerkUrl: URL | undefined;
+  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input));
+  if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
+  let requestUrl: URL | undefined;
+  const url = (): URL => (requestUrl ??= new URL(request.url));
+  return { clerkUrlNow, url };
+}
+
 /** {@link loadOptions}, and the environment reader it used (for the variables `clerkState` reads later). */
 export function resolveOptions(
   args: LoaderArgsLike,
   overrides: LoadOptionsOverrides = {},
   input: RequestInput = requestInputOf(args.request),
 ): { options: LoadedOptions; env: EnvReader } {
-  const { request, context } = args;
-  // Computed first, as Clerk builds its ClerkRequest before anything else (so a bad URL throws first). The plain
-  // request URL is only parsed again when a function option needs it.
-  let clerkUrl: URL | undefined;
-  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input));
-  if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
-  let requestUrl: URL | undefined;
-  const url = (): URL => (requestUrl ??= new URL(request.url));
-  const env = envReader(context);
+  const { clerkUrlNow, url } = requestUrls(args.request, input);
+  const env = envReader(args.context);
 
   const secretKey = overrides.secretKey || env('CLERK_SECRET_KEY') || env('CLERK_API_KEY') || '';
   const publishableKey =

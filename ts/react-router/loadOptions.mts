@@ -1,10 +1,9 @@
 import {
   apiUrlFromPublishableKey,
-  clerkUrlOf,
   envReader,
   isDevelopmentSecretKey,
   isTruthy,
-  namesItsOwnOrigin,
+  requestUrls,
   valueOrFn,
   type EnvReader,
   type LoadedOptions,
@@ -50,14 +49,8 @@ export function resolveReactRouterOptions(
   overrides: ReactRouterOptions = {},
   input: RequestInput = requestInputOf(args.request),
 ): { options: LoadedOptions; env: EnvReader } {
-  const { request, context } = args;
-  // Clerk builds its ClerkRequest first, so a request whose URL does not parse throws before anything else.
-  let clerkUrl: URL | undefined;
-  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input));
-  if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
-  let requestUrl: URL | undefined;
-  const url = (): URL => (requestUrl ??= new URL(request.url));
-  const env = envReader(context);
+  const { clerkUrlNow, url } = requestUrls(args.request, input);
+  const env = envReader(args.context);
   const pub = publicEnv(env);
 
   const secretKey = overrides.secretKey || env('CLERK_SECRET_KEY');
