@@ -38,7 +38,7 @@ test('React Router example: sign-in redirect, sign in, reload, navigation, hands
   const issuer = await createLocalIssuer();
   issuer.defineUser({ id: issuer.userId, first_name: 'Demo', last_name: 'User' });
   const port = await freePort();
-  const app = await startExample({ example, port, env: localIssuerEnv(issuer, example) });
+  const app = await startExample({ example, port, env: localIssuerEnv(issuer) });
   const browser = await launchChromium({
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });

@@ -44,7 +44,7 @@ if (secretKey) {
 } else {
   issuer = await createLocalIssuer({ authorizedParty: url });
   issuer.defineUser({ id: issuer.userId, first_name: 'Demo', last_name: 'User' });
-  env = localIssuerEnv(issuer, example);
+  env = localIssuerEnv(issuer);
   console.log(`No CLERK_SECRET_KEY: using a local Clerk issuer on ${issuer.apiUrl} (demo user ${issuer.userId}).`);
 }
 

@@ -183,16 +183,11 @@ function processExists(pid) {
 
 /**
  * The settings an example runs with against a local issuer (`createLocalIssuer()` of the testing entry) in a
- * browser: the issuer's `env({ browser: true })` (keys, API URL, proxy URL for the handshake, `CLERK_JS` = its
- * clerk-js stand-in) and the example's own `DEMO_LOCAL_ISSUER=1` (the demo sign-in form) and `DEMO_USER_ID`. The
- * React Router example also gets Clerk's React Router names: `CLERK_JS_URL` (the stand-in again) and
- * `CLERK_PREFETCH_UI=false` (Clerk's React SDK 6 would load Clerk's UI bundle as a second script; the issuer has no
- * stand-in for it, and the example shows Clerk's UI components only with real keys).
+ * browser: the issuer's `env({ browser: true })` (keys, API URL, proxy URL for the handshake, its clerk-js stand-in
+ * under both entries' names) and the examples' own `DEMO_LOCAL_ISSUER=1` (the demo sign-in form) and `DEMO_USER_ID`.
  */
-export function localIssuerEnv(issuer, example = 'remix-app') {
-  const env = { ...issuer.env({ browser: true }), DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId };
-  if (example === 'react-router-app') Object.assign(env, { CLERK_JS_URL: issuer.clerkJsUrl, CLERK_PREFETCH_UI: 'false' });
-  return env;
+export function localIssuerEnv(issuer) {
+  return { ...issuer.env({ browser: true }), DEMO_LOCAL_ISSUER: '1', DEMO_USER_ID: issuer.userId };
 }
 
 /**

@@ -193,6 +193,8 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
       if (envOptions.browser) {
         env.CLERK_PROXY_URL = apiUrl;
         env.CLERK_JS = clerkJsUrl;
+        env.CLERK_JS_URL = clerkJsUrl;
+        env.CLERK_PREFETCH_UI = 'false';
       }
       return env;
     },

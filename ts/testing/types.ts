@@ -214,8 +214,12 @@ export interface LocalIssuerEnv {
   CLERK_JWT_KEY?: string;
   /** With `env({ browser: true })`: the issuer's own URL, so handshake redirects go to its Frontend API. */
   CLERK_PROXY_URL?: string;
-  /** With `env({ browser: true })`: the URL of the issuer's clerk-js stand-in. */
+  /** With `env({ browser: true })`: the URL of the issuer's clerk-js stand-in (read by the Remix entry). */
   CLERK_JS?: string;
+  /** With `env({ browser: true })`: the same URL, under the name the React Router entry reads. */
+  CLERK_JS_URL?: string;
+  /** With `env({ browser: true })`: `'false'`, so that Clerk's React 6 (React Router) does not fetch its UI bundle. */
+  CLERK_PREFETCH_UI?: string;
 }
 
 /** The object {@link createLocalIssuer} resolves to. */
