@@ -19,6 +19,7 @@ fn redirect_url_has_clerks_parameters_in_clerks_order() {
         reason: "session-token-expired-refresh-non-eligible-no-refresh-cookie",
         session_token: Some("a.b.c"),
         dev_browser_token: Some("dbtoken"),
+        clerk_api_version: "2025-11-10",
     };
     assert_eq!(
         redirect_url(&req).unwrap().as_str(),
@@ -36,6 +37,7 @@ fn proxy_urls_keep_their_path() {
         reason: "dev-browser-missing",
         session_token: None,
         dev_browser_token: None,
+        clerk_api_version: "2025-11-10",
     };
     assert_eq!(
         redirect_url(&req).unwrap().as_str(),

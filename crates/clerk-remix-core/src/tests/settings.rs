@@ -46,6 +46,7 @@ fn values_and_unusable_numbers() {
         kid_cooldown_ms: Some(0.0),
         timeout_ms: Some(250.5),
         token_cache_size: Some(0),
+        require_azp: false,
     };
     let v = Verifier::new(settings).unwrap();
     assert_eq!(v.rules.clock_skew_ms, 250.0);
