@@ -32,9 +32,11 @@ test('the packed tarball installs and works without Rust', { timeout: 300_000 },
     const app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    // The package's dependency (@clerk/clerk-react) and peers (react, react-dom, @remix-run/react) come from the
-    // registry, from npm's cache when it has them.
-    execFileSync(join(bin, 'npm'), ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], { cwd: app, env, stdio: 'pipe' });
+    // A Remix app: the package's dependencies (@clerk/clerk-react, …) and the Remix peers the app already has
+    // (optional peers, since a React Router app has none of them) come from the registry, from npm's cache when it
+    // has them.
+    const remix = ['@remix-run/react@^2', '@remix-run/server-runtime@^2'];
+    execFileSync(join(bin, 'npm'), ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), ...remix], { cwd: app, env, stdio: 'pipe' });
 
     const script = `
       const crypto = require('node:crypto');
