@@ -1,6 +1,6 @@
 // The React Router entry beyond the differential test: one native decision per request (with the middleware, and
-// without it, also for the Remix entry), no answer carried from one request to another, machine tokens (not served:
-// docs/compat.md RR2), no keyless mode (RR5), and the deprecated /react-router/ssr.server alias.
+// without it, also for the Remix entry), no answer carried from one request to another, machine tokens with a machine
+// secret key, no keyless mode (RR5), and the deprecated /react-router/ssr.server alias.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
@@ -93,21 +93,31 @@ test('no answer crosses requests, even when an app shares one context object bet
   assert.equal((await remix.getAuth({ request: anonymous, params: {}, context: shared })).userId, null);
 });
 
-test('machine tokens are not served (RR2): Clerk\'s unauthenticated machine object, or a signed-out session', async () => {
-  const request = new Request('http://localhost:3000/api', { headers: { authorization: 'Bearer mt_0123456789abcdef' } });
-  const args = { request, params: {}, context: new RouterContextProvider() };
-  await ours.clerkMiddleware()(args, async () => {
-    const m2m = await ours.getAuth(args, { acceptsToken: 'm2m_token' });
-    assert.deepEqual(
-      { tokenType: m2m.tokenType, isAuthenticated: m2m.isAuthenticated, machineId: m2m.machineId, id: m2m.id },
-      { tokenType: 'm2m_token', isAuthenticated: false, machineId: null, id: null },
-    );
-    const any = await ours.getAuth(args, { acceptsToken: 'any' });
-    assert.equal(any.isAuthenticated, false);
-    const list = await ours.getAuth(args, { acceptsToken: ['api_key', 'oauth_token'] });
-    assert.deepEqual({ tokenType: list.tokenType, isAuthenticated: list.isAuthenticated }, { tokenType: null, isAuthenticated: false });
-    return new Response(null, { status: 204 });
-  });
+test('machine tokens: an opaque M2M token is checked with CLERK_MACHINE_SECRET_KEY when set, once per request', async () => {
+  const token = issuer.defineMachineToken({ kind: 'm2m_token', subject: 'mch_entry', scopes: ['mch_other'] });
+  const restore = setEnv({ CLERK_MACHINE_SECRET_KEY: issuer.machineSecretKey }, { only: 'CLERK_MACHINE_' });
+  issuer.resetRequests();
+  try {
+    const request = new Request('http://localhost:3000/api', { headers: { authorization: `Bearer ${token}` } });
+    const args = { request, params: {}, context: new RouterContextProvider() };
+    await ours.clerkMiddleware()(args, async () => {
+      const m2m = await ours.getAuth(args, { acceptsToken: 'm2m_token' });
+      assert.deepEqual(
+        { tokenType: m2m.tokenType, isAuthenticated: m2m.isAuthenticated, machineId: m2m.machineId, scopes: m2m.scopes },
+        { tokenType: 'm2m_token', isAuthenticated: true, machineId: 'mch_entry', scopes: ['mch_other'] },
+      );
+      assert.equal(await m2m.getToken(), token);
+      // Asked for session tokens (the default), the same request is a signed-out session.
+      const session = await ours.getAuth(args);
+      assert.deepEqual({ tokenType: session.tokenType, userId: session.userId }, { tokenType: 'session_token', userId: null });
+      return new Response(null, { status: 204 });
+    });
+    const checks = issuer.requests.filter((r) => r.path === '/m2m_tokens/verify');
+    assert.equal(checks.length, 1);
+    assert.equal(checks[0].headers.authorization, `Bearer ${issuer.machineSecretKey}`);
+  } finally {
+    restore();
+  }
 });
 
 test('no keyless mode (RR5): without a secret key, Clerk\'s noSecretKeyError of @clerk/react-router', async () => {

@@ -41,12 +41,15 @@ pub struct AuthenticatorOptions {
     pub token_cache_size: Option<f64>,
     /// Which `@clerk/backend` the decision follows: 2 (default; the Remix entry) or 3 (the React Router entry).
     pub clerk_backend: Option<u32>,
+    /// `CLERK_MACHINE_SECRET_KEY`: checks opaque M2M tokens instead of the secret key (React Router entry).
+    pub machine_secret_key: Option<String>,
 }
 
 impl From<AuthenticatorOptions> for AuthenticatorSettings {
     fn from(options: AuthenticatorOptions) -> Self {
         AuthenticatorSettings {
             secret_key: options.secret_key,
+            machine_secret_key: options.machine_secret_key.unwrap_or_default(),
             publishable_key: options.publishable_key,
             jwt_key: options.jwt_key.unwrap_or_default(),
             api_url: options.api_url,
@@ -114,6 +117,9 @@ pub struct RequestOutcome {
     /// Response headers, flat: `[name0, value0, name1, value1, …]` in append order; `set-cookie` may repeat.
     pub headers: Vec<String>,
     pub logs: Vec<LogEntry>,
+    /// A machine token's type (`api_key`, `m2m_token`, `oauth_token`); absent for a session token. Signed in, `claims`
+    /// holds the verified token's fields (`id`, `subject`, `scopes`, `claims`, `name`, `clientId`).
+    pub token_type: Option<String>,
 }
 
 impl RequestOutcome {
@@ -129,6 +135,7 @@ impl RequestOutcome {
             claims: None,
             headers: Vec::new(),
             logs: Vec::new(),
+            token_type: None,
         }
     }
 
@@ -161,6 +168,7 @@ impl RequestOutcome {
                 claims: s.claims_json,
                 headers: s.headers.into_iter().flat_map(|(n, v)| [n, v]).collect(),
                 logs,
+                token_type: s.token_type.map(str::to_owned),
                 ..RequestOutcome::blank()
             },
         }
@@ -295,6 +303,7 @@ impl NativeAuthenticator {
                         token: Some(token),
                         claims_json: Some(claims),
                         headers,
+                        token_type: None,
                         ..
                     }),
                 logs,

@@ -12,6 +12,7 @@ export type {
   LocalIssuerEnv,
   LocalIssuerOptions,
   LocalJwk,
+  LocalMachineTokenSpec,
   LocalJwtAlgorithm,
   LocalOrgClaimsV1,
   LocalOrgClaimsV2,

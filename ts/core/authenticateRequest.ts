@@ -9,6 +9,12 @@ import {
   type AuthObject,
   type SessionJwtPayload,
 } from './authObject';
+import {
+  authenticatedMachineObject,
+  unauthenticatedMachineObject,
+  type MachineFields,
+  type MachineTokenType,
+} from './machineAuthObject';
 import type { LoadedOptions, LoaderArgsLike, RequestLike } from './loadOptions';
 
 /**
@@ -31,8 +37,9 @@ export const USER_AGENT = native.userAgent();
 export type AuthStatus = 'signed-in' | 'signed-out';
 
 /**
- * `@clerk/backend`'s `RequestState` for a session token. `toAuth()` builds a new auth object on each
- * call; pending sessions (`sts: 'pending'`) are signed out unless `treatPendingAsSignedOut: false`.
+ * `@clerk/backend`'s `RequestState`. `toAuth()` builds a new auth object on each call; pending sessions
+ * (`sts: 'pending'`) are signed out unless `treatPendingAsSignedOut: false`. A machine token (checked by the React
+ * Router entry only) gives a machine auth object.
  */
 export interface RequestState {
   status: AuthStatus;
@@ -51,7 +58,7 @@ export interface RequestState {
   /** @deprecated Clerk's old name of `isAuthenticated`. */
   isSignedIn: boolean;
   isAuthenticated: boolean;
-  tokenType: 'session_token';
+  tokenType: 'session_token' | MachineTokenType;
   toAuth(options?: { treatPendingAsSignedOut?: boolean }): AuthObject;
   /** Headers to send with the response (`Set-Cookie`s of a refresh or a resolved handshake, `x-clerk-auth-*`). */
   headers: Headers;
@@ -85,6 +92,7 @@ const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'
   audience: (o) => stringListOption(o.audience),
   authorizedParties: (o) => stringListOption(o.authorizedParties),
   tokenCacheSize: (o) => (typeof o.tokenCacheSize === 'number' ? o.tokenCacheSize : undefined),
+  machineSecretKey: (o) => nonEmpty((o as { machineSecretKey?: unknown }).machineSecretKey),
 };
 const READERS = Object.values(AUTHENTICATOR_FIELDS) as ((o: LoadedOptions) => unknown)[];
 
@@ -354,8 +362,12 @@ export async function authenticateRequest(
     throw new Error('Clerk: unexpected handshake without redirect');
   }
 
-  if (outcome.status === 'signed-in') return signedInState(options, outcome.token ?? '', outcome.claims ?? '{}', headers);
-  return new State(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null);
+  const machine = (outcome.tokenType ?? undefined) as MachineTokenType | undefined;
+  if (outcome.status === 'signed-in') {
+    if (machine) return new State(options, 'signed-in', null, null, headers, outcome.token ?? '', JSON.parse(outcome.claims ?? '{}'), machine);
+    return signedInState(options, outcome.token ?? '', outcome.claims ?? '{}', headers);
+  }
+  return new State(options, 'signed-out', outcome.reason ?? '', outcome.message ?? '', headers, null, null, machine);
 }
 
 function signedInState(options: LoadedOptions, token: string, claimsJson: string, headers: Headers | undefined): RequestState {
@@ -371,7 +383,8 @@ interface State extends Omit<RequestState, 'headers' | 'toAuth'> {}
 class State implements RequestState {
   #headers: Headers | undefined;
   #context: AuthContext;
-  #claims: SessionJwtPayload | null;
+  /** A session token's payload, or a machine token's verified fields. */
+  #claims: SessionJwtPayload | MachineFields | null;
 
   constructor(
     options: LoadedOptions,
@@ -381,7 +394,8 @@ class State implements RequestState {
     /** `undefined`: none (a `Headers` is made only if someone reads them). */
     headers: Headers | undefined,
     token: string | null,
-    claims: SessionJwtPayload | null,
+    claims: SessionJwtPayload | MachineFields | null,
+    machine?: MachineTokenType,
   ) {
     const signedIn = status === 'signed-in';
     this.status = status;
@@ -397,7 +411,7 @@ class State implements RequestState {
     this.afterSignUpUrl = options.afterSignUpUrl || '';
     this.isSignedIn = signedIn;
     this.isAuthenticated = signedIn;
-    this.tokenType = 'session_token';
+    this.tokenType = machine ?? 'session_token';
     this.token = token;
     this.#headers = headers;
     this.#context = authContextOf(options);
@@ -409,6 +423,13 @@ class State implements RequestState {
   }
 
   toAuth({ treatPendingAsSignedOut = true }: { treatPendingAsSignedOut?: boolean } = {}): AuthObject {
+    if (this.tokenType !== 'session_token') {
+      // Clerk's machine objects are not typed as session auth objects; the React Router entry's types name them.
+      const machine = this.isSignedIn
+        ? authenticatedMachineObject(this.tokenType, this.token as string, this.#claims as MachineFields, this.#context as Record<string, unknown>)
+        : unauthenticatedMachineObject(this.tokenType, { reason: this.reason, message: this.message, headers: this.headers });
+      return machine as unknown as AuthObject;
+    }
     return this.isSignedIn
       ? authObjectFromClaims(this.#claims as SessionJwtPayload, this.token as string, this.#context, { treatPendingAsSignedOut })
       : authObjectFromSignedOutState(this.#context, this.reason as string, this.message as string);

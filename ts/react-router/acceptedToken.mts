@@ -1,4 +1,5 @@
 import { createDebug, type AuthObject } from '../core/authObject.js';
+import { isMachineTokenType, unauthenticatedMachineObject, type MachineTokenType } from '../core/machineAuthObject.js';
 
 /**
  * `@clerk/backend` 3.x's token-type filter of `getAuth(args, { acceptsToken })` (`getAuthObjectForAcceptedToken`):
@@ -6,21 +7,13 @@ import { createDebug, type AuthObject } from '../core/authObject.js';
  * unauthenticated object of the accepted type (one type), or Clerk's "invalid token" object (a list of types).
  */
 
-export type TokenType = 'session_token' | 'api_key' | 'm2m_token' | 'oauth_token';
+export type TokenType = 'session_token' | MachineTokenType;
 export type AcceptsToken = TokenType | TokenType[] | 'any';
-
-const MACHINE_TOKEN_TYPES: ReadonlySet<string> = new Set(['api_key', 'm2m_token', 'oauth_token']);
 
 type AnyAuthObject = { tokenType: string | null; debug: () => Record<string, unknown> } & Record<string, unknown>;
 
 const isAccepted = (tokenType: string | null, accepts: TokenType | TokenType[]): boolean =>
   !!tokenType && (Array.isArray(accepts) ? accepts : [accepts]).includes(tokenType as TokenType);
-
-/**
- * Clerk passes the other object's `debug` function as the debug data of the new object: a copy of a function has no
- * own keys, so `debug()` gives only the cut secrets, all `''`.
- */
-const debugOfFunction = (_debug: unknown) => createDebug(undefined);
 
 /** Clerk's `invalidTokenAuthObject()`. */
 function invalidTokenAuthObject() {
@@ -33,24 +26,8 @@ function invalidTokenAuthObject() {
   };
 }
 
-/** Clerk's `unauthenticatedMachineObject(tokenType, debug)`: the key order of 3.x (`scopes` stays where the base put it). */
-export function unauthenticatedMachineObject(tokenType: TokenType, debug: () => Record<string, unknown>) {
-  const base = {
-    id: null,
-    subject: null,
-    scopes: null,
-    has: () => false,
-    getToken: () => Promise.resolve(null),
-    debug: debugOfFunction(debug),
-    isAuthenticated: false,
-  };
-  if (tokenType === 'api_key') return { ...base, tokenType, name: null, claims: null, scopes: null, userId: null, orgId: null };
-  if (tokenType === 'm2m_token') return { ...base, tokenType, claims: null, scopes: null, machineId: null };
-  return { ...base, tokenType, scopes: null, userId: null, clientId: null };
-}
-
 /** Clerk's `signedOutAuthObject(debug)` of a session token, for a machine auth object when session tokens are asked for. */
-function signedOutSessionObject(debug: () => Record<string, unknown>) {
+function signedOutSessionObject() {
   return {
     tokenType: 'session_token',
     sessionClaims: null,
@@ -65,7 +42,8 @@ function signedOutSessionObject(debug: () => Record<string, unknown>) {
     factorVerificationAge: null,
     getToken: () => Promise.resolve(null),
     has: () => false,
-    debug: debugOfFunction(debug),
+    // Clerk passes the other object's `debug` function as the data: a function has no own keys.
+    debug: createDebug(undefined),
     isAuthenticated: false,
   };
 }
@@ -75,6 +53,6 @@ export function authObjectForAcceptedToken(authObject: AuthObject | AnyAuthObjec
   const tokenType = (authObject as AnyAuthObject).tokenType;
   if (Array.isArray(acceptsToken)) return isAccepted(tokenType, acceptsToken) ? authObject : invalidTokenAuthObject();
   if (isAccepted(tokenType, acceptsToken)) return authObject;
-  if (MACHINE_TOKEN_TYPES.has(acceptsToken)) return unauthenticatedMachineObject(acceptsToken, (authObject as AnyAuthObject).debug);
-  return signedOutSessionObject((authObject as AnyAuthObject).debug);
+  if (isMachineTokenType(acceptsToken)) return unauthenticatedMachineObject(acceptsToken, (authObject as AnyAuthObject).debug);
+  return signedOutSessionObject();
 }

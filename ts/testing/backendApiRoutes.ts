@@ -1,7 +1,9 @@
 // The Backend API the server-side SDKs call (behind the secret key, which the server checks before calling
 // `backendRoute`): `GET /v1/jwks`, `GET /v1/clients/handshake_payload`, `POST /v1/sessions`,
 // `POST /v1/sessions/{sid}/revoke|refresh`, `POST /v1/sessions/{sid}/tokens[/{template}]`, and
-// `GET /v1/users|sessions|organizations/{id}` with the minimal objects answered for ids nobody registered.
+// `GET /v1/users|sessions|organizations/{id}` with the minimal objects answered for ids nobody registered, and the
+// machine-token checks (`POST /api_keys/verify`, `/m2m_tokens/verify`, `/oauth_applications/access_tokens/verify`,
+// without the version segment, as Clerk calls them) for tokens made with `defineMachineToken`.
 import { clerkError } from './answers';
 import type { Answer } from './answers';
 import { jwksOf, randomId, signJwt, verifyWithServedKeys } from './keys';
@@ -80,6 +82,13 @@ const minimalOrganization = (state: IssuerState, id: string): Record<string, unk
   updated_at: state.now(),
 });
 
+/** The machine-token checks: path → the body field carrying the token and the object kind it answers. */
+const MACHINE_CHECKS: Record<string, { field: string; object: string }> = {
+  '/api_keys/verify': { field: 'secret', object: 'api_key' },
+  '/m2m_tokens/verify': { field: 'token', object: 'machine_to_machine_token' },
+  '/oauth_applications/access_tokens/verify': { field: 'access_token', object: 'clerk_idp_oauth_access_token' },
+};
+
 /** The Backend API answer to an authenticated request (a 404 for anything it does not know). */
 export function backendRoute(state: IssuerState, r: LocalRecordedRequest): Answer {
   const notFound = (): Answer => ({
@@ -88,6 +97,16 @@ export function backendRoute(state: IssuerState, r: LocalRecordedRequest): Answe
   });
   const { method, path } = r;
   if (method === 'GET' && path === '/v1/jwks') return { status: 200, body: jwksOf(state.keys) };
+
+  const machineCheck = MACHINE_CHECKS[path];
+  if (method === 'POST' && machineCheck) {
+    const presented = ((r.body ?? {}) as Record<string, unknown>)[machineCheck.field];
+    const found = typeof presented === 'string' ? state.machineTokens.get(presented) : undefined;
+    if (!found || found.object !== machineCheck.object) {
+      return { status: 404, body: clerkError('resource_not_found', 'not found', `No ${machineCheck.object} for this token`) };
+    }
+    return { status: 200, body: found };
+  }
 
   if (method === 'GET' && path === '/v1/clients/handshake_payload') {
     const directives = r.query.nonce !== undefined ? state.nonces.get(r.query.nonce) : undefined;

@@ -11,6 +11,7 @@ import type { Answer } from './answers';
 import { backendRoute } from './backendApiRoutes';
 import { CLERK_JS_PATH, frontendRoute } from './frontendApiRoutes';
 import { generateSigningKey, jwksOf, randomId, signJwt } from './keys';
+import { machineTokenObject } from './machineTokens';
 import { createIssuerState, startSession } from './state';
 import type { IssuerState } from './state';
 import { cookieHeader, handshakeToken, sessionClaims, sessionToken, setCookieDirectives, withoutSecure } from './tokens';
@@ -69,7 +70,9 @@ async function handle(state: IssuerState, req: IncomingMessage, res: ServerRespo
   }
   if (!answer) answer = frontendRoute(state, record);
   if (!answer) {
-    if (req.headers.authorization !== `Bearer ${state.secretKey}`) {
+    const machineCheck = record.method === 'POST' && record.path === '/m2m_tokens/verify';
+    const accepted = req.headers.authorization === `Bearer ${state.secretKey}` || (machineCheck && req.headers.authorization === `Bearer ${state.machineSecretKey}`);
+    if (!accepted) {
       answer = {
         status: 401,
         body: clerkError('clerk_key_invalid', 'Secret key invalid', 'The provided Secret Key is invalid. Make sure that your Secret Key is correct.'),
@@ -95,7 +98,8 @@ async function handle(state: IssuerState, req: IncomingMessage, res: ServerRespo
  * Starts a local Clerk issuer: an RSA-2048 signing key, a token minter, and a real HTTP server on 127.0.0.1 that
  * plays the Backend API endpoints the server SDKs call — `GET /v1/jwks`, `GET /v1/clients/handshake_payload`,
  * `POST /v1/sessions/{sid}/refresh`, `POST /v1/sessions/{sid}/tokens[/{template}]`, `GET /v1/users/{id}`,
- * `GET /v1/sessions/{id}`, `GET /v1/organizations/{id}` — each behind `Authorization: Bearer <secretKey>`.
+ * `GET /v1/sessions/{id}`, `GET /v1/organizations/{id}` — each behind `Authorization: Bearer <secretKey>` — and the
+ * machine-token checks of tokens made with `defineMachineToken` (the M2M one also takes `machineSecretKey`).
  *
  * For browsers it also plays the Frontend API on the same port (`GET /v1/client/handshake`,
  * `POST /v1/client/sessions/{sid}/tokens|end`, a clerk-js stand-in) — see `env({ browser: true })`.
@@ -149,6 +153,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     issuer: issuerUrl,
     publishableKey,
     secretKey,
+    machineSecretKey: state.machineSecretKey,
     apiUrl,
     port,
     cookieSuffix,
@@ -232,6 +237,11 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     },
     defineOrganization(organization) {
       state.organizations.set(organization.id, { ...organization });
+    },
+    defineMachineToken(spec) {
+      const { token, object } = machineTokenObject(state, spec);
+      state.machineTokens.set(token, object);
+      return token;
     },
     override(method, path, responder) {
       const entry = { method, path, responder };

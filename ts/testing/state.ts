@@ -27,6 +27,8 @@ export interface IssuerState {
   readonly publishableKey: string;
   /** The secret key the Backend API requires as `Authorization: Bearer …`. */
   readonly secretKey: string;
+  /** A machine's secret key, which the M2M token check accepts besides the secret key. */
+  readonly machineSecretKey: string;
   readonly cookieSuffix: string;
   /** RSA modulus size of generated keys. */
   readonly modulusLength: number;
@@ -64,6 +66,8 @@ export interface IssuerState {
   readonly sessionUsers: Map<string, string>;
   /** Sessions ended by sign-out or revocation. */
   readonly endedSessions: Set<string>;
+  /** Opaque machine tokens (`ak_…`, `mt_…`, `oat_…`) → the object their verify endpoint answers. */
+  readonly machineTokens: Map<string, Record<string, unknown>>;
   /** Registered overrides, most recent first. */
   readonly overrides: LocalOverride[];
 }
@@ -88,6 +92,7 @@ export function createIssuerState(options: LocalIssuerOptions): IssuerState {
     issuerUrl: `https://${frontendApi}`,
     publishableKey,
     secretKey,
+    machineSecretKey: `ak_${randomId(32)}`,
     cookieSuffix: cookieSuffixOf(publishableKey),
     modulusLength,
     authorizedParty: options.authorizedParty ?? 'http://localhost:3000',
@@ -107,6 +112,7 @@ export function createIssuerState(options: LocalIssuerOptions): IssuerState {
     organizations: new Map(),
     sessionUsers: new Map(),
     endedSessions: new Set(),
+    machineTokens: new Map(),
     overrides: [],
   };
 }

@@ -141,6 +141,22 @@ export interface LocalSignOptions {
   signWith?: LocalSigningKey | KeyObject | string;
 }
 
+/** What {@link LocalIssuer.defineMachineToken} registers. */
+export interface LocalMachineTokenSpec {
+  kind: 'api_key' | 'm2m_token' | 'oauth_token';
+  /** `user_…` / `org_…` for an API key, `mch_…` for an M2M token, `user_…` for an OAuth token. */
+  subject: string;
+  scopes?: string[];
+  /** Custom claims (API keys, M2M tokens). */
+  claims?: Record<string, unknown> | null;
+  /** API key name. Default `'local key'`. */
+  name?: string;
+  /** OAuth client id. Default `'client_local'`. */
+  clientId?: string;
+  /** The token itself. Default: the kind's prefix and random characters. */
+  token?: string;
+}
+
 /** Options of {@link LocalIssuer.cookieHeader}. */
 export interface LocalCookieHeaderOptions {
   /** Session token for `__session` (or `__session_<suffix>`). */
@@ -234,6 +250,8 @@ export interface LocalIssuer {
   readonly publishableKey: string;
   /** The secret key the server accepts. */
   readonly secretKey: string;
+  /** A machine secret key (`CLERK_MACHINE_SECRET_KEY`): the M2M token check accepts it besides the secret key. */
+  readonly machineSecretKey: string;
   /** `http://127.0.0.1:<port>` (the Backend API base URL, without `/v1`). */
   readonly apiUrl: string;
   /** The server's port. */
@@ -315,6 +333,12 @@ export interface LocalIssuer {
   defineSession(session: { id: string } & Record<string, unknown>): void;
   /** Registers the object `GET /v1/organizations/{id}` answers (merged over a minimal organization). */
   defineOrganization(organization: { id: string } & Record<string, unknown>): void;
+  /**
+   * An opaque machine token that the Backend API's verify endpoint accepts (`api_key`: `ak_…` through
+   * `POST /api_keys/verify`; `m2m_token`: `mt_…` through `POST /m2m_tokens/verify`; `oauth_token`: `oat_…` through
+   * `POST /oauth_applications/access_tokens/verify`), answering Clerk's object for it. Returns the token.
+   */
+  defineMachineToken(spec: LocalMachineTokenSpec): string;
   /**
    * Answers `method path` (exact path string, or a RegExp tested on the path) with `responder` instead of the
    * built-in handler, e.g. to simulate an outage. The responder may return `undefined` to fall through.

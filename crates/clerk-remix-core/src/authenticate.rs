@@ -28,6 +28,7 @@ use crate::handshake::{
 };
 use crate::http::USER_AGENT;
 use crate::jwt;
+use crate::machine_token::{self, MachineCheck};
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
 use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings};
@@ -47,6 +48,8 @@ const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means
 #[derive(Clone, Debug, Default)]
 pub struct AuthenticatorSettings {
     pub secret_key: String,
+    /// `CLERK_MACHINE_SECRET_KEY`: sent instead of the secret key when an opaque M2M token is checked.
+    pub machine_secret_key: String,
     pub publishable_key: String,
     /// PEM public key (`CLERK_JWT_KEY`): networkless verification with this one key.
     pub jwt_key: String,
@@ -132,6 +135,8 @@ pub struct Authenticator {
     verifier: Verifier,
     /// The same keys with a one-day clock skew: a development instance's retry of a handshake session token.
     lenient: Verifier,
+    /// Sent instead of the secret key to check an opaque M2M token, when not empty.
+    machine_secret_key: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +170,9 @@ pub struct RequestState {
     pub claims_json: Option<String>,
     /// Response headers in append order (lower-case names); `set-cookie` may repeat.
     pub headers: Vec<(String, String)>,
+    /// `None` for a session token; a machine token's type (`api_key`, `m2m_token`, `oauth_token`), whose verified
+    /// fields are then in `claims_json`.
+    pub token_type: Option<&'static str>,
 }
 
 /// A line Clerk prints on the console during the decision: `console[level](message, detail)`.
@@ -225,7 +233,8 @@ impl Authenticator {
             require_azp: generation.requires_azp(),
             ..VerifierSettings::default()
         })?;
-        Ok(Authenticator::new(config, pk, verifier))
+        let machine_secret_key = settings.machine_secret_key;
+        Ok(Authenticator { machine_secret_key, ..Authenticator::new(config, pk, verifier) })
     }
 
     /// The instance of publishable key `pk`, with its key source and claim rules.
@@ -244,6 +253,7 @@ impl Authenticator {
             pk,
             verifier,
             lenient,
+            machine_secret_key: String::new(),
         }
     }
 
@@ -355,6 +365,7 @@ fn state(status: AuthStatus, reason: &str, message: String, mut headers: Vec<(St
         token: None,
         claims_json: None,
         headers,
+        token_type: None,
     })
 }
 
@@ -370,6 +381,7 @@ fn signed_in(verified: Verified, token: String, headers: Vec<(String, String)>) 
         token: Some(token),
         claims_json: Some(verified.payload_json),
         headers,
+        token_type: None,
     })
 }
 
@@ -409,15 +421,52 @@ impl Request<'_> {
         self.inputs.session_token_in_cookie.as_deref().or(self.inputs.token_in_header.as_deref())
     }
 
-    /// `authenticateRequestWithTokenInHeader`.
+    /// `authenticateRequestWithTokenInHeader`; with 3.x, `authenticateAnyRequestWithTokenInHeader` (machine tokens
+    /// are checked as what they are).
     async fn header_flow(&mut self) -> Step {
         let token = self.inputs.token_in_header.clone().unwrap_or_default();
-        if is_machine_jwt(&token) || self.auth.generation.refuses_category(&token) {
+        if self.auth.generation.accepts_machine_tokens() && machine_token::kind_of(&token).is_some() {
+            return self.machine_flow(token).await;
+        }
+        if machine_token::is_machine_jwt(&token) || self.auth.generation.refuses_category(&token) {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         match self.verify(&self.auth.verifier, &token).await {
             Checked::Passed(verified) => Ok(signed_in(verified, token, Vec::new())),
             Checked::Failed(e) => self.session_token_error(e, Carrier::Header).await,
+            Checked::NeedsNetwork => Err(NeedsNetwork),
+        }
+    }
+
+    /// A machine token: signed in with its verified fields, or signed out with Clerk's machine-token error.
+    async fn machine_flow(&mut self, token: String) -> Step {
+        let check = MachineCheck {
+            verifier: &self.auth.verifier,
+            bapi: &self.auth.bapi,
+            machine_secret_key: &self.auth.machine_secret_key,
+            generation: self.auth.generation,
+            audience: &self.auth.verifier.rules.audience,
+            now_ms: self.now_ms,
+            net: self.net,
+        };
+        let (kind, checked) = (machine_token::kind_of(&token), machine_token::verify(&token, &check).await);
+        match checked {
+            Checked::Passed(fields) => Ok(Outcome::State(RequestState {
+                status: AuthStatus::SignedIn,
+                reason: None,
+                message: None,
+                token: Some(token),
+                claims_json: Some(fields),
+                headers: Vec::new(),
+                token_type: kind.map(machine_token::MachineKind::as_str),
+            })),
+            Checked::Failed(failure) => {
+                let mut outcome = signed_out(failure.code, failure.full_message(), Vec::new());
+                if let Outcome::State(state) = &mut outcome {
+                    state.token_type = Some(failure.kind.as_str());
+                }
+                Ok(outcome)
+            }
             Checked::NeedsNetwork => Err(NeedsNetwork),
         }
     }
@@ -495,7 +544,7 @@ impl Request<'_> {
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };
         // 3.x: a machine token or a JWT of another category in the session cookie is not a session.
-        if generation.is_3() && (is_machine_jwt(&token) || generation.refuses_category(&token)) {
+        if generation.is_3() && (machine_token::is_machine_jwt(&token) || generation.refuses_category(&token)) {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
@@ -822,19 +871,6 @@ fn non_empty_or(message: String, fallback: &str) -> String {
     } else {
         message
     }
-}
-
-/// `isMachineJwt`: an OAuth access token (`typ: at+jwt`) or an M2M token (`sub` starting with `mch_`), read without
-/// verification (it only ever leads to signed-out).
-fn is_machine_jwt(token: &str) -> bool {
-    let Some((h, p, _)) = jwt::split(token) else { return false };
-    let (Some(header), Some(payload)) = (jwt::unverified_members(h, &["typ"]), jwt::unverified_members(p, &["sub"]))
-    else {
-        return false;
-    };
-    let typ = header.get("typ").and_then(|v| v.as_str());
-    let sub = payload.get("sub").and_then(|v| v.as_str());
-    matches!(typ, Some("at+jwt" | "application/at+jwt")) || sub.is_some_and(|s| s.starts_with("mch_"))
 }
 
 /// `buildAccountsBaseUrl`: the Account Portal of a Frontend API host.

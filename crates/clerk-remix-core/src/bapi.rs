@@ -147,6 +147,15 @@ impl Bapi {
         })
     }
 
+    /// `POST {apiUrl}/{segments…}` with a JSON body, without the version segment (Clerk calls its machine-token checks
+    /// so): the status and the body as JSON (`None` when it is not JSON), or `Err` when there is no answer.
+    pub async fn post_unversioned(&self, segments: &[&str], body: &Value) -> Result<(u16, Option<Value>), String> {
+        let url = api_endpoint(&self.api_url, "", segments).ok_or_else(|| FETCH_FAILED.to_owned())?;
+        let request = self.prepare(Method::POST, url, Some(body.to_string()));
+        let answer = exchange(request, TIMEOUT, MAX_BODY_BYTES).await.map_err(|_| FETCH_FAILED.to_owned())?;
+        Ok((answer.status.as_u16(), serde_json::from_slice(&answer.body).ok()))
+    }
+
     /// `clients.getHandshakePayload({ nonce })` → its `directives` (Set-Cookie values).
     pub async fn handshake_payload(&self, nonce: &str) -> Result<Vec<String>, BapiError> {
         let mut url = self.url(&["clients", "handshake_payload"])?;

@@ -50,6 +50,12 @@ impl Generation {
         self.is_3() && has_non_session_category(token)
     }
 
+    /// 3.x checks a machine token in the `Authorization` header as one (`@clerk/react-router`'s middleware accepts
+    /// any token type); 2.x knows only session tokens.
+    pub fn accepts_machine_tokens(self) -> bool {
+        self.is_3()
+    }
+
     /// 3.x's `authorizedParties` check needs an `azp` claim; 2.x lets a token without one through.
     pub fn requires_azp(self) -> bool {
         self.is_3()

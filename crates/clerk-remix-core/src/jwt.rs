@@ -133,6 +133,11 @@ pub struct JwsParts<'t, P = Vec<u8>> {
 }
 
 pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
+    decode_typed_header_and_signature(token, &["JWT"])
+}
+
+/// `decode_header_and_signature` for a token whose `typ`, when present, is one of `types` (Clerk's `headerType`).
+pub fn decode_typed_header_and_signature<'t>(token: &'t str, types: &[&str]) -> VerifyResult<JwsParts<'t>> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(invalid(format!(
             "Invalid JWT: the token is {} bytes long; at most {MAX_TOKEN_BYTES} bytes are accepted.",
@@ -149,10 +154,11 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
     // Clerk's order: typ, then alg.
     match header.get("typ") {
         None => {}
-        Some(Value::String(t)) if t == "JWT" => {}
+        Some(Value::String(t)) if types.contains(&t.as_str()) => {}
         Some(other) => {
-            return Err(invalid(format!("Invalid JWT type {}. Expected \"JWT\".", js_stringify(Some(other))))
-                .with_action(action::ENSURE_CLERK_JWT))
+            let expected = types.join(", ");
+            return Err(invalid(format!("Invalid JWT type {}. Expected \"{expected}\".", js_stringify(Some(other))))
+                .with_action(action::ENSURE_CLERK_JWT));
         }
     }
     let alg = match header.get("alg") {
@@ -190,7 +196,12 @@ pub fn decode_header_and_signature(token: &str) -> VerifyResult<JwsParts<'_>> {
 
 /// `decode_header_and_signature`, then the payload must be UTF-8 JSON: an object without duplicate members.
 pub fn decode(token: &str) -> VerifyResult<DecodedJwt<'_>> {
-    let parts = decode_header_and_signature(token)?;
+    decode_typed(token, &["JWT"])
+}
+
+/// `decode` for a token whose `typ`, when present, is one of `types`.
+pub fn decode_typed<'t>(token: &'t str, types: &[&str]) -> VerifyResult<DecodedJwt<'t>> {
+    let parts = decode_typed_header_and_signature(token, types)?;
     let claims =
         parse_members(&parts.payload, &CLAIM_MEMBERS).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
     // Needed as well as the parse: serde_json does not check UTF-8 inside the members it skips.

@@ -28,6 +28,7 @@ pub mod http;
 pub mod jwks;
 pub mod jwt;
 pub mod key;
+pub mod machine_token;
 pub mod publishable_key;
 pub mod search_params;
 pub mod time;
