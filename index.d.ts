@@ -74,6 +74,8 @@ export interface AuthenticatorOptions {
   tokenCacheSize?: number
   /** Which `@clerk/backend` the decision follows: 2 (default; the Remix entry) or 3 (the React Router entry). */
   clerkBackend?: number
+  /** `CLERK_MACHINE_SECRET_KEY`: checks opaque M2M tokens instead of the secret key (React Router entry). */
+  machineSecretKey?: string
 }
 
 /** A Backend API answer, whatever its status. */
@@ -179,6 +181,11 @@ export interface RequestOutcome {
   /** Response headers, flat: `[name0, value0, name1, value1, …]` in append order; `set-cookie` may repeat. */
   headers: Array<string>
   logs: Array<LogEntry>
+  /**
+   * A machine token's type (`api_key`, `m2m_token`, `oauth_token`); absent for a session token. Signed in, `claims`
+   * holds the verified token's fields (`id`, `subject`, `scopes`, `claims`, `name`, `clientId`).
+   */
+  tokenType?: string
 }
 
 /** The User-Agent of every Backend API call this package makes (`clerk-remix-native/<version>`). */
