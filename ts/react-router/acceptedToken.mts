@@ -1,4 +1,4 @@
-import { createDebug, type AuthObject } from '../core/authObject.js';
+import { signedOutAuthObject, type AuthObject } from '../core/authObject.js';
 import { isMachineTokenType, unauthenticatedMachineObject, type MachineTokenType } from '../core/machineAuthObject.js';
 
 /**
@@ -26,33 +26,12 @@ function invalidTokenAuthObject() {
   };
 }
 
-/** Clerk's `signedOutAuthObject(debug)` of a session token, for a machine auth object when session tokens are asked for. */
-function signedOutSessionObject() {
-  return {
-    tokenType: 'session_token',
-    sessionClaims: null,
-    sessionId: null,
-    sessionStatus: null,
-    userId: null,
-    actor: null,
-    orgId: null,
-    orgRole: null,
-    orgSlug: null,
-    orgPermissions: null,
-    factorVerificationAge: null,
-    getToken: () => Promise.resolve(null),
-    has: () => false,
-    // Clerk passes the other object's `debug` function as the data: a function has no own keys.
-    debug: createDebug(undefined),
-    isAuthenticated: false,
-  };
-}
-
 export function authObjectForAcceptedToken(authObject: AuthObject | AnyAuthObject, acceptsToken: AcceptsToken = 'session_token') {
   if (acceptsToken === 'any') return authObject;
   const tokenType = (authObject as AnyAuthObject).tokenType;
   if (Array.isArray(acceptsToken)) return isAccepted(tokenType, acceptsToken) ? authObject : invalidTokenAuthObject();
   if (isAccepted(tokenType, acceptsToken)) return authObject;
   if (isMachineTokenType(acceptsToken)) return unauthenticatedMachineObject(acceptsToken, (authObject as AnyAuthObject).debug);
-  return signedOutSessionObject();
+  // Clerk's `signedOutAuthObject(authObject.debug)`: a function as the debug data has no own keys.
+  return signedOutAuthObject(undefined);
 }
