@@ -190,16 +190,29 @@ impl Verifier {
                 Checked::Passed(_) | Checked::Failed(_) => self.cache.iter().for_each(|cache| cache.remove(token)),
             }
         }
-        let jwt = match jwt::decode(token) {
+        match self.decoded_with_key(token, &["JWT"], net).await {
+            Checked::Passed((jwt, key)) => self.finish(jwt, key, token, now_ms()).into(),
+            Checked::Failed(e) => Checked::Failed(e),
+            Checked::NeedsNetwork => Checked::NeedsNetwork,
+        }
+    }
+
+    /// The token decoded (its `typ`, when present, one of `types`) and the key for its kid.
+    async fn decoded_with_key<'t>(
+        &self,
+        token: &'t str,
+        types: &[&str],
+        net: Network,
+    ) -> Checked<(DecodedJwt<'t>, Arc<RsaKey>)> {
+        let jwt = match jwt::decode_typed(token, types) {
             Ok(jwt) => jwt,
             Err(e) => return Checked::Failed(e),
         };
-        let key = match self.key(jwt.jws.kid.as_deref(), net).await {
-            Checked::Passed(key) => key,
-            Checked::Failed(e) => return Checked::Failed(e),
-            Checked::NeedsNetwork => return Checked::NeedsNetwork,
-        };
-        self.finish(jwt, key, token, now_ms()).into()
+        match self.key(jwt.jws.kid.as_deref(), net).await {
+            Checked::Passed(key) => Checked::Passed((jwt, key)),
+            Checked::Failed(e) => Checked::Failed(e),
+            Checked::NeedsNetwork => Checked::NeedsNetwork,
+        }
     }
 
     /// Clerk's `verifyJwt` for a machine JWT (an M2M token, or an OAuth access token of one of `types`): the same
@@ -213,12 +226,8 @@ impl Verifier {
         now_ms: f64,
         net: Network,
     ) -> Verification {
-        let jwt = match jwt::decode_typed(token, types) {
-            Ok(jwt) => jwt,
-            Err(e) => return Checked::Failed(e),
-        };
-        let key = match self.key(jwt.jws.kid.as_deref(), net).await {
-            Checked::Passed(key) => key,
+        let (jwt, key) = match self.decoded_with_key(token, types, net).await {
+            Checked::Passed(found) => found,
             Checked::Failed(e) => return Checked::Failed(e),
             Checked::NeedsNetwork => return Checked::NeedsNetwork,
         };
