@@ -425,10 +425,16 @@ impl Request<'_> {
     /// are checked as what they are).
     async fn header_flow(&mut self) -> Step {
         let token = self.inputs.token_in_header.clone().unwrap_or_default();
-        if self.auth.generation.accepts_machine_tokens() && machine_token::kind_of(&token).is_some() {
-            return self.machine_flow(token).await;
-        }
-        if machine_token::is_machine_jwt(&token) || self.auth.generation.refuses_category(&token) {
+        // One look at the token says whether it is a machine token (3.x checks it as one, 2.x refuses it).
+        let machine = if self.auth.generation.accepts_machine_tokens() {
+            if let Some(kind) = machine_token::kind_of(&token) {
+                return self.machine_flow(kind, token).await;
+            }
+            false
+        } else {
+            machine_token::is_machine_jwt(&token)
+        };
+        if machine || self.auth.generation.refuses_category(&token) {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         match self.verify(&self.auth.verifier, &token).await {
@@ -439,7 +445,7 @@ impl Request<'_> {
     }
 
     /// A machine token: signed in with its verified fields, or signed out with Clerk's machine-token error.
-    async fn machine_flow(&mut self, token: String) -> Step {
+    async fn machine_flow(&mut self, kind: machine_token::MachineKind, token: String) -> Step {
         let check = MachineCheck {
             verifier: &self.auth.verifier,
             bapi: &self.auth.bapi,
@@ -449,8 +455,7 @@ impl Request<'_> {
             now_ms: self.now_ms,
             net: self.net,
         };
-        let (kind, checked) = (machine_token::kind_of(&token), machine_token::verify(&token, &check).await);
-        match checked {
+        match machine_token::verify(&token, &check).await {
             Checked::Passed(fields) => Ok(Outcome::State(RequestState {
                 status: AuthStatus::SignedIn,
                 reason: None,
@@ -458,7 +463,7 @@ impl Request<'_> {
                 token: Some(token),
                 claims_json: Some(fields),
                 headers: Vec::new(),
-                token_type: kind.map(machine_token::MachineKind::as_str),
+                token_type: Some(kind.as_str()),
             })),
             Checked::Failed(failure) => {
                 let mut outcome = signed_out(failure.code, failure.full_message(), Vec::new());
