@@ -1,13 +1,13 @@
 // The Backend API the server-side SDKs call (behind the secret key, which the server checks before calling
-// `backendRoute`): `GET /v1/jwks`, `GET /v1/clients/handshake_payload`, `POST /v1/sessions`,
-// `POST /v1/sessions/{sid}/revoke|refresh`, `POST /v1/sessions/{sid}/tokens[/{template}]`, and
+// `backendRoute`): `GET /v1/jwks`, `GET /v1/clients/handshake_payload` (a nonce serves one request, within 5 minutes),
+// `POST /v1/sessions`, `POST /v1/sessions/{sid}/revoke|refresh`, `POST /v1/sessions/{sid}/tokens[/{template}]`, and
 // `GET /v1/users|sessions|organizations/{id}` with the minimal objects answered for ids nobody registered, and the
 // machine-token checks (`POST /api_keys/verify`, `/m2m_tokens/verify`, `/oauth_applications/access_tokens/verify`,
 // without the version segment, as Clerk calls them) for tokens made with `defineMachineToken`.
 import { clerkError } from './answers';
 import type { Answer } from './answers';
 import { jwksOf, randomId, signJwt, verifyWithServedKeys } from './keys';
-import { startSession } from './state';
+import { startSession, takeHandshakeNonce } from './state';
 import type { IssuerState } from './state';
 import { reissue, sessionToken, setCookieDirectives } from './tokens';
 import type { LocalRecordedRequest } from './types';
@@ -109,11 +109,14 @@ export function backendRoute(state: IssuerState, r: LocalRecordedRequest): Answe
   }
 
   if (method === 'GET' && path === '/v1/clients/handshake_payload') {
-    const directives = r.query.nonce !== undefined ? state.nonces.get(r.query.nonce) : undefined;
-    if (!directives) {
-      return { status: 404, body: clerkError('resource_not_found', 'Handshake nonce not found', `Unknown handshake nonce ${JSON.stringify(r.query.nonce ?? null)}`) };
+    // A nonce is worth a signed-in browser's cookies: redeemable within 5 minutes, then used up 5 s after its first
+    // read (the loaders of one request); see takeHandshakeNonce.
+    const taken = takeHandshakeNonce(state, r.query.nonce);
+    if ('refused' in taken) {
+      const why = { unknown: 'Unknown', used: 'Already used (a nonce answers only the reads within 5 s of its first one)', expired: 'Expired (older than 5 minutes)' }[taken.refused];
+      return { status: 404, body: clerkError('resource_not_found', 'Handshake nonce not found', `${why} handshake nonce ${JSON.stringify(r.query.nonce ?? null)}`) };
     }
-    return { status: 200, body: { directives } };
+    return { status: 200, body: { directives: taken.directives } };
   }
 
   if (method === 'POST' && path === '/v1/sessions') {

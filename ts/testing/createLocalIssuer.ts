@@ -12,7 +12,7 @@ import { backendRoute } from './backendApiRoutes';
 import { CLERK_JS_PATH, frontendRoute } from './frontendApiRoutes';
 import { generateSigningKey, jwksOf, randomId, signJwt } from './keys';
 import { machineTokenObject } from './machineTokens';
-import { createIssuerState, startSession } from './state';
+import { createIssuerState, putHandshakeNonce, startSession } from './state';
 import type { IssuerState } from './state';
 import { cookieHeader, handshakeToken, sessionClaims, sessionToken, setCookieDirectives, withoutSecure } from './tokens';
 import type {
@@ -221,7 +221,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     handshakeToken: (directives: string[], signOptions?: LocalSignOptions) => handshakeToken(state, directives, signOptions),
     setCookieDirectives: (opts: LocalSetCookieOptions = {}) => setCookieDirectives(state, opts),
     registerHandshakeNonce(nonce: string, directives: string[]) {
-      state.nonces.set(nonce, [...directives]);
+      putHandshakeNonce(state, nonce, directives);
     },
     createRefreshToken(refreshOptions: { sessionId?: string; token?: string } = {}) {
       const token = refreshOptions.token ?? `rt_${randomId(32)}`;

@@ -1,10 +1,12 @@
 // The Frontend API that browsers and the clerk-js stand-in talk to (no secret key, CORS open): the clerk-js
-// stand-in script, `GET /v1/client/handshake` (sends the browser back to the app with a handshake nonce or token),
+// stand-in script, `GET /v1/client/handshake` (sends the browser back to the app, on an allowed redirect origin only,
+// with a short-lived handshake nonce or a token),
 // and `POST /v1/client/sessions/{sid}/tokens|end` (a fresh session token, or sign-out).
 import { clerkError } from './answers';
 import type { Answer } from './answers';
 import { randomId } from './keys';
 import { localClerkJsSource } from './localClerkJs';
+import { putHandshakeNonce, redirectAllowed } from './state';
 import type { IssuerState } from './state';
 import { handshakeToken, liveSessionClaims, reissue, setCookieDirectives, withoutSecure } from './tokens';
 import type { LocalRecordedRequest } from './types';
@@ -43,13 +45,25 @@ export function frontendRoute(state: IssuerState, r: LocalRecordedRequest): Answ
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       return { status: 400, body: clerkError('form_param_invalid', 'redirect_url must be http(s)') };
     }
+    // The browser goes back with a nonce or a token that carries session cookies: only to the app, never to
+    // whatever origin a link names (an open redirect would hand them to it).
+    if (!redirectAllowed(state, target)) {
+      return {
+        status: 400,
+        body: clerkError(
+          'form_param_invalid',
+          'redirect_url is not an allowed redirect origin',
+          `The origin ${target.origin} of redirect_url is not allowed: add it to createLocalIssuer({ allowedRedirectOrigins }) (default: loopback origins and the origin of authorizedParty).`,
+        ),
+      };
+    }
     const claims = liveSessionClaims(state, r.query.__session);
     const suffixed = r.query.suffixed_cookies === 'true';
     let directives = setCookieDirectives(state, claims ? { session: reissue(state, claims), suffixed } : { suffixed });
     if (target.protocol === 'http:') directives = withoutSecure(directives);
     if (r.query.format === 'nonce') {
       const nonce = `hsn_${randomId(24)}`;
-      state.nonces.set(nonce, directives);
+      putHandshakeNonce(state, nonce, directives);
       target.searchParams.set('__clerk_handshake_nonce', nonce);
     } else {
       target.searchParams.set('__clerk_handshake', handshakeToken(state, directives));

@@ -17,6 +17,26 @@ export interface LocalOverride {
   responder: (r: LocalRecordedRequest) => LocalOverrideResponse | undefined;
 }
 
+/** A handshake nonce the issuer handed out (or a test registered). */
+export interface HandshakeNonce {
+  /** What `GET /v1/clients/handshake_payload` answers; `undefined` once it is used up. */
+  directives: string[] | undefined;
+  /** The issuer's clock when the nonce was issued (ms). */
+  issuedAt: number;
+  /** The issuer's clock at the first successful read (ms); `undefined` while unread. */
+  firstReadAt?: number;
+}
+
+/** How long a handshake nonce can be redeemed after it was issued, on the issuer's clock: 5 minutes. */
+export const HANDSHAKE_NONCE_LIFETIME_MS = 5 * 60 * 1000;
+
+/**
+ * How long after its first read a nonce still answers the same directives: 5 seconds, for the other loaders of the
+ * same page request. (With the Remix entry, a root loader with options such as `signInUrl` and a nested `getAuth()`
+ * without them make two decisions per request, so two reads; `@clerk/remix` itself reads once per loader.)
+ */
+export const HANDSHAKE_NONCE_REPEAT_MS = 5 * 1000;
+
 /** Everything a local issuer knows. Route handlers and helpers receive it; nothing else holds issuer state. */
 export interface IssuerState {
   readonly instanceType: LocalInstanceType;
@@ -52,8 +72,13 @@ export interface IssuerState {
   now: () => number;
   /** Every request received, in order. */
   readonly requests: LocalRecordedRequest[];
-  /** Handshake nonce → the directives `GET /v1/clients/handshake_payload` answers. */
-  readonly nonces: Map<string, string[]>;
+  /**
+   * Handshake nonce → its directives, when it was issued and first read (the issuer's clock); a used-up nonce keeps
+   * a tombstone (`directives: undefined`) until its lifetime is over, so that a replay can be told why it is refused.
+   */
+  readonly nonces: Map<string, HandshakeNonce>;
+  /** Where `GET /v1/client/handshake` may send a browser back to (origins and patterns on the origin). */
+  readonly allowedRedirectOrigins: readonly (string | RegExp)[];
   /** Refresh token → the session it is bound to (`undefined`: any session). */
   readonly refreshTokens: Map<string, string | undefined>;
   /** Users registered with `defineUser`. */
@@ -86,6 +111,7 @@ export function createIssuerState(options: LocalIssuerOptions): IssuerState {
   const modulusLength = options.modulusLength ?? 2048;
   const keys: LocalSigningKey[] = [generateSigningKey(options.kid, modulusLength)];
   const initialNow = options.now;
+  const authorizedParty = options.authorizedParty ?? 'http://localhost:3000';
   return {
     instanceType,
     frontendApi,
@@ -95,7 +121,7 @@ export function createIssuerState(options: LocalIssuerOptions): IssuerState {
     machineSecretKey: `ak_${randomId(32)}`,
     cookieSuffix: cookieSuffixOf(publishableKey),
     modulusLength,
-    authorizedParty: options.authorizedParty ?? 'http://localhost:3000',
+    authorizedParty,
     strictResources: options.strictResources ?? false,
     userId: `user_${randomId(27)}`,
     sessionId: `sess_${randomId(27)}`,
@@ -106,6 +132,7 @@ export function createIssuerState(options: LocalIssuerOptions): IssuerState {
     now: typeof initialNow === 'number' ? () => initialNow : typeof initialNow === 'function' ? initialNow : () => Date.now(),
     requests: [],
     nonces: new Map(),
+    allowedRedirectOrigins: redirectOriginsOf(options.allowedRedirectOrigins, authorizedParty),
     refreshTokens: new Map(),
     users: new Map(),
     sessions: new Map(),
@@ -123,4 +150,86 @@ export function startSession(state: IssuerState, sub: string): string {
   state.sessionUsers.set(sid, sub);
   state.sessions.set(sid, { id: sid, user_id: sub });
   return sid;
+}
+
+/** `scheme://host[:port]` of an http(s) URL, or `undefined` for anything else. */
+function httpOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loopback origins (any port, http or https): what the handshake may redirect to when nothing is configured. */
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/;
+
+/**
+ * The redirect origins of an issuer: the configured `allowedRedirectOrigins` (strings normalised to their origin,
+ * RegExps kept), or by default the loopback origins plus the origin of `authorizedParty`. Throws on a string that
+ * is not an http(s) URL, so that a typo fails at `createLocalIssuer()` rather than as a 400 in a browser.
+ */
+function redirectOriginsOf(configured: LocalIssuerOptions['allowedRedirectOrigins'], authorizedParty: string): (string | RegExp)[] {
+  if (configured === undefined) {
+    const party = httpOrigin(authorizedParty);
+    return party === undefined ? [LOOPBACK_ORIGIN] : [LOOPBACK_ORIGIN, party];
+  }
+  if (!Array.isArray(configured)) throw new TypeError('createLocalIssuer: allowedRedirectOrigins must be an array of origins (strings) or RegExps.');
+  return configured.map((entry) => {
+    if (entry instanceof RegExp) return entry;
+    const origin = typeof entry === 'string' ? httpOrigin(entry) : undefined;
+    if (origin === undefined) {
+      throw new TypeError(`createLocalIssuer: allowedRedirectOrigins entry ${JSON.stringify(entry)} is not an http(s) origin such as 'http://localhost:3000'.`);
+    }
+    return origin;
+  });
+}
+
+/** Whether `GET /v1/client/handshake` may send a browser to `target` (an http(s) URL). */
+export function redirectAllowed(state: IssuerState, target: URL): boolean {
+  const origin = target.origin;
+  return state.allowedRedirectOrigins.some((allowed) => {
+    if (typeof allowed === 'string') return allowed === origin;
+    allowed.lastIndex = 0;
+    return allowed.test(origin);
+  });
+}
+
+/** Whether a nonce entry can be forgotten at `now`: unread past its lifetime, or read and past its repeat window. */
+function nonceOver(entry: HandshakeNonce, now: number): boolean {
+  const pastLifetime = now - entry.issuedAt >= HANDSHAKE_NONCE_LIFETIME_MS;
+  return entry.firstReadAt === undefined ? pastLifetime : pastLifetime && now - entry.firstReadAt >= HANDSHAKE_NONCE_REPEAT_MS;
+}
+
+/** Registers a handshake nonce (see {@link takeHandshakeNonce}), forgetting the ones that are over. */
+export function putHandshakeNonce(state: IssuerState, nonce: string, directives: string[]): void {
+  const now = state.now();
+  for (const [key, entry] of state.nonces) {
+    if (nonceOver(entry, now)) state.nonces.delete(key);
+    else if (entry.firstReadAt !== undefined && now - entry.firstReadAt >= HANDSHAKE_NONCE_REPEAT_MS) entry.directives = undefined;
+  }
+  state.nonces.set(nonce, { directives: [...directives], issuedAt: now });
+}
+
+/**
+ * Redeems a handshake nonce: its directives on the first read within {@link HANDSHAKE_NONCE_LIFETIME_MS} of being
+ * issued, and on repeated reads within {@link HANDSHAKE_NONCE_REPEAT_MS} of that first read (the loaders of one
+ * request); otherwise why it is refused. A used-up nonce keeps a tombstone until its lifetime is over, so that a
+ * replay is told apart from an unknown nonce.
+ */
+export function takeHandshakeNonce(state: IssuerState, nonce: string | undefined): { directives: string[] } | { refused: 'unknown' | 'used' | 'expired' } {
+  const entry = nonce === undefined ? undefined : state.nonces.get(nonce);
+  if (!entry || nonce === undefined) return { refused: 'unknown' };
+  const now = state.now();
+  if (entry.firstReadAt === undefined) {
+    if (now - entry.issuedAt >= HANDSHAKE_NONCE_LIFETIME_MS) {
+      state.nonces.delete(nonce);
+      return { refused: 'expired' };
+    }
+    entry.firstReadAt = now;
+  } else if (now - entry.firstReadAt >= HANDSHAKE_NONCE_REPEAT_MS) {
+    entry.directives = undefined;
+  }
+  return entry.directives ? { directives: [...entry.directives] } : { refused: 'used' };
 }

@@ -52,6 +52,18 @@ export interface LocalIssuerOptions {
   /** Default `azp` of minted session tokens. Default `http://localhost:3000`. */
   authorizedParty?: string;
   /**
+   * Where the Frontend API's handshake (`GET /v1/client/handshake?redirect_url=…`) may send a browser back to, with
+   * its handshake nonce or its signed `__clerk_handshake` token: origins such as `'http://localhost:5173'` (any URL
+   * works; only its `scheme://host[:port]` counts) or RegExps tested on the target's origin, as clerk-js's
+   * `allowedRedirectOrigins` takes them. Any other `redirect_url` gets a 400 (`form_param_invalid`) and no redirect.
+   *
+   * Default: loopback origins on any port (`http(s)://localhost`, `127.0.0.1`, `[::1]`) plus the origin of
+   * `authorizedParty`. When given, the list replaces that default; on a machine other users share, list exactly your
+   * app's origin (e.g. `[app.url]`), since any local user can serve a loopback port. Throws at creation on a string
+   * that is not an http(s) URL.
+   */
+  allowedRedirectOrigins?: ReadonlyArray<string | RegExp>;
+  /**
    * When true, `GET /v1/users|sessions|organizations/{id}` answers 404 for ids not registered with `defineUser` /
    * `defineSession` / `defineOrganization`. Default false: unknown ids get a synthesized minimal object.
    */
@@ -272,7 +284,8 @@ export interface LocalIssuer {
   readonly sessionId: string;
   /**
    * Where the issuer plays Clerk's Frontend API for browsers (`http://127.0.0.1:<port>`, the same server):
-   * `GET /v1/client/handshake`, `POST /v1/client/sessions/{sid}/tokens|end`, and the clerk-js stand-in.
+   * `GET /v1/client/handshake` (redirects only to `allowedRedirectOrigins`; its nonces serve one request and must
+   * be redeemed within 5 minutes), `POST /v1/client/sessions/{sid}/tokens|end`, and the clerk-js stand-in.
    */
   readonly frontendApiUrl: string;
   /** URL of the clerk-js stand-in the issuer serves (what `CLERK_JS` points at with `env({ browser: true })`). */
@@ -320,7 +333,12 @@ export interface LocalIssuer {
   handshakeToken(directives: string[], options?: LocalSignOptions): string;
   /** Set-Cookie directives as Clerk's handshake/refresh answers carry them (`__session=…`, `__client_uat=…`). */
   setCookieDirectives(options?: LocalSetCookieOptions): string[];
-  /** Makes `GET /v1/clients/handshake_payload?nonce=<nonce>` answer `{ directives }`. */
+  /**
+   * Makes `GET /v1/clients/handshake_payload?nonce=<nonce>` answer `{ directives }`, with the rules of the nonces the
+   * handshake hands out (on the issuer's clock, `now`): the first read must come within 5 minutes of registering;
+   * reads within 5 seconds of the first one (the other loaders of the same request) get the same answer; any later
+   * read, like a nonce never registered, gets 404 `resource_not_found`. Registering it again makes it new again.
+   */
   registerHandshakeNonce(nonce: string, directives: string[]): void;
   /**
    * A refresh token the refresh endpoint accepts (for `__refresh_<suffix>`). With `sessionId`, only for that session.
