@@ -212,6 +212,11 @@ export interface VerifierOptions {
   audience?: Array<string>
   /** How long a fetched JWKS is used before it is fetched again, in ms. Default 300000 (5 minutes). */
   jwksCacheTtlMs?: number
+  /**
+   * How long past its TTL the last fetched JWKS keeps verifying while the Backend API cannot be reached, in ms.
+   * Default 3600000 (one hour); 0 = never.
+   */
+  jwksMaxStaleMs?: number
   /** The least time between two fetches caused by unknown kids, in ms. Default 30000. */
   kidCooldownMs?: number
   /** Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000. */

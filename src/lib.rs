@@ -5,6 +5,7 @@
 
 mod napi_authenticator;
 mod napi_backend_api;
+mod napi_background;
 mod napi_environment;
 #[cfg(feature = "test-hooks")]
 mod napi_test_hooks;

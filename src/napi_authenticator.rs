@@ -247,6 +247,7 @@ impl NativeAuthenticator {
     /// missing or invalid publishable key, or for an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
     pub fn new(env: Env, options: AuthenticatorOptions) -> Result<Self> {
+        crate::napi_background::install();
         let authenticator = Authenticator::from_settings(AuthenticatorSettings::from(options)).map_err(invalid_arg)?;
         let authenticator = NativeAuthenticator { inner: Arc::new(authenticator), reported: AtomicI64::new(0) };
         authenticator.report_memory(&env);

@@ -34,6 +34,9 @@ pub struct VerifierOptions {
     pub audience: Option<Vec<String>>,
     /// How long a fetched JWKS is used before it is fetched again, in ms. Default 300000 (5 minutes).
     pub jwks_cache_ttl_ms: Option<f64>,
+    /// How long past its TTL the last fetched JWKS keeps verifying while the Backend API cannot be reached, in ms.
+    /// Default 3600000 (one hour); 0 = never.
+    pub jwks_max_stale_ms: Option<f64>,
     /// The least time between two fetches caused by unknown kids, in ms. Default 30000.
     pub kid_cooldown_ms: Option<f64>,
     /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
@@ -54,6 +57,7 @@ impl From<VerifierOptions> for VerifierSettings {
             authorized_parties: options.authorized_parties.unwrap_or_default(),
             audience: options.audience.unwrap_or_default(),
             jwks_cache_ttl_ms: options.jwks_cache_ttl_ms,
+            jwks_max_stale_ms: options.jwks_max_stale_ms,
             kid_cooldown_ms: options.kid_cooldown_ms,
             timeout_ms: options.timeout_ms,
             token_cache_size: cache_size(options.token_cache_size),
@@ -159,6 +163,7 @@ impl NativeVerifier {
     /// Parses the key (or prepares the shared JWKS cache) once. Throws on an unusable `jwtKey`.
     #[napi(constructor, catch_unwind)]
     pub fn new(options: VerifierOptions) -> Result<Self> {
+        crate::napi_background::install();
         let verifier = Verifier::new(VerifierSettings::from(options)).map_err(invalid_arg)?;
         Ok(NativeVerifier { inner: Arc::new(verifier) })
     }

@@ -23,8 +23,17 @@ export interface TokenVerifierOptions {
   authorizedParties?: string[];
   /** Audience(s) an `aud` claim must name (checked when non-empty). */
   audience?: string | string[];
-  /** How long a fetched JWKS is used, in ms. Default 300000. */
+  /**
+   * How long a fetched JWKS is used, in ms. Default 300000. It is refreshed in the background between 80 % and 100 %
+   * of this time, so requests do not wait for it.
+   */
   jwksCacheTtlInMs?: number;
+  /**
+   * How long past its TTL the last fetched JWKS keeps verifying while the Backend API cannot be reached (refused,
+   * timeout, 5xx, a body that is not a JWKS), in ms. Default 3600000 (one hour); 0 = fail as soon as the TTL passes.
+   * An answer that withdraws keys (a set without a kid, a refused secret key) applies at once whatever this says.
+   */
+  jwksMaxStaleInMs?: number;
   /** Least time between two refetches caused by unknown kids, in ms. Default 30000. */
   kidCooldownInMs?: number;
   /** Total time for one JWKS fetch, in ms. Default 5000. */
@@ -100,6 +109,7 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
     authorizedParties: options.authorizedParties,
     audience: stringListOption(options.audience),
     jwksCacheTtlMs: options.jwksCacheTtlInMs,
+    jwksMaxStaleMs: options.jwksMaxStaleInMs,
     kidCooldownMs: options.kidCooldownInMs,
     timeoutMs: options.timeoutInMs,
     tokenCacheSize: options.tokenCacheSize,

@@ -16,6 +16,7 @@
 
 pub mod authenticate;
 pub mod authorization_header;
+pub mod background;
 pub mod bapi;
 pub mod claims;
 pub mod clerk_api;

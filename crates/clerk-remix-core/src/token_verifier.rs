@@ -54,6 +54,9 @@ pub struct VerifierSettings {
     pub audience: Vec<String>,
     /// How long a fetched JWKS is used before it is fetched again, in ms. Default 300000 (5 minutes).
     pub jwks_cache_ttl_ms: Option<f64>,
+    /// How long past its TTL the last fetched JWKS keeps verifying while the Backend API cannot be reached, in ms.
+    /// Default 3600000 (one hour); 0 = never.
+    pub jwks_max_stale_ms: Option<f64>,
     /// The least time between two fetches caused by unknown kids, in ms. Default 30000.
     pub kid_cooldown_ms: Option<f64>,
     /// Total time allowed for one JWKS fetch (connect, headers and body), in ms. Default 5000.
@@ -126,6 +129,7 @@ impl Verifier {
             authorized_parties,
             audience,
             jwks_cache_ttl_ms,
+            jwks_max_stale_ms,
             kid_cooldown_ms,
             timeout_ms,
             token_cache_size,
@@ -145,6 +149,7 @@ impl Verifier {
                 config.api_version = api_version;
             }
             config.ttl = ms(jwks_cache_ttl_ms, config.ttl);
+            config.max_stale = ms(jwks_max_stale_ms, config.max_stale);
             config.kid_cooldown = ms(kid_cooldown_ms, config.kid_cooldown);
             config.timeout = ms(timeout_ms, config.timeout);
             KeySource::Remote(RemoteJwks::shared(config))

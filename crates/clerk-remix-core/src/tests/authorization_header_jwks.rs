@@ -132,9 +132,22 @@ fn keyset_document_errors() {
         assert_eq!(err.message, "The JWKS response has no \"keys\" array.");
     }
     // Keys present but none usable: the set parses, with everything refused (lookups then explain why).
-    let set = KeySet::parse(br#"{"keys":[{"kty":"oct","kid":"h","k":"AAAA"}]}"#).unwrap();
+    let set = KeySet::parse(br#"{"keys":[{"kty":"EC","kid":"h","crv":"P-256","x":"AAAA","y":"AAAA"}]}"#).unwrap();
     assert!(set.keys.is_empty());
     assert!(set.rejected.contains_key("h"));
+    // A set that carries private or symmetric key material is refused whole: it has leaked a key.
+    for member in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
+        let body = format!(
+            r#"{{"keys":[{{"kty":"RSA","kid":"a","n":"AQAB","e":"AQAB"}},{{"kid":"b","{member}":"c2VjcmV0"}}]}}"#
+        );
+        let err = KeySet::parse(body.as_bytes()).unwrap_err();
+        assert_eq!(err.reason, Reason::JwkRemoteInvalid, "{member}");
+        assert_eq!(
+            err.message,
+            format!("The JWKS response carries private key material (member \"{member}\"); it is refused.")
+        );
+        assert!(!err.message.contains("c2VjcmV0"), "the key material never reaches a message");
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod claim_rules;
 mod clerk_request;
 mod cookie_parse;
 mod handshake;
+mod jwks_resilience;
 mod machine_token;
 mod publishable_key;
 mod rfc_vectors;

@@ -7,7 +7,7 @@ use super::util::{key_2048, publishable, spki_pem};
 use crate::authenticate::{Authenticator, AuthenticatorSettings};
 use crate::claims::DEFAULT_CLOCK_SKEW_MS;
 use crate::error::ConfigError;
-use crate::jwks::{DEFAULT_KID_COOLDOWN, DEFAULT_TIMEOUT, DEFAULT_TTL};
+use crate::jwks::{DEFAULT_KID_COOLDOWN, DEFAULT_MAX_STALE, DEFAULT_TIMEOUT, DEFAULT_TTL};
 use crate::publishable_key::{MISSING, NOT_VALID};
 use crate::token_verifier::{KeySource, Verifier, VerifierSettings};
 
@@ -43,6 +43,7 @@ fn values_and_unusable_numbers() {
         authorized_parties: vec![String::new(), "https://a.example".into()],
         audience: vec!["aud1".into(), String::new()],
         jwks_cache_ttl_ms: Some(1500.0),
+        jwks_max_stale_ms: Some(0.0),
         kid_cooldown_ms: Some(0.0),
         timeout_ms: Some(250.5),
         token_cache_size: Some(0),
@@ -57,6 +58,7 @@ fn values_and_unusable_numbers() {
     assert_eq!((config.api_url.as_str(), config.api_version.as_str()), ("https://bapi.example/prefix", "v2"));
     assert_eq!(config.ttl, Duration::from_millis(1500));
     assert_eq!(config.kid_cooldown, Duration::ZERO);
+    assert_eq!(config.max_stale, Duration::ZERO, "0 turns serving a stale set off");
     assert_eq!(config.timeout, Duration::from_micros(250_500));
 
     for unusable in [f64::NAN, f64::INFINITY, -1.0] {
@@ -64,6 +66,7 @@ fn values_and_unusable_numbers() {
             secret_key: format!("sk_test_unusable_{unusable}"),
             clock_skew_ms: Some(unusable),
             jwks_cache_ttl_ms: Some(unusable),
+            jwks_max_stale_ms: Some(unusable),
             kid_cooldown_ms: Some(unusable),
             timeout_ms: Some(unusable),
             ..Default::default()
@@ -72,8 +75,8 @@ fn values_and_unusable_numbers() {
         assert_eq!(v.rules.clock_skew_ms, DEFAULT_CLOCK_SKEW_MS, "{unusable}");
         let config = remote_config(&v);
         assert_eq!(
-            (config.ttl, config.kid_cooldown, config.timeout),
-            (DEFAULT_TTL, DEFAULT_KID_COOLDOWN, DEFAULT_TIMEOUT)
+            (config.ttl, config.kid_cooldown, config.timeout, config.max_stale),
+            (DEFAULT_TTL, DEFAULT_KID_COOLDOWN, DEFAULT_TIMEOUT, DEFAULT_MAX_STALE)
         );
     }
     // A clock skew of 0 is not usable either (the default applies), unlike a duration of 0.
