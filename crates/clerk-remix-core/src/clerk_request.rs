@@ -296,6 +296,8 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
 }
 
 /// `iss`, `iat` and `exp` of a session cookie's token: decoded (unverified), or those of its token cache entry.
+// Lives on the stack for one request; boxing the decoded variant would cost an allocation per request to save bytes.
+#[allow(clippy::large_enum_variant)]
 enum CookieChoiceClaims {
     Decoded(jwt::Members<3>),
     Cached(Arc<CachedToken>),
