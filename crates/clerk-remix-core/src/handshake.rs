@@ -104,9 +104,9 @@ pub fn development_return_url(clerk_url: &Url) -> Url {
     without(clerk_url, &["__clerk_handshake", "__clerk_help", "__clerk_db_jwt", "__clerk_handshake_nonce"])
 }
 
-/// The cookies Clerk's protocol sets through handshake and refresh answers (`@clerk/backend`'s `constants.Cookies`
-/// less nothing: session, client "updated at", dev browser, refresh, the handshake token and nonce, the redirect
-/// counter), each plain or with the 8-character suffix of the publishable key (`getCookieSuffix`).
+/// The cookies Clerk's protocol sets through handshake and refresh answers, `@clerk/backend`'s `constants.Cookies`
+/// (session, client "updated at", dev browser, refresh, the handshake token and nonce, the redirect counter), each
+/// plain or with the 8-character suffix of the publishable key (`getCookieSuffix`).
 const CLERK_COOKIES: [&str; 7] = [
     "__session",
     "__client_uat",
