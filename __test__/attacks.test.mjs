@@ -200,3 +200,47 @@ describe('hostile JSON in genuine tokens', () => {
     await assertRefused(`${b64url('"RS256"')}.${genuine[1]}.${genuine[2]}`, 'token-invalid');
   });
 });
+
+describe('crafted handshakes and refreshes signed by the instance (docs/compat.md H1–H3)', () => {
+  const nowS = () => Math.floor(Date.now() / 1000);
+  const withHandshake = (hs) => requestWith({ url: `http://localhost:3000/?__clerk_handshake=${hs}`, document: true });
+
+  test('a handshake payload planting a cookie, another site\'s Domain or a 30-year lifetime: nothing of it is set', async () => {
+    const good = issuer.setCookieDirectives({ session: issuer.sessionToken() });
+    // Control: Clerk's own directives resolve the handshake and are set as written.
+    const control = await decideRoot(withHandshake(issuer.handshakeToken(good)), { env: env() });
+    assert.equal(control.kind, 'signed-in', control.error?.stack);
+    assert.deepEqual(control.response.headers.getSetCookie(), good);
+    for (const planted of ['admin=1; Path=/; Max-Age=315360000', `${good[1]}; Domain=evil.example`, `${good[0]}; Max-Age=946080000`]) {
+      const hs = issuer.handshakeToken([...good, planted]);
+      const root = await decideRoot(withHandshake(hs), { env: env() });
+      assert.equal(root.kind, 'signed-out', `${planted}: ${root.error?.stack ?? ''}`);
+      assert.equal(root.reason, 'session-token-and-uat-missing');
+      assert.deepEqual(root.response.headers.getSetCookie(), [], planted);
+      assert.equal((await decide(withHandshake(hs), { env: env() })).kind, 'signed-out');
+    }
+  });
+
+  test('a handshake token replayed from a link more than 5 minutes after it was issued never signs in', async () => {
+    const good = issuer.setCookieDirectives({ session: issuer.sessionToken() });
+    assert.equal((await decide(withHandshake(issuer.handshakeToken(good, { issuedAt: nowS() - 240 })), { env: env() })).kind, 'signed-in');
+    for (const options of [{ issuedAt: nowS() - 3600 }, { issuedAt: nowS() - 86_400 * 365 }, { issuedAt: null }]) {
+      const r = await decideRoot(withHandshake(issuer.handshakeToken(good, options)), { env: env(true) });
+      assert.equal(r.kind, 'signed-out', JSON.stringify(options));
+      assert.deepEqual(r.response.headers.getSetCookie(), []);
+    }
+  });
+
+  test('the sid of an expired genuine token never leaves its one segment of the refresh URL', async () => {
+    for (const sid of ['../../users/user_1', '../../users/user_1/ban?', 'a/b?c#d']) {
+      const expired = issuer.sessionToken({ sessionId: sid, issuedAt: nowS() - 120, expiresInSeconds: 60 });
+      const refresh = issuer.createRefreshToken({ sessionId: sid });
+      const before = issuer.requests.length;
+      const r = await decide(requestWith({ cookie: issuer.cookieHeader({ session: expired, refresh }) }), { env: env() });
+      const made = issuer.requests.slice(before).map((q) => `${q.method} ${q.path}`).filter((l) => l !== 'GET /v1/jwks');
+      assert.deepEqual(made, [`POST /v1/sessions/${encodeURIComponent(sid)}/refresh`], sid);
+      assert.equal(r.kind, 'signed-in', `${sid}: refreshed at its own URL`);
+      assert.equal(r.sessionId, sid);
+    }
+  });
+});

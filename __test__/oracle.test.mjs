@@ -308,7 +308,13 @@ describe('createLocalIssuer', () => {
     assert.deepEqual((await bapi(issuer, 'GET', '/v1/jwks')).json.keys.map((k) => k.kid), ['ins_local_third']);
 
     const hs = issuer.handshakeToken(['__session=x; Path=/']);
-    assert.deepEqual(verifyWithJwk(hs, third.jwk), { handshake: ['__session=x; Path=/'] });
+    const nowS = Math.floor(Date.now() / 1000);
+    const payload = verifyWithJwk(hs, third.jwk);
+    assert.deepEqual(Object.keys(payload), ['handshake', 'iat']);
+    assert.deepEqual(payload.handshake, ['__session=x; Path=/']);
+    assert.ok(Math.abs(payload.iat - nowS) <= 1, 'issued now');
+    assert.deepEqual(verifyWithJwk(issuer.handshakeToken([], { issuedAt: null }), third.jwk), { handshake: [] });
+    assert.deepEqual(verifyWithJwk(issuer.handshakeToken([], { issuedAt: 1000, expiresInSeconds: 60 }), third.jwk), { handshake: [], iat: 1000, exp: 1060 });
     assert.equal(decodeHeader(hs).kid, 'ins_local_third');
   });
 

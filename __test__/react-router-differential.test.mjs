@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 
 import { allowedFor, differences, JWKS, pick } from './helpers/differential.mjs';
+import { HARDENING_ALLOWED } from './helpers/hardening.mjs';
 import { closeIssuers, getIssuer, header, internalState } from './helpers/oracle.mjs';
 import { RR_MODES, RR_NO_MIDDLEWARE_MODES, runReactRouterMode } from './helpers/reactRouterOracle.mjs';
 import { importClerk, importFromWorld, importOurs } from './helpers/reactRouterWorld.mjs';
@@ -120,6 +121,7 @@ const ALLOWED = [
     scenarios: '*',
     paths: [/^bapiUserAgents$/],
   },
+  ...HARDENING_ALLOWED,
 ];
 
 describe('react-router differential: ours vs @clerk/react-router@3.6 through the middleware', () => {

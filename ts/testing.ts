@@ -21,6 +21,7 @@ export type {
   LocalRotateOptions,
   LocalSessionTokenSpec,
   LocalSetCookieOptions,
+  LocalHandshakeTokenOptions,
   LocalSignOptions,
   LocalSigningKey,
 } from './testing/types';

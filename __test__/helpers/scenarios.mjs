@@ -33,6 +33,8 @@ export const NOW_S = BASE_NOW / 1000;
 export const APP_ORIGIN = 'http://localhost:3000';
 export const USER_ID = 'user_2oracleUserA00000000000000';
 export const SESSION_ID = 'sess_2oracleSessionA000000000000';
+/** A session id that is a relative path (H3). */
+export const SID_PATH = '../../users/user_1';
 const DEV_BROWSER = 'dvb_2oracleDevBrowser0000000000';
 /** A key that is NOT the issuer's: signs forged tokens. */
 export const FOREIGN_KEY = generateSigningKey('ins_foreign_oracle');
@@ -530,6 +532,51 @@ export const scenarios = [
     setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)) } }),
     request: { headers: DOCUMENT },
     expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+
+  // --- crafted handshakes and refreshes Clerk takes and ours refuses (docs/compat.md H1–H3) -----------------------
+  {
+    name: 'handshake-nonce-foreign-cookie',
+    spec: 'A7.6 resolution (every directive of the nonce payload is set as written, a cookie of any name too)',
+    setup: (issuer) => {
+      issuer.registerHandshakeNonce('nonce_oracle_foreign', [...handshakeDirectives(issuer), 'oracle_planted=1; Path=/; Max-Age=315360000']);
+    },
+    request: { url: '/?__clerk_handshake_nonce=nonce_oracle_foreign', headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat=', 'oracle_planted='], corsHeaders: true, bapiIncludes: 'GET /v1/clients/handshake_payload' },
+  },
+  {
+    name: 'handshake-token-foreign-domain',
+    spec: 'A7.6 resolution (every directive of the token is set as written, with any Domain)',
+    setup: (issuer) => {
+      const [session, clientUat] = handshakeDirectives(issuer);
+      return { query: { __clerk_handshake: issuer.handshakeToken([session, `${clientUat}; Domain=evil.example`]) } };
+    },
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+  {
+    name: 'handshake-token-stale',
+    spec: 'A7.6 resolution (no claim of a handshake token is read: one issued 10 minutes ago resolves)',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { issuedAt: NOW_S - 600 }) } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+  {
+    name: 'handshake-token-without-iat-in-query',
+    spec: 'A7.6 resolution (a handshake token without iat in a production query string resolves)',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { issuedAt: null }) } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+  {
+    name: 'expired-refresh-sid-path',
+    spec: 'A7.5 step 2 (the sid goes into the refresh URL unencoded: ../../users/user_1 posts to /users/user_1/refresh)',
+    tokenSpec: expired({ sessionId: SID_PATH }),
+    setup: (issuer) => {
+      issuer.createRefreshToken({ token: 'rt_oracle_sid_path', sessionId: SID_PATH });
+    },
+    request: { url: '/?_data=root', headers: DATA, cookies: { refresh: 'rt_oracle_sid_path' } },
+    expect: { state: 'signed-out', reason: 'session-token-expired-refresh-resource_not_found', bapi: ['POST /users/user_1/refresh'] },
   },
 
   // --- errors -----------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import type {
   LocalRotateOptions,
   LocalSessionTokenSpec,
   LocalSetCookieOptions,
+  LocalHandshakeTokenOptions,
   LocalSignOptions,
 } from './types';
 
@@ -218,7 +219,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions = {}): Promi
     sessionClaims: (spec: LocalSessionTokenSpec = {}) => sessionClaims(state, spec),
     sessionToken: (spec: LocalSessionTokenSpec = {}) => sessionToken(state, spec),
     signJwt: (payload: Record<string, unknown>, signOptions: LocalSignOptions = {}) => signJwt(state.keys, payload, signOptions),
-    handshakeToken: (directives: string[], signOptions?: LocalSignOptions) => handshakeToken(state, directives, signOptions),
+    handshakeToken: (directives: string[], options?: LocalHandshakeTokenOptions) => handshakeToken(state, directives, options),
     setCookieDirectives: (opts: LocalSetCookieOptions = {}) => setCookieDirectives(state, opts),
     registerHandshakeNonce(nonce: string, directives: string[]) {
       putHandshakeNonce(state, nonce, directives);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { decodePayload, signJwt, verifyWithServedKeys, withoutUndefined } from './keys';
 import type { IssuerState } from './state';
-import type { LocalCookieHeaderOptions, LocalSessionTokenSpec, LocalSetCookieOptions, LocalSignOptions } from './types';
+import type { LocalCookieHeaderOptions, LocalHandshakeTokenOptions, LocalSessionTokenSpec, LocalSetCookieOptions } from './types';
 
 /** Seconds since the epoch from a number of seconds or a Date. */
 const toSeconds = (value: number | Date): number => (value instanceof Date ? Math.floor(value.getTime() / 1000) : value);
@@ -59,9 +59,15 @@ export function sessionToken(state: IssuerState, spec: LocalSessionTokenSpec = {
   return signJwt(state.keys, claims, { alg: spec.alg, header: spec.header, kid: spec.kid, signWith: spec.signWith });
 }
 
-/** A handshake JWT: payload `{ handshake: directives }`, signed like session tokens. */
-export function handshakeToken(state: IssuerState, directives: string[], signOptions?: LocalSignOptions): string {
-  return signJwt(state.keys, { handshake: directives }, signOptions);
+/**
+ * A handshake JWT: payload `{ handshake: directives, iat }` (issued now, as the tokens of Clerk's own integration
+ * suite are), signed like session tokens. `issuedAt: null` leaves `iat` out; `expiresInSeconds` adds an `exp`.
+ */
+export function handshakeToken(state: IssuerState, directives: string[], options: LocalHandshakeTokenOptions = {}): string {
+  const { issuedAt, expiresInSeconds, ...signOptions } = options;
+  const iat = issuedAt === null ? undefined : issuedAt !== undefined ? toSeconds(issuedAt) : Math.floor(state.now() / 1000);
+  const exp = expiresInSeconds === undefined ? undefined : (iat ?? Math.floor(state.now() / 1000)) + expiresInSeconds;
+  return signJwt(state.keys, withoutUndefined({ handshake: directives, iat, exp }), signOptions);
 }
 
 /** The same claims as `claims` (a verified, maybe expired, session token), issued at `iat` (now) for a minute. */

@@ -141,7 +141,7 @@ export interface LocalSessionTokenSpec {
   signWith?: LocalSigningKey | KeyObject | string;
 }
 
-/** Options of {@link LocalIssuer.signJwt} and {@link LocalIssuer.handshakeToken}. */
+/** Options of {@link LocalIssuer.signJwt} (and, with time claims, {@link LocalIssuer.handshakeToken}). */
 export interface LocalSignOptions {
   /** Header members merged over `{ alg, kid, typ: 'JWT' }`; `undefined` removes one. */
   header?: Record<string, unknown>;
@@ -151,6 +151,14 @@ export interface LocalSignOptions {
   alg?: LocalJwtAlgorithm;
   /** Sign with this key instead of the issuer's current one. */
   signWith?: LocalSigningKey | KeyObject | string;
+}
+
+/** Options of {@link LocalIssuer.handshakeToken}: how it is signed, and its time claims. */
+export interface LocalHandshakeTokenOptions extends LocalSignOptions {
+  /** `iat`, seconds since the epoch or a Date. Default: now. `null` leaves `iat` out. */
+  issuedAt?: number | Date | null;
+  /** Adds `exp` = `iat` (or now) + this many seconds. Default: no `exp`. */
+  expiresInSeconds?: number;
 }
 
 /** What {@link LocalIssuer.defineMachineToken} registers. */
@@ -329,8 +337,11 @@ export interface LocalIssuer {
   sessionToken(spec?: LocalSessionTokenSpec): string;
   /** Signs any payload as a compact JWS with the issuer's key (or `signWith`). */
   signJwt(payload: Record<string, unknown>, options?: LocalSignOptions): string;
-  /** A handshake JWT: payload `{ handshake: directives }`, signed like session tokens (for `__clerk_handshake`). */
-  handshakeToken(directives: string[], options?: LocalSignOptions): string;
+  /**
+   * A handshake JWT: payload `{ handshake: directives, iat }`, signed like session tokens (for `__clerk_handshake`).
+   * This package accepts one for 5 minutes after its `iat`, and from a production query string only with one.
+   */
+  handshakeToken(directives: string[], options?: LocalHandshakeTokenOptions): string;
   /** Set-Cookie directives as Clerk's handshake/refresh answers carry them (`__session=…`, `__client_uat=…`). */
   setCookieDirectives(options?: LocalSetCookieOptions): string[];
   /**

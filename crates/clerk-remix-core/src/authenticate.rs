@@ -23,8 +23,8 @@ use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts, Rou
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::generation::Generation;
 use crate::handshake::{
-    development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie, redirect_url,
-    token_directives, HandshakeRequest,
+    check_token_age, development_return_url, directive_name, directive_value, is_header_value, redirect_count_cookie,
+    redirect_url, refused_directive, token_directives, HandshakeRequest,
 };
 use crate::http::USER_AGENT;
 use crate::jwt;
@@ -678,7 +678,10 @@ impl Request<'_> {
             Ok(_) => return Checked::Failed("unexpected-sdk-error".into()),
             Err(e) => return Checked::Failed(e.refresh_reason()),
         };
-        let Some((headers, session)) = set_cookie_headers(&cookies) else {
+        // A cookie Clerk's protocol does not set (H1) fails the refresh as an answer that is not what the endpoint
+        // promises: Clerk's `unexpected-sdk-error`, and no cookie of it is set.
+        let Ok((headers, session)) = set_cookie_headers(&cookies, self.url.host_str().unwrap_or(""), self.now_ms)
+        else {
             return Checked::Failed("unexpected-sdk-error".into());
         };
         match self.verify(&self.auth.verifier, &session).await {
@@ -795,9 +798,24 @@ impl Request<'_> {
             ("access-control-allow-origin".to_owned(), "null".to_owned()),
             ("access-control-allow-credentials".to_owned(), "true".to_owned()),
         ];
-        let Some((cookies, session)) = set_cookie_headers(&directives) else {
-            let message = "Headers.append: a Set-Cookie directive is an invalid header value.".to_owned();
-            return Checked::Failed(HandshakeFailure::Other(message));
+        // A directive Clerk's protocol does not set (a foreign cookie name, another site's Domain, a lifetime past ten
+        // years: docs/compat.md H1) fails the whole handshake, as an invalid header value does in Clerk: no cookie
+        // of the list is set, the failure is logged and the request is decided as if no handshake were there. Setting
+        // the rest would apply half of a list whose signer wrote something Clerk never writes (a session without
+        // its `__client_uat`, or the reverse, which only sends the browser round the handshake again); refusing it
+        // whole costs nothing more: the browser is then signed out or sent to a new handshake, as with any
+        // unresolved one, and the redirect-loop guard bounds that.
+        let (cookies, session) = match set_cookie_headers(&directives, self.url.host_str().unwrap_or(""), self.now_ms) {
+            Ok(found) => found,
+            Err(DirectiveError::NotHeaderValue) => {
+                let message = "Headers.append: a Set-Cookie directive is an invalid header value.".to_owned();
+                return Checked::Failed(HandshakeFailure::Other(message));
+            }
+            Err(DirectiveError::Refused { index, count, why }) => {
+                let message =
+                    format!("handshake Set-Cookie directive {index} of {count} refused: {why}; no cookie of the handshake was set.");
+                return Checked::Failed(HandshakeFailure::Other(message));
+            }
         };
         headers.extend(cookies);
         if self.development() {
@@ -844,30 +862,51 @@ impl Request<'_> {
             Checked::Failed(e) => return Checked::Failed(e),
             Checked::NeedsNetwork => return Checked::NeedsNetwork,
         };
-        match check_signature(&jws, &key) {
+        if check_signature(&jws, &key).is_err() {
+            return Checked::Failed(VerifyError::new(Reason::TokenInvalidSignature, "Handshake signature is invalid."));
+        }
+        // Clerk reads no claim of a handshake token, so one is good forever and can be replayed from a link (H2).
+        // Development keeps Clerk's one-day tolerance of a wrong clock (as for the session token it carries).
+        let development = self.development();
+        let skew = if development { DEVELOPMENT_HANDSHAKE_SKEW_MS } else { self.auth.verifier.rules.clock_skew_ms };
+        let iat_required = !development && self.inputs.handshake_token_in_query;
+        match check_token_age(&jws.payload, self.now_ms, skew, iat_required) {
             Ok(()) => Checked::Passed(token_directives(&jws.payload)),
-            Err(_) => {
-                Checked::Failed(VerifyError::new(Reason::TokenInvalidSignature, "Handshake signature is invalid."))
-            }
+            Err(e) => Checked::Failed(e),
         }
     }
 }
 
-/// `Set-Cookie` headers for the directives, and the value of the last `__session…` one (`""` when there is none).
-/// `None` when a directive is not a valid header value (Clerk's `Headers#append` throws there).
-fn set_cookie_headers(directives: &[String]) -> Option<(Vec<(String, String)>, String)> {
+/// Why a list of `Set-Cookie` directives from Clerk is not set.
+enum DirectiveError {
+    /// Not a valid header value (Clerk's `Headers#append` throws there).
+    NotHeaderValue,
+    /// Directive `index` (from 1) of `count` is not one Clerk's protocol sets ([`refused_directive`]).
+    Refused { index: usize, count: usize, why: &'static str },
+}
+
+/// `Set-Cookie` headers for the directives, and the value of the last `__session…` one (`""` when there is none);
+/// `Err` when one of them may not be set (then none is), for a request to `host` at `now_ms`.
+fn set_cookie_headers(
+    directives: &[String],
+    host: &str,
+    now_ms: f64,
+) -> Result<(Vec<(String, String)>, String), DirectiveError> {
     let mut session = String::new();
     let mut headers = Vec::with_capacity(directives.len());
-    for directive in directives {
+    for (i, directive) in directives.iter().enumerate() {
         if !is_header_value(directive) {
-            return None;
+            return Err(DirectiveError::NotHeaderValue);
+        }
+        if let Some(why) = refused_directive(directive, host, now_ms) {
+            return Err(DirectiveError::Refused { index: i + 1, count: directives.len(), why });
         }
         headers.push(("set-cookie".to_owned(), directive.clone()));
         if directive_name(directive).starts_with("__session") {
             session = directive_value(directive).to_owned();
         }
     }
-    Some((headers, session))
+    Ok((headers, session))
 }
 
 fn non_empty_or(message: String, fallback: &str) -> String {

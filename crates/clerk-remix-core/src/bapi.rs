@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
 
-use crate::http::{api_endpoint, exchange, http_client};
+use crate::http::{api_endpoint, api_endpoint_with_path, exchange, http_client};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -96,8 +96,9 @@ impl BapiError {
 impl Bapi {
     /// The endpoint of `segments`, as Clerk's `buildRequest` forms Backend API URLs.
     fn url(&self, segments: &[&str]) -> Result<Url, BapiError> {
-        api_endpoint(&self.api_url, &self.api_version, segments)
-            .ok_or_else(|| BapiError::Fetch("the Clerk API URL is not valid".into()))
+        api_endpoint(&self.api_url, &self.api_version, segments).ok_or_else(|| {
+            BapiError::Fetch("no Backend API URL can be formed (an invalid API URL, or a `.`/`..` path segment)".into())
+        })
     }
 
     /// A call with Clerk's headers and an optional JSON body.
@@ -133,7 +134,8 @@ impl Bapi {
     /// `Err` when there is no answer ([`FETCH_FAILED`], as Clerk reports it); any status is an answer.
     pub async fn request(&self, method: &str, path: &str, body: Option<String>) -> Result<BapiAnswer, String> {
         let method = Method::from_bytes(method.as_bytes()).map_err(|_| FETCH_FAILED.to_owned())?;
-        let url = api_endpoint(&self.api_url, &self.api_version, &[path]).ok_or_else(|| FETCH_FAILED.to_owned())?;
+        let url =
+            api_endpoint_with_path(&self.api_url, &self.api_version, path).ok_or_else(|| FETCH_FAILED.to_owned())?;
         let request = self.prepare(method, url, body);
         let answer = exchange(request, TIMEOUT, MAX_RESOURCE_BYTES).await.map_err(|_| FETCH_FAILED.to_owned())?;
         let header = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);

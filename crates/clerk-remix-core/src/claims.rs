@@ -167,7 +167,12 @@ pub fn check_claims(claims: &impl ClaimSource, rules: &ClaimRules, now_ms: f64) 
 /// A NumericDate claim as the milliseconds Clerk compares (`Date#setUTCSeconds` truncates to whole seconds).
 /// Not a number → Clerk's "Expected number" failure; a number no `Date` can hold (1e308, ±2^64·1000…) fails too,
 /// where Clerk's comparison with `NaN` would silently pass it.
-fn date_claim(claims: &impl ClaimSource, name: &str, label: &str, required: bool) -> VerifyResult<Option<f64>> {
+pub(crate) fn date_claim(
+    claims: &impl ClaimSource,
+    name: &str,
+    label: &str,
+    required: bool,
+) -> VerifyResult<Option<f64>> {
     let value = claims.get(name);
     let failed = |detail: &str| {
         VerifyError::new(

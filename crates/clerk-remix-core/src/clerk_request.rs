@@ -129,6 +129,8 @@ pub struct AuthInputs {
     pub client_uat: i64,
     pub dev_browser_token: Option<String>,
     pub handshake_token: Option<String>,
+    /// The handshake token came from the query string (`__clerk_handshake=`), not from the cookie.
+    pub handshake_token_in_query: bool,
     pub handshake_nonce: Option<String>,
     pub redirect_loop_counter: f64,
     pub uses_suffixed_cookies: bool,
@@ -180,6 +182,8 @@ pub fn read_inputs(
     let suffixed_or_not =
         |plain: &str, suffixed: &str| if uses_suffixed { cookies.get(suffixed) } else { cookies.get(plain) };
     let query = |name: &str| search_params::get(url, name).filter(|v| !v.is_empty());
+    let handshake_in_query = query("__clerk_handshake");
+    let handshake_token_in_query = handshake_in_query.is_some();
     let (session, claims) = if uses_suffixed {
         (choice.suffixed_session, choice.suffixed_claims)
     } else {
@@ -205,7 +209,8 @@ pub fn read_inputs(
         client_uat: if uses_suffixed { choice.suffixed_client_uat } else { choice.client_uat }
             .map_or(0, |v| parse_int(&v)),
         dev_browser_token: query("__clerk_db_jwt").or_else(|| suffixed_or_not("__clerk_db_jwt", &names.dev_browser)),
-        handshake_token: query("__clerk_handshake").or_else(|| cookies.get("__clerk_handshake")),
+        handshake_token: handshake_in_query.or_else(|| cookies.get("__clerk_handshake")),
+        handshake_token_in_query,
         handshake_nonce: query("__clerk_handshake_nonce").or_else(|| cookies.get("__clerk_handshake_nonce")),
         redirect_loop_counter: cookies.get("__clerk_redirect_count").map_or(0.0, |v| js_number(&v)),
         uses_suffixed_cookies: uses_suffixed,
@@ -291,6 +296,8 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
 }
 
 /// `iss`, `iat` and `exp` of a session cookie's token: decoded (unverified), or those of its token cache entry.
+// Lives on the stack for one request; boxing the decoded variant would cost an allocation per request to save bytes.
+#[allow(clippy::large_enum_variant)]
 enum CookieChoiceClaims {
     Decoded(jwt::Members<3>),
     Cached(Arc<CachedToken>),

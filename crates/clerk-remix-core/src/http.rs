@@ -23,23 +23,63 @@ pub fn http_client() -> &'static reqwest::Client {
 }
 
 /// A Backend API endpoint as Clerk forms it (`joinPaths(new URL(apiUrl).pathname, apiVersion, …segments)`): the
-/// parts joined with `/` and every run of `/` collapsed, so a path prefix in the API URL is kept. `None` when the API
-/// URL does not parse.
+/// parts joined with `/` and every run of `/` collapsed, so a path prefix in the API URL is kept. Each of `segments`
+/// is data (a session id, a resource id) and becomes exactly one path segment, percent-encoded ([`path_segment`]);
+/// an empty one adds nothing, as in Clerk. `None` when the API URL does not parse, or a segment is `.` or `..`
+/// (which URL parsing would resolve away, so no URL can carry it as one segment).
 pub fn api_endpoint(api_url: &str, api_version: &str, segments: &[&str]) -> Option<Url> {
+    let mut encoded = String::new();
+    for segment in segments {
+        if matches!(*segment, "." | "..") {
+            return None;
+        }
+        encoded.push('/');
+        encoded.push_str(&path_segment(segment));
+    }
+    api_endpoint_with_path(api_url, api_version, &encoded)
+}
+
+/// [`api_endpoint`] for a path that is already encoded (`/users/user_1`, from the JS layer): joined as it is. `None`
+/// when the API URL does not parse or a segment of `path` is a dot segment (`.`, `..`, or one spelled with `%2e`),
+/// which URL parsing would resolve into another endpoint.
+pub fn api_endpoint_with_path(api_url: &str, api_version: &str, path: &str) -> Option<Url> {
+    if path.split('/').any(is_dot_segment) {
+        return None;
+    }
     let mut url = Url::parse(api_url).ok()?;
     let mut joined = url.path().to_owned();
-    for part in std::iter::once(api_version).chain(segments.iter().copied()) {
+    for part in [api_version, path] {
         joined.push('/');
         joined.push_str(part);
     }
-    let mut path = String::with_capacity(joined.len());
+    let mut collapsed = String::with_capacity(joined.len());
     for c in joined.chars() {
-        if !(c == '/' && path.ends_with('/')) {
-            path.push(c);
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
         }
     }
-    url.set_path(&path);
+    url.set_path(&collapsed);
     Some(url)
+}
+
+/// One path segment, percent-encoded: every byte but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
+/// written `%XX`, so `/`, `?`, `#`, `%` and `\` in data never end, query or re-route the path.
+pub fn path_segment(data: &str) -> String {
+    let mut out = String::with_capacity(data.len());
+    for b in data.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// WHATWG URL's single- and double-dot path segments (`.`, `..`, `%2e`, `.%2E`, …).
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(lower.as_str(), "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e")
 }
 
 /// A whole answer.

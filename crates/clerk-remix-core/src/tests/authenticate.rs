@@ -385,8 +385,8 @@ fn suffix() -> String {
 fn handshake_tokens_resolve_offline_with_a_local_key() {
     let a = authenticator(Setup::default());
     let fresh = session(json!({}));
-    let payload =
-        json!({ "handshake": [format!("__session={fresh}; Path=/"), format!("__client_uat={NOW_S}; Path=/")] });
+    let payload = json!({ "handshake": [format!("__session={fresh}; Path=/"), format!("__client_uat={NOW_S}; Path=/")],
+        "iat": NOW_S - 1 });
     let hs = token(&key_2048().pair, Alg::RS256, &payload);
     let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={hs}"), ..document("") };
     let s = state(&a, &parts);
@@ -413,7 +413,7 @@ fn handshake_tokens_resolve_offline_with_a_local_key() {
     assert_eq!(header(&s, "cache-control"), ["no-store"]);
 
     // A directive that is not a valid header value is refused as Clerk's Headers#append would refuse it.
-    let bad = token(&key_2048().pair, Alg::RS256, &json!({ "handshake": ["__session=a\r\nx: y"] }));
+    let bad = token(&key_2048().pair, Alg::RS256, &json!({ "handshake": ["__session=a\r\nx: y"], "iat": NOW_S }));
     let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={bad}"), ..document("") };
     let decision = decide(&a, &parts).unwrap();
     assert_eq!(decision.logs.len(), 1);
@@ -435,4 +435,141 @@ fn invalid_publishable_keys_are_refused_with_clerks_messages() {
     // Checked before an authenticator is built (the napi constructor throws these texts).
     assert!(PublishableKey::parse("").err().unwrap().starts_with("Publishable key is missing."));
     assert_eq!(PublishableKey::parse("pk_live_x").err(), Some("Publishable key not valid."));
+}
+
+/// A document request carrying `__clerk_handshake=<token>` in its query string (`in_query`) or in its cookie.
+fn with_handshake_token(token: &str, in_query: bool) -> RequestParts {
+    if in_query {
+        RequestParts { url: format!("http://app.example.test/p?__clerk_handshake={token}"), ..document("") }
+    } else {
+        RequestParts { url: "http://app.example.test/p".into(), ..document(&format!("__clerk_handshake={token}")) }
+    }
+}
+
+fn handshake_token(directives: &[String], claims: Value) -> String {
+    let mut payload = json!({ "handshake": directives });
+    payload.as_object_mut().unwrap().extend(claims.as_object().unwrap().clone());
+    token(&key_2048().pair, Alg::RS256, &payload)
+}
+
+fn fresh_directives(fresh: &str) -> Vec<String> {
+    vec![
+        format!("__session={fresh}; Path=/; SameSite=Lax; Secure"),
+        format!("__client_uat={NOW_S}; Path=/; Domain=example.test; Max-Age=315360000; SameSite=Lax; Secure"),
+    ]
+}
+
+#[test]
+fn a_handshake_with_a_directive_outside_clerks_protocol_sets_no_cookie_at_all() {
+    let a = authenticator(Setup::default());
+    let fresh = session(json!({}));
+    let good = fresh_directives(&fresh);
+    // Control: Clerk's directives resolve the handshake (signed in, both cookies set).
+    let s = state(&a, &with_handshake_token(&handshake_token(&good, json!({ "iat": NOW_S })), true));
+    assert_eq!(s.status, AuthStatus::SignedIn);
+    assert_eq!(header(&s, "set-cookie"), [good[0].as_str(), good[1].as_str()]);
+
+    let extra = [
+        "evil=1; Path=/".to_owned(),
+        format!("__session={fresh}; Path=/; Domain=evil.example"),
+        format!("__client_uat={NOW_S}; Path=/; Domain=test; Max-Age=1"),
+        format!("__client_uat={NOW_S}; Path=/; Max-Age=315360001"),
+        format!("__session={fresh}; Path=/admin"),
+        format!("__session={fresh}; Path=/; Expires=Fri, 31 Dec 9999 23:59:59 GMT"),
+    ];
+    for (i, bad) in extra.iter().enumerate() {
+        // Wherever it is in the list.
+        let mut directives = good.clone();
+        directives.insert(i % 3, bad.clone());
+        for in_query in [true, false] {
+            let parts = with_handshake_token(&handshake_token(&directives, json!({ "iat": NOW_S })), in_query);
+            let decision = decide(&a, &parts).unwrap();
+            let Outcome::State(s) = &decision.outcome else { panic!("{:?}", decision.outcome) };
+            assert_eq!(s.status, AuthStatus::SignedOut, "{bad}");
+            assert_eq!(s.reason.as_deref(), Some("session-token-and-uat-missing"), "{bad}");
+            assert!(header(s, "set-cookie").is_empty(), "{bad}: {:?}", s.headers);
+            assert_eq!(decision.logs.len(), 1, "{bad}");
+            assert_eq!(decision.logs[0].message, "Clerk: unable to resolve handshake:");
+            let detail = decision.logs[0].detail.as_deref().unwrap();
+            let position = format!("directive {} of 3 refused", i % 3 + 1);
+            assert!(
+                detail.starts_with("Error: handshake Set-Cookie directive") && detail.contains(&position),
+                "{detail}"
+            );
+            assert!(!detail.contains(&fresh) && !detail.contains("evil"), "the log never quotes a directive: {detail}");
+        }
+    }
+    // Development too: no cookie, and no redirect to a clean URL claiming the handshake resolved.
+    let dev = authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", ..Setup::default() });
+    let mut directives = good.clone();
+    directives.push("evil=1; Path=/".into());
+    let s = state(&dev, &with_handshake_token(&handshake_token(&directives, json!({ "iat": NOW_S })), true));
+    assert!(header(&s, "set-cookie").iter().all(|c| c.starts_with("__clerk_redirect_count=")), "{:?}", s.headers);
+    assert_eq!(s.reason.as_deref(), Some("dev-browser-missing"));
+}
+
+#[test]
+fn handshake_tokens_are_good_for_five_minutes_in_production_and_a_day_in_development() {
+    let prod = authenticator(Setup::default());
+    let dev = authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", ..Setup::default() });
+    let fresh = session(json!({}));
+    let directives = fresh_directives(&fresh);
+    let hs = |claims: Value| handshake_token(&directives, claims);
+    let outcome = |a: &Authenticator, parts: &RequestParts| decide(a, parts).unwrap();
+    let signed_in = |a: &Authenticator, parts: &RequestParts| match outcome(a, parts).outcome {
+        Outcome::State(s) => s.status == AuthStatus::SignedIn,
+        _ => false,
+    };
+
+    for in_query in [true, false] {
+        // Production: iat at most 5 min + the 5 s clock skew old, not in the future.
+        assert!(signed_in(&prod, &with_handshake_token(&hs(json!({ "iat": NOW_S - 305 })), in_query)));
+        assert!(signed_in(&prod, &with_handshake_token(&hs(json!({ "iat": NOW_S + 5 })), in_query)));
+        for (claims, detail) in [
+            (json!({ "iat": NOW_S - 306 }), "Error: Handshake token is too old"),
+            (json!({ "iat": NOW_S + 6 }), "Error: Handshake token issued at date claim (iat) is in the future"),
+            (json!({ "iat": NOW_S - 10, "exp": NOW_S - 5 }), "Error: Handshake token is expired"),
+        ] {
+            let decision = outcome(&prod, &with_handshake_token(&hs(claims.clone()), in_query));
+            assert_eq!(decision.logs[0].message, "Clerk: unable to resolve handshake:", "{claims}");
+            assert!(decision.logs[0].detail.as_deref().unwrap().starts_with(detail), "{:?}", decision.logs);
+            let Outcome::State(s) = decision.outcome else { panic!() };
+            assert_eq!(s.reason.as_deref(), Some("session-token-and-uat-missing"), "{claims}");
+            assert!(header(&s, "set-cookie").is_empty());
+        }
+        // Development keeps Clerk's one-day tolerance of a wrong clock; past it, Clerk's development error.
+        let a_day = 86_400;
+        // (Without the Domain of app.example.test, which localhost may not set: see the test above.)
+        let dev_directives = [directives[0].clone(), format!("__client_uat={NOW_S}; Path=/; Max-Age=315360000")];
+        let dev_parts = |iat: i64| {
+            let mut parts = with_handshake_token(&handshake_token(&dev_directives, json!({ "iat": iat })), in_query);
+            parts.url = format!("http://localhost:3000/{}", parts.url.split_once("/p").unwrap().1);
+            parts
+        };
+        let s = state(&dev, &dev_parts(NOW_S - 300 - a_day));
+        assert_eq!(s.status, AuthStatus::SignedIn);
+        assert_eq!(s.token.as_deref(), Some(fresh.as_str()));
+        assert!(state(&dev, &dev_parts(NOW_S + a_day)).status == AuthStatus::SignedIn);
+        let thrown_message = thrown(&dev, &dev_parts(NOW_S - 301 - a_day));
+        assert!(
+            thrown_message.starts_with("Clerk: Handshake token verification failed: Handshake token is too old"),
+            "{thrown_message}"
+        );
+    }
+
+    // No iat: refused from a production query string (where a link can carry a replayed token), taken from the
+    // cookie the Frontend API sets, and in development (the query string is its transport).
+    let none = hs(json!({}));
+    let decision = outcome(&prod, &with_handshake_token(&none, true));
+    assert!(
+        decision.logs[0].detail.as_deref().unwrap().contains("no issued at date claim (iat)"),
+        "{:?}",
+        decision.logs
+    );
+    assert!(!signed_in(&prod, &with_handshake_token(&none, true)));
+    assert!(signed_in(&prod, &with_handshake_token(&none, false)));
+    let dev_none = handshake_token(&[directives[0].clone()], json!({}));
+    let dev_query =
+        RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={dev_none}"), ..document("") };
+    assert!(signed_in(&dev, &dev_query));
 }

@@ -5,6 +5,7 @@
 mod attacks;
 mod authenticate;
 mod authorization_header_jwks;
+mod backend_api;
 mod claim_rules;
 mod clerk_request;
 mod cookie_parse;
