@@ -10,6 +10,7 @@ mod clerk_request;
 mod cookie_parse;
 mod handshake;
 mod machine_token;
+mod origin;
 mod publishable_key;
 mod rfc_vectors;
 mod settings;
