@@ -378,11 +378,18 @@ export function originSettings(
         ? fromEnv.split(',')
         : undefined;
   if (appOrigin !== undefined || allowedRedirectOrigins !== undefined) {
-    const refused = native.checkOriginSettings(appOrigin, allowedRedirectOrigins);
-    if (refused) throw Object.assign(new Error(refused[1]), { code: refused[0] });
+    // An app has one setting: the addon is asked again only when it changes (a refused one is asked every time).
+    const key = `${appOrigin ?? ''}\u0000${allowedRedirectOrigins?.join('\u0000') ?? ''}`;
+    if (key !== lastAcceptedOrigins) {
+      const refused = native.checkOriginSettings(appOrigin, allowedRedirectOrigins);
+      if (refused) throw Object.assign(new Error(refused[1]), { code: refused[0] });
+      lastAcceptedOrigins = key;
+    }
   }
   return { appOrigin, allowedRedirectOrigins };
 }
+
+let lastAcceptedOrigins: string | undefined;
 
 /** A string or a list of strings as a list (anything else: an empty list, which allows nothing more). */
 function stringList(value: unknown): string[] {

@@ -312,6 +312,8 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
 }
 
 /// `iss`, `iat` and `exp` of a session cookie's token: decoded (unverified), or those of its token cache entry.
+// Two of these live on the stack for one request's cookie choice; boxing the decoded claims would allocate per request.
+#[allow(clippy::large_enum_variant)]
 enum CookieChoiceClaims {
     Decoded(jwt::Members<3>),
     Cached(Arc<CachedToken>),
