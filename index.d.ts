@@ -76,6 +76,13 @@ export interface AuthenticatorOptions {
   clerkBackend?: number
   /** `CLERK_MACHINE_SECRET_KEY`: checks opaque M2M tokens instead of the secret key (React Router entry). */
   machineSecretKey?: string
+  /** `appOrigin` / `CLERK_APP_ORIGIN`: the app's origin, pinned (proxy headers are then not read). */
+  appOrigin?: string
+  /**
+   * `allowedRedirectOrigins` / `CLERK_ALLOWED_REDIRECT_ORIGINS`: where a development primary may send a
+   * satellite's browser back to, besides its own origin.
+   */
+  allowedRedirectOrigins?: Array<string>
 }
 
 /** A Backend API answer, whatever its status. */
@@ -110,6 +117,13 @@ export interface BackendApiSettings {
 }
 
 /**
+ * Checks `appOrigin` and `allowedRedirectOrigins` as the authenticator will: `null` when both name origins (or are
+ * unset), else `[reason, message]` (`app-origin-invalid` / `allowed-redirect-origins-invalid`, and a message that
+ * does not repeat the value).
+ */
+export declare function checkOriginSettings(appOrigin?: string | undefined | null, allowedRedirectOrigins?: Array<string> | undefined | null): Array<string> | null
+
+/**
  * The watched variables that are set, as `NAME=value` entries each followed by a NUL (which no environment entry can
  * contain), in the order they were named. A value that is not Unicode is passed lossily, as Node's `process.env`
  * does.
@@ -123,11 +137,13 @@ export declare function clerkEnvironment(): string
 export declare function clerkEnvironmentGeneration(): number
 
 /**
- * `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the first `x-forwarded-host`
- * or `host`, the first `x-forwarded-proto` or the URL's scheme), for option resolution; `null` where Clerk's
- * `new URL(…)` throws.
+ * `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the pinned `appOrigin`, else
+ * the first `x-forwarded-host` or `host` and the first `x-forwarded-proto` or the URL's scheme when they pass the
+ * syntax check), for option resolution; `null` where the decision answers Clerk's `TypeError` (`clerkBackend` 2:
+ * headers it cannot build a URL from; 3 keeps the request's URL then). `appOrigin` must have passed
+ * `checkOriginSettings` (an invalid one is ignored here).
  */
-export declare function clerkUrlOf(url: string, host?: string | undefined | null, forwardedHost?: string | undefined | null, forwardedProto?: string | undefined | null): string | null
+export declare function clerkUrlOf(url: string, host?: string | undefined | null, forwardedHost?: string | undefined | null, forwardedProto?: string | undefined | null, appOrigin?: string | undefined | null, clerkBackend?: number | undefined | null): string | null
 
 /** A console line Clerk prints during the decision: `console[level](message, detail)`. */
 export interface LogEntry {
@@ -187,6 +203,12 @@ export interface RequestOutcome {
    */
   tokenType?: string
 }
+
+/**
+ * The `Cache-Control` a response must have (`null`: leave it as it is), given its own (`existing`), whether it carries
+ * `clerkState` and whether it sets Clerk's cookies: `crates/clerk-remix-core/src/cache_control.rs`.
+ */
+export declare function responseCacheControl(existing: string | undefined | null, carriesClerkState: boolean, setsCookies: boolean): string | null
 
 /** The User-Agent of every Backend API call this package makes (`clerk-remix-native/<version>`). */
 export declare function userAgent(): string

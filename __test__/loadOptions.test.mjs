@@ -234,8 +234,6 @@ test('clerkUrlOf matches @clerk/backend clerkRequest.clerkUrl', () => {
     ['http://localhost:3000/a', { 'x-forwarded-host': 'Example.COM', 'x-forwarded-proto': 'HTTPS' }],
     ['http://localhost:3000/a/b/../c?x=%20y#frag', { 'x-forwarded-host': 'example.com' }],
     ['http://localhost:3000/', { 'x-forwarded-host': 'example.com:8443', 'x-forwarded-proto': 'https' }],
-    ['http://localhost:3000/', { 'x-forwarded-host': 'user@example.com' }],
-    ['http://localhost:3000/', { 'x-forwarded-host': 'example.com/prefix?q#h' }],
     ['http://[::1]:3000/p', { host: '[::1]:3000' }],
   ];
   for (const [url, headers] of cases) {
@@ -248,6 +246,50 @@ test('clerkUrlOf matches @clerk/backend clerkRequest.clerkUrl', () => {
   const bad = new Request('http://localhost:3000/a', { headers: { 'x-forwarded-host': 'a b' } });
   assert.throws(() => createClerkRequest(bad), TypeError);
   assert.throws(() => clerkUrlOf(bad), TypeError);
+});
+
+test('clerkUrlOf (deliberate difference U4): a proxy header that is not host[:port] / http(s) is not followed', () => {
+  // Clerk's `new URL` accepts these and follows them (credentials dropped, a path or query ignored, any scheme).
+  const cases = [
+    [{ 'x-forwarded-host': 'user@evil.example' }, 'evil.example'],
+    [{ 'x-forwarded-host': 'evil.example/prefix?q#h' }, 'evil.example'],
+    [{ 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'ftp' }, 'evil.example'],
+    [{ host: 'evil.example/x' }, 'evil.example'],
+  ];
+  for (const [headers, clerkHost] of cases) {
+    const request = new Request('http://localhost:3000/a?b=1', { headers });
+    assert.equal(createClerkRequest(request).clerkUrl.host, clerkHost, JSON.stringify(headers));
+    // The Remix entry (2.x) answers with the TypeError Clerk throws for a URL it cannot build; the React Router entry
+    // (3.x) keeps the request's URL, as 3.x does then.
+    assert.throws(() => clerkUrlOf(request), TypeError, JSON.stringify(headers));
+    assert.equal(clerkUrlOf(request, undefined, undefined, 3).href, 'http://localhost:3000/a?b=1');
+  }
+});
+
+test('clerkUrlOf (deliberate difference U5): a pinned appOrigin wins over every proxy header', () => {
+  const request = new Request('http://10.0.0.7:3000/a?b=1', { headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } });
+  assert.equal(createClerkRequest(request).clerkUrl.href, 'https://evil.example/a?b=1');
+  assert.equal(clerkUrlOf(request).href, 'https://evil.example/a?b=1');
+  for (const backend of [2, 3]) assert.equal(clerkUrlOf(request, undefined, 'https://app.example', backend).href, 'https://app.example/a?b=1');
+  // Through loadOptions: a relative proxy URL resolves against the pinned origin (option or CLERK_APP_ORIGIN).
+  assert.equal(loadOptions({ request, context: {} }, { secretKey: 'sk_live_1', proxyUrl: '/__clerk', appOrigin: 'https://app.example' }).proxyUrl,
+    'https://app.example/__clerk');
+  const fromEnv = loadOptions({ request, context: { env: { CLERK_APP_ORIGIN: 'https://app.example/', CLERK_PROXY_URL: '/__clerk' } } }, { secretKey: 'sk_live_1' });
+  assert.equal(fromEnv.proxyUrl, 'https://app.example/__clerk');
+  assert.equal(fromEnv.appOrigin, 'https://app.example/');
+  // Unset: Clerk's result, key for key (the two settings add no key).
+  assert.ok(!('appOrigin' in loadOptions({ request, context: {} }, { secretKey: 'sk_live_1' })));
+  // A value that is not an origin is a configuration error with a code, whose message does not repeat the value.
+  for (const appOrigin of ['myapp.test', 'https://myapp.test/base', 'sk_live_notanorigin']) {
+    assert.throws(() => loadOptions({ request, context: {} }, { secretKey: 'sk_live_1', appOrigin }), (err) => {
+      assert.equal(err.code, 'app-origin-invalid');
+      assert.match(err.message, /^Clerk: appOrigin \/ CLERK_APP_ORIGIN must be an origin/);
+      assert.ok(!err.message.includes(appOrigin));
+      return true;
+    });
+  }
+  assert.throws(() => loadOptions({ request, context: { CLERK_ALLOWED_REDIRECT_ORIGINS: 'https://ok.example,nope' } }, { secretKey: 'sk_live_1' }),
+    (err) => err.code === 'allowed-redirect-origins-invalid');
 });
 
 test('clerkUrlOf (deliberate difference): a path starting with // cannot move the URL to another host', () => {

@@ -89,7 +89,8 @@ const backend3 = [
   { name: 'v3-template-category-header', tokenSpec: valid(), carrier: 'header', rawToken: undefined, tokenHeader: { cat: 'cl_B7d4PD222AAA' } },
   { name: 'v3-template-category-cookie', tokenSpec: valid(), tokenHeader: { cat: 'cl_B7d4PD222AAA' }, request: { headers: DOCUMENT } },
   { name: 'v3-authorized-parties-without-azp', tokenSpec: valid({ authorizedParty: null }), options: { authorizedParties: [APP_ORIGIN] }, request: { headers: DOCUMENT } },
-  { name: 'v3-primary-responds-to-syncing', instance: 'development', tokenSpec: valid(), request: { url: `/?__clerk_redirect_url=${encodeURIComponent('http://sat.localhost/p?__clerk_synced=false')}`, headers: DOCUMENT, cookies: { devBrowser: true } } },
+  // Ours sends the dev browser token only to the app's own origin and allowedRedirectOrigins (R10); Clerk ignores it.
+  { name: 'v3-primary-responds-to-syncing', instance: 'development', tokenSpec: valid(), options: { allowedRedirectOrigins: ['http://sat.localhost'] }, request: { url: `/?__clerk_redirect_url=${encodeURIComponent('http://sat.localhost/p?__clerk_synced=false')}`, headers: DOCUMENT, cookies: { devBrowser: true } } },
   ...machineTokenScenarios(),
 ].map(({ tokenHeader, ...def }) =>
   defineScenario({
@@ -122,6 +123,59 @@ const ALLOWED = [
     paths: [/^bapiUserAgents$/],
   },
   ...HARDENING_ALLOWED,
+  {
+    id: 'RR8',
+    why: "the response of a request whose root loader served clerkState, or whose decision set Clerk's cookies: Cache-Control private, no-store (Clerk sets none)",
+    scenarios: '*',
+    paths: [/^headers\.cache-control$/],
+    check: (ours, clerk) => {
+      // Where another allowance makes one side a 307 (R10, U4, U5), that side has Clerk's own no-store. getAuth alone
+      // serves no clerkState: only a decision that sets cookies marks its response.
+      const servesNothing = ours.mode === 'middleware+getAuth' && header(ours, 'set-cookie', true).length === 0;
+      const want = ours.status === 307 ? 'no-store' : servesNothing ? undefined : 'private, no-store';
+      assert.equal(header(ours, 'cache-control'), want);
+      assert.equal(header(clerk, 'cache-control'), clerk.status === 307 ? 'no-store' : undefined);
+    },
+  },
+  {
+    id: 'R10',
+    why: 'a development primary does not send the dev browser token to an origin that is neither its own nor allowed: decided as without __clerk_redirect_url',
+    scenarios: ['dev-primary-responds-to-syncing-foreign-target'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.match(header(clerk, 'location'), /^https:\/\/evil\.example\.test\/steal\?__clerk_db_jwt=/);
+      assert.notEqual(ours.status, 307);
+      assert.equal(header(ours, 'location'), undefined);
+      assert.ok(ours.logs.some((l) => l.level === 'warn' && l.text.startsWith('Clerk: __clerk_redirect_url ignored: https://evil.example.test')), JSON.stringify(ours.logs));
+    },
+  },
+  {
+    id: 'U5',
+    why: 'appOrigin / CLERK_APP_ORIGIN pins the request origin: a forged X-Forwarded-Host moves neither the handshake (proxy and return URL) nor clerkState.__proxyUrl',
+    scenarios: ['forwarded-host-relative-proxy-handshake-pinned', 'forwarded-host-relative-proxy-signed-in-pinned-by-env'],
+    paths: [/^headers\.location$/, /\.(__proxyUrl|proxyUrl)$/],
+    check: (ours, clerk) => {
+      const location = header(ours, 'location');
+      if (location !== undefined) {
+        assert.ok(location.startsWith(`${APP_ORIGIN}/__clerk/v1/client/handshake?`), location);
+        assert.equal(new URL(location).searchParams.get('redirect_url'), `${APP_ORIGIN}/`);
+        assert.ok(header(clerk, 'location').startsWith('https://evil.example.test/__clerk/'));
+      } else {
+        assert.equal(internalState(ours).__proxyUrl, `${APP_ORIGIN}/__clerk`);
+        assert.equal(internalState(clerk).__proxyUrl, 'https://evil.example.test/__clerk');
+      }
+    },
+  },
+  {
+    id: 'U4',
+    why: 'an X-Forwarded-Host that is not host[:port] (credentials in it) is not followed: the request URL, as 3.x keeps it for a URL it cannot build',
+    scenarios: ['forwarded-host-not-a-host'],
+    paths: [/^headers\.location$/],
+    check: (ours, clerk) => {
+      assert.equal(new URL(header(clerk, 'location')).searchParams.get('redirect_url'), 'http://user@evil.example.test/');
+      assert.equal(new URL(header(ours, 'location')).searchParams.get('redirect_url'), `${APP_ORIGIN}/`);
+    },
+  },
 ];
 
 describe('react-router differential: ours vs @clerk/react-router@3.6 through the middleware', () => {

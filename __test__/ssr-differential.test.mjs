@@ -15,7 +15,7 @@ import { after, describe, test } from 'node:test';
 import { allowedFor, differences, JWKS, pick } from './helpers/differential.mjs';
 import { HARDENING_ALLOWED, OTHER_BAPI_PATHS } from './helpers/hardening.mjs';
 import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk } from './helpers/oracle.mjs';
-import { scenarios } from './helpers/scenarios.mjs';
+import { APP_ORIGIN, scenarios } from './helpers/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
 const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8');
@@ -88,6 +88,60 @@ const ALLOWED = [
     check: (ours, clerk) => assertUserAgents(ours, clerk),
   },
   ...HARDENING_ALLOWED,
+  {
+    id: 'R9',
+    why: 'a rootAuthLoader response carries clerkState (and maybe Clerk\'s cookies): Cache-Control private, no-store (Clerk sets none)',
+    scenarios: '*',
+    paths: [/^headers\.cache-control$/],
+    check: (ours, clerk) => {
+      // Where another allowance makes one side a 307 (V1, R10, U4), that side has Clerk's own no-store.
+      for (const [r, fresh] of [[ours, 'private, no-store'], [clerk, undefined]]) {
+        if (r.kind === 'response') assert.equal(header(r, 'cache-control'), fresh);
+        else if (r.kind === 'thrown-response') assert.equal(header(r, 'cache-control'), 'no-store');
+      }
+    },
+  },
+  {
+    id: 'R10',
+    why: 'a development primary does not send the dev browser token to an origin that is neither its own nor allowed: decided as without __clerk_redirect_url',
+    scenarios: ['dev-primary-responds-to-syncing-foreign-target'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.equal(stateOf(clerk), 'handshake');
+      assert.match(header(clerk, 'location'), /^https:\/\/evil\.example\.test\/steal\?__clerk_db_jwt=/);
+      assert.equal(stateOf(ours), 'signed-in');
+      assert.equal(header(ours, 'location'), undefined);
+      assert.ok(ours.logs.some((l) => l.level === 'warn' && l.text.startsWith('Clerk: __clerk_redirect_url ignored: https://evil.example.test')), JSON.stringify(ours.logs));
+    },
+  },
+  {
+    id: 'U5',
+    why: 'appOrigin / CLERK_APP_ORIGIN pins the request origin: a forged X-Forwarded-Host moves neither the handshake (proxy and return URL) nor clerkState.__proxyUrl',
+    scenarios: ['forwarded-host-relative-proxy-handshake-pinned', 'forwarded-host-relative-proxy-signed-in-pinned-by-env'],
+    paths: [/^headers\.location$/, /\.(__proxyUrl|proxyUrl)$/],
+    check: (ours, clerk) => {
+      const location = header(ours, 'location');
+      if (location !== undefined) {
+        assert.ok(location.startsWith(`${APP_ORIGIN}/__clerk/v1/client/handshake?`), location);
+        assert.equal(new URL(location).searchParams.get('redirect_url'), `${APP_ORIGIN}/`);
+        assert.ok(header(clerk, 'location').startsWith('https://evil.example.test/__clerk/'));
+      } else {
+        assert.equal(internalState(ours).__proxyUrl, `${APP_ORIGIN}/__clerk`);
+        assert.equal(internalState(clerk).__proxyUrl, 'https://evil.example.test/__clerk');
+      }
+    },
+  },
+  {
+    id: 'U4',
+    why: 'an X-Forwarded-Host that is not host[:port] (credentials in it) is not followed: the TypeError Clerk throws for a URL it cannot build',
+    scenarios: ['forwarded-host-not-a-host'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.equal(stateOf(clerk), 'handshake');
+      assert.equal(ours.kind, 'thrown-error');
+      assert.equal(ours.error.name, 'TypeError');
+    },
+  },
 ];
 
 /**

@@ -12,8 +12,10 @@ use clerk_remix_core::authenticate::{
 };
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use clerk_remix_core::cache_control;
 use clerk_remix_core::clerk_request::{clerk_url, RequestParts, Routing};
 use clerk_remix_core::generation::Generation;
+use clerk_remix_core::origin::{parse_allowed_origins, parse_app_origin};
 use clerk_remix_core::token_verifier::{NeedsNetwork, Network};
 
 use crate::napi_verifier::{cache_size, invalid_arg};
@@ -43,6 +45,11 @@ pub struct AuthenticatorOptions {
     pub clerk_backend: Option<u32>,
     /// `CLERK_MACHINE_SECRET_KEY`: checks opaque M2M tokens instead of the secret key (React Router entry).
     pub machine_secret_key: Option<String>,
+    /// `appOrigin` / `CLERK_APP_ORIGIN`: the app's origin, pinned (proxy headers are then not read).
+    pub app_origin: Option<String>,
+    /// `allowedRedirectOrigins` / `CLERK_ALLOWED_REDIRECT_ORIGINS`: where a development primary may send a
+    /// satellite's browser back to, besides its own origin.
+    pub allowed_redirect_origins: Option<Vec<String>>,
 }
 
 impl From<AuthenticatorOptions> for AuthenticatorSettings {
@@ -60,6 +67,8 @@ impl From<AuthenticatorOptions> for AuthenticatorSettings {
             user_agent: options.user_agent.unwrap_or_default(),
             token_cache_size: cache_size(options.token_cache_size),
             generation: Generation::from_major(options.clerk_backend.unwrap_or(2)),
+            app_origin: options.app_origin.unwrap_or_default(),
+            allowed_redirect_origins: options.allowed_redirect_origins.unwrap_or_default(),
         }
     }
 }
@@ -330,16 +339,45 @@ impl NativeAuthenticator {
     }
 }
 
-/// `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the first `x-forwarded-host`
-/// or `host`, the first `x-forwarded-proto` or the URL's scheme), for option resolution; `null` where Clerk's
-/// `new URL(…)` throws.
+/// `clerkUrl` of a request as the decision computes it (the URL as the client saw it: the pinned `appOrigin`, else
+/// the first `x-forwarded-host` or `host` and the first `x-forwarded-proto` or the URL's scheme when they pass the
+/// syntax check), for option resolution; `null` where the decision answers Clerk's `TypeError` (`clerkBackend` 2:
+/// headers it cannot build a URL from; 3 keeps the request's URL then). `appOrigin` must have passed
+/// `checkOriginSettings` (an invalid one is ignored here).
 #[napi]
 pub fn clerk_url_of(
     url: String,
     host: Option<String>,
     forwarded_host: Option<String>,
     forwarded_proto: Option<String>,
+    app_origin: Option<String>,
+    clerk_backend: Option<u32>,
 ) -> Option<String> {
     let parts = RequestParts { url, host, forwarded_host, forwarded_proto, ..RequestParts::default() };
-    clerk_url(&parts).map(String::from)
+    let pinned = app_origin.as_deref().and_then(|o| parse_app_origin(o).ok().flatten());
+    clerk_url(&parts, pinned.as_ref(), Generation::from_major(clerk_backend.unwrap_or(2))).map(String::from)
+}
+
+/// Checks `appOrigin` and `allowedRedirectOrigins` as the authenticator will: `null` when both name origins (or are
+/// unset), else `[reason, message]` (`app-origin-invalid` / `allowed-redirect-origins-invalid`, and a message that
+/// does not repeat the value).
+#[napi]
+pub fn check_origin_settings(
+    app_origin: Option<String>,
+    allowed_redirect_origins: Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    let checked = parse_app_origin(app_origin.as_deref().unwrap_or(""))
+        .and_then(|_| parse_allowed_origins(allowed_redirect_origins.as_deref().unwrap_or(&[])));
+    checked.err().map(|e| vec![e.reason().to_owned(), e.to_string()])
+}
+
+/// The `Cache-Control` a response must have (`null`: leave it as it is), given its own (`existing`), whether it carries
+/// `clerkState` and whether it sets Clerk's cookies: `crates/clerk-remix-core/src/cache_control.rs`.
+#[napi]
+pub fn response_cache_control(
+    existing: Option<String>,
+    carries_clerk_state: bool,
+    sets_cookies: bool,
+) -> Option<String> {
+    cache_control::for_clerk_response(existing.as_deref(), carries_clerk_state, sets_cookies)
 }

@@ -687,6 +687,8 @@ export const scenarios = [
     spec: 'A7.4 step 5 (primary gets __clerk_redirect_url → back to the satellite with __clerk_db_jwt and __clerk_synced)',
     instance: 'development',
     tokenSpec: valid(),
+    // Ours sends the dev browser token only to the app's own origin and these (R10); Clerk ignores the option.
+    options: { allowedRedirectOrigins: ['https://satellite.example.test'] },
     request: {
       url: `/sign-in?__clerk_redirect_url=${encodeURIComponent('https://satellite.example.test/page?y=2')}`,
       headers: DOCUMENT,
@@ -703,6 +705,7 @@ export const scenarios = [
     spec: 'A7.4 step 5 + A7.5 (not eligible → signed-out with the handshake reason)',
     instance: 'development',
     tokenSpec: valid(),
+    options: { allowedRedirectOrigins: 'https://satellite.example.test' },
     request: {
       url: `/sign-in?__clerk_redirect_url=${encodeURIComponent('https://satellite.example.test/page')}`,
       headers: DATA,
@@ -762,6 +765,68 @@ export const scenarios = [
     spec: 'A10 (decodeURIComponent of a run that is not UTF-8 throws)',
     request: { cookies: '__session=abc%C3%28def; __client_uat=1' },
     expect: { state: 'error', errorName: 'URIError', errorMessage: 'URI malformed' },
+  },
+
+  // --- issue 16: whose origin a request is on; where a development primary sends the dev browser token -----------
+  {
+    name: 'dev-primary-responds-to-syncing-foreign-target',
+    spec: 'A7.4 step 5 (Clerk sends the dev browser token to any __clerk_redirect_url; ours: not to an origin it does not know, R10)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: {
+      url: `/sign-in?__clerk_redirect_url=${encodeURIComponent('https://evil.example.test/steal')}`,
+      headers: DOCUMENT,
+      cookies: { devBrowser: DEV_BROWSER },
+    },
+    expect: {
+      state: 'redirect',
+      reason: 'primary-responds-to-syncing',
+      location: `https://evil.example.test/steal?__clerk_db_jwt=${DEV_BROWSER}&__clerk_synced=true`,
+    },
+  },
+  {
+    name: 'dev-primary-responds-to-syncing-own-origin',
+    spec: 'A7.4 step 5 (a target on the app\'s own origin: ours needs no configuration for it either)',
+    instance: 'development',
+    tokenSpec: valid(),
+    request: {
+      url: `/sign-in?__clerk_redirect_url=${encodeURIComponent(`${APP_ORIGIN}/after?z=1`)}`,
+      headers: DOCUMENT,
+      cookies: { devBrowser: DEV_BROWSER },
+    },
+    expect: {
+      state: 'redirect',
+      reason: 'primary-responds-to-syncing',
+      location: `${APP_ORIGIN}/after?z=1&__clerk_db_jwt=${DEV_BROWSER}&__clerk_synced=true`,
+    },
+  },
+  {
+    name: 'forwarded-host-relative-proxy-handshake',
+    spec: 'A2 proxyUrl + A7.1 step 1 (a relative proxy URL and the handshake follow x-forwarded-host: Clerk and ours without a pin)',
+    options: { proxyUrl: '/__clerk' },
+    request: { headers: { ...DOCUMENT, host: 'internal:8080', 'x-forwarded-host': 'evil.example.test', 'x-forwarded-proto': 'https' }, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token', fapi: 'https://evil.example.test/__clerk', redirectUrl: 'https://evil.example.test/' },
+  },
+  {
+    name: 'forwarded-host-relative-proxy-handshake-pinned',
+    spec: 'A2 proxyUrl + A7.1 step 1 (ours with appOrigin: the forged host moves neither the proxy nor the return URL, U5)',
+    options: { proxyUrl: '/__clerk', appOrigin: APP_ORIGIN },
+    request: { headers: { ...DOCUMENT, host: 'internal:8080', 'x-forwarded-host': 'evil.example.test', 'x-forwarded-proto': 'https' }, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token', fapi: 'https://evil.example.test/__clerk', redirectUrl: 'https://evil.example.test/' },
+  },
+  {
+    name: 'forwarded-host-relative-proxy-signed-in-pinned-by-env',
+    spec: 'A2 proxyUrl / A5 __proxyUrl (ours with CLERK_APP_ORIGIN: clerkState.__proxyUrl stays on the app, U5)',
+    env: { CLERK_APP_ORIGIN: APP_ORIGIN, CLERK_PROXY_URL: '/__clerk' },
+    tokenSpec: valid(),
+    request: { headers: { ...DOCUMENT, 'x-forwarded-host': 'evil.example.test', 'x-forwarded-proto': 'https' } },
+    expect: { state: 'signed-in', userId: USER_ID, proxyUrl: 'https://evil.example.test/__clerk' },
+  },
+  {
+    name: 'forwarded-host-not-a-host',
+    spec: 'A7.1 step 1 (Clerk follows an x-forwarded-host with credentials in it; ours: not a host[:port], U4)',
+    request: { headers: { ...DOCUMENT, 'x-forwarded-host': 'user@evil.example.test' }, cookies: { clientUat: NOW_S - 100 } },
+    expect: { state: 'handshake', reason: 'client-uat-but-no-session-token', redirectUrl: 'http://user@evil.example.test/' },
   },
 
   // --- last: CLERK_JWT_KEY makes @clerk/backend's JWKS cache never expire for the rest of the process ---------------

@@ -93,6 +93,8 @@ const AUTHENTICATOR_FIELDS: { [K in keyof Omit<AuthenticatorOptions, 'userAgent'
   authorizedParties: (o) => stringListOption(o.authorizedParties),
   tokenCacheSize: (o) => (typeof o.tokenCacheSize === 'number' ? o.tokenCacheSize : undefined),
   machineSecretKey: (o) => nonEmpty((o as { machineSecretKey?: unknown }).machineSecretKey),
+  appOrigin: (o) => nonEmpty(o.appOrigin),
+  allowedRedirectOrigins: (o) => stringListOption(o.allowedRedirectOrigins),
 };
 const READERS = Object.values(AUTHENTICATOR_FIELDS) as ((o: LoadedOptions) => unknown)[];
 

@@ -72,6 +72,18 @@ export interface LoadOptionsOverrides {
   apiUrl?: string;
   /** Verified tokens kept so that a repeat costs no RSA operation (claims re-checked on each use). Default 4096; 0: off. */
   tokenCacheSize?: number;
+  /**
+   * The app's own origin (`https://app.example.com`), pinned: the request URL's origin whatever `X-Forwarded-Host`,
+   * `X-Forwarded-Proto` or `Host` say (handshake return URL, a relative `proxyUrl`, `clerkState.__proxyUrl`).
+   * Default `CLERK_APP_ORIGIN`; unset: the origin comes from those headers, as in Clerk (docs/configuration.md).
+   */
+  appOrigin?: string;
+  /**
+   * Development instances: the origins (besides the app's own) a primary may send a satellite's browser back to,
+   * with its dev browser token, when asked with `__clerk_redirect_url`. Default `CLERK_ALLOWED_REDIRECT_ORIGINS`
+   * (comma-separated).
+   */
+  allowedRedirectOrigins?: string | string[];
   [key: string]: unknown;
 }
 
@@ -180,6 +192,9 @@ const GLOBAL_READERS = new Map<string, (g: Bag) => unknown>([
   ['CLERK_JS_VERSION', (g) => g.CLERK_JS_VERSION],
   ['CLERK_TELEMETRY_DISABLED', (g) => g.CLERK_TELEMETRY_DISABLED],
   ['CLERK_TELEMETRY_DEBUG', (g) => g.CLERK_TELEMETRY_DEBUG],
+  // This package's own (both entries).
+  ['CLERK_APP_ORIGIN', (g) => g.CLERK_APP_ORIGIN],
+  ['CLERK_ALLOWED_REDIRECT_ORIGINS', (g) => g.CLERK_ALLOWED_REDIRECT_ORIGINS],
   // Read by the React Router entry only (`@clerk/react-router` reads each public name with a `VITE_` prefix first).
   ['CLERK_MACHINE_SECRET_KEY', (g) => g.CLERK_MACHINE_SECRET_KEY],
   ['CLERK_JS_URL', (g) => g.CLERK_JS_URL],
@@ -320,18 +335,66 @@ let lastApiUrl: { key: string | undefined; url: string } = { key: undefined, url
  * it for the decision (`crates/clerk-remix-core/src/clerk_request.rs` `clerk_url`): host = first comma-separated
  * value of `x-forwarded-host`, else `host`; protocol = first value of `x-forwarded-proto`, else the URL's. When that
  * origin differs from the URL's, the result is that origin with the URL's path and query; otherwise it is the URL
- * itself. An unusable URL or forwarded host makes this throw a `TypeError`, as Clerk's `new URL(…)` does.
+ * itself. An unusable URL throws a `TypeError`, as Clerk's `new URL(…)` does.
  *
- * Difference: Clerk builds the moved URL with `new URL(pathname + search, origin)`, so a path starting with `//`
- * (`https://app.example//evil.example/x`) would move the URL to the host `evil.example`. Here the path and query are
- * set on the origin, so the host is always the resolved one.
+ * Differences (docs/compat.md U1, U4, U5):
+ * - Clerk builds the moved URL with `new URL(pathname + search, origin)`, so a path starting with `//`
+ *   (`https://app.example//evil.example/x`) would move the URL to the host `evil.example`. Here the path and query
+ *   are set on the origin, so the host is always the resolved one.
+ * - With `appOrigin` (the app's pinned origin, already checked) the URL is moved onto it and no header is read.
+ * - The headers are believed only when the host is `host[:port]` and the protocol `http`/`https`; other values are
+ *   what Clerk does with a URL it cannot build: a `TypeError` for the Remix entry (`clerkBackend` 2), the request's
+ *   own URL for the React Router entry (3).
  *
  * `input` is the request as already read (the headers are not read again).
  */
-export function clerkUrlOf(request: RequestLike, input: RequestInput = requestInputOf(request)): URL {
-  const href = native.clerkUrlOf(input.url, input.host, input.forwardedHost, input.forwardedProto);
+export function clerkUrlOf(
+  request: RequestLike,
+  input: RequestInput = requestInputOf(request),
+  appOrigin?: string,
+  clerkBackend: 2 | 3 = 2,
+): URL {
+  const href = native.clerkUrlOf(input.url, input.host, input.forwardedHost, input.forwardedProto, appOrigin, clerkBackend);
   if (href === null || href === undefined) throw Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' });
   return new URL(href);
+}
+
+/**
+ * `appOrigin` and `allowedRedirectOrigins` of this package, from the options or `CLERK_APP_ORIGIN` /
+ * `CLERK_ALLOWED_REDIRECT_ORIGINS` (comma-separated), checked by the addon: an `Error` whose `code` is
+ * `app-origin-invalid` / `allowed-redirect-origins-invalid` when one does not name origins (the message does not
+ * repeat the value).
+ */
+export function originSettings(
+  overrides: LoadOptionsOverrides,
+  env: EnvReader,
+): { appOrigin: string | undefined; allowedRedirectOrigins: string[] | undefined } {
+  const appOrigin = (typeof overrides.appOrigin === 'string' && overrides.appOrigin) || env('CLERK_APP_ORIGIN') || undefined;
+  const fromEnv = env('CLERK_ALLOWED_REDIRECT_ORIGINS');
+  const allowedRedirectOrigins =
+    overrides.allowedRedirectOrigins !== undefined
+      ? stringList(overrides.allowedRedirectOrigins)
+      : fromEnv
+        ? fromEnv.split(',')
+        : undefined;
+  if (appOrigin !== undefined || allowedRedirectOrigins !== undefined) {
+    // An app has one setting: the addon is asked again only when it changes (a refused one is asked every time).
+    const key = `${appOrigin ?? ''}\u0000${allowedRedirectOrigins?.join('\u0000') ?? ''}`;
+    if (key !== lastAcceptedOrigins) {
+      const refused = native.checkOriginSettings(appOrigin, allowedRedirectOrigins);
+      if (refused) throw Object.assign(new Error(refused[1]), { code: refused[0] });
+      lastAcceptedOrigins = key;
+    }
+  }
+  return { appOrigin, allowedRedirectOrigins };
+}
+
+let lastAcceptedOrigins: string | undefined;
+
+/** A string or a list of strings as a list (anything else: an empty list, which allows nothing more). */
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(',');
+  return Array.isArray(value) ? value.map(String) : [];
 }
 
 /**
@@ -340,7 +403,8 @@ export function clerkUrlOf(request: RequestLike, input: RequestInput = requestIn
  * and a `Host` header that is absent or exactly the URL's host. Then no URL object is needed unless an option asks
  * for one.
  */
-function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
+function namesItsOwnOrigin(request: RequestLike, input: RequestInput, appOrigin: string | undefined): boolean {
+  if (appOrigin !== undefined) return false;
   if (typeof Request === 'undefined' || !(request instanceof Request)) return false;
   if (input.forwardedHost !== undefined || input.forwardedProto !== undefined) return false;
   if (input.host === undefined) return true;
@@ -362,7 +426,8 @@ function namesItsOwnOrigin(request: RequestLike, input: RequestInput): boolean {
  *    `Error(satelliteAndMissingSignInUrl)`.
  *
  * `domain` and `isSatellite` may be functions of `new URL(request.url)`; `proxyUrl` may be a function of
- * {@link clerkUrlOf}`(request)`, and a relative `proxyUrl` (starting with `/`) is made absolute against that URL.
+ * {@link clerkUrlOf}`(request)`, and a relative `proxyUrl` (starting with `/`) is made absolute against that URL
+ * (on the pinned `appOrigin` when one is set).
  * `apiUrl` is `CLERK_API_URL` or derived from the publishable key; an `apiUrl` option is overwritten, as in Clerk.
  *
  * Beyond 4.x (2022 beta names):
@@ -387,10 +452,15 @@ export function loadOptions(args: LoaderArgsLike, overrides: LoadOptionsOverride
  * differs from the request URL, as Clerk builds its ClerkRequest before anything else, so a bad URL throws first),
  * and the plain request URL (parsed only when a function option needs it).
  */
-export function requestUrls(request: RequestLike, input: RequestInput): { clerkUrlNow: () => URL; url: () => URL } {
+export function requestUrls(
+  request: RequestLike,
+  input: RequestInput,
+  appOrigin?: string,
+  clerkBackend: 2 | 3 = 2,
+): { clerkUrlNow: () => URL; url: () => URL } {
   let clerkUrl: URL | undefined;
-  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input));
-  if (!namesItsOwnOrigin(request, input)) clerkUrlNow();
+  const clerkUrlNow = (): URL => (clerkUrl ??= clerkUrlOf(request, input, appOrigin, clerkBackend));
+  if (!namesItsOwnOrigin(request, input, appOrigin)) clerkUrlNow();
   let requestUrl: URL | undefined;
   const url = (): URL => (requestUrl ??= new URL(request.url));
   return { clerkUrlNow, url };
@@ -402,8 +472,9 @@ export function resolveOptions(
   overrides: LoadOptionsOverrides = {},
   input: RequestInput = requestInputOf(args.request),
 ): { options: LoadedOptions; env: EnvReader } {
-  const { clerkUrlNow, url } = requestUrls(args.request, input);
   const env = envReader(args.context);
+  const { appOrigin, allowedRedirectOrigins } = originSettings(overrides, env);
+  const { clerkUrlNow, url } = requestUrls(args.request, input, appOrigin);
 
   const secretKey = overrides.secretKey || env('CLERK_SECRET_KEY') || env('CLERK_API_KEY') || '';
   const publishableKey =
@@ -465,6 +536,9 @@ export function resolveOptions(
   loaded.signUpFallbackRedirectUrl = signUpFallbackRedirectUrl;
   loaded.newSubscriptionRedirectUrl = newSubscriptionRedirectUrl;
   loaded.apiVersion = apiVersion;
+  // This package's own settings (no Clerk key order to keep): present only when set.
+  if (appOrigin !== undefined) loaded.appOrigin = appOrigin;
+  if (allowedRedirectOrigins !== undefined) loaded.allowedRedirectOrigins = allowedRedirectOrigins;
   return { options: loaded, env };
 }
 

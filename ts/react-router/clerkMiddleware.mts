@@ -1,4 +1,5 @@
 import type { LoaderArgsLike } from '../core/loadOptions.js';
+import { addClerkHeaders, needsClerkHeaders } from '../core/responseHeaders.js';
 import { authFnContext, decideRequest, isRouterContextProvider, requestStateContext } from './requestState.mjs';
 import type { ReactRouterOptions } from './loadOptions.mjs';
 
@@ -9,7 +10,9 @@ type Next = () => Promise<Response>;
  * `clerkMiddleware(options?)` of `@clerk/react-router/server`: decides the request once (natively), then
  * - a request that needs a handshake is answered with Clerk's 307 `Response` (the routes do not run);
  * - otherwise the state is stored in the router context for `rootAuthLoader` and `getAuth`, the routes run, and the
- *   state's headers (`Set-Cookie`s of a refresh, `x-clerk-auth-*`) are appended to their response.
+ *   state's headers (`Set-Cookie`s of a refresh, `x-clerk-auth-*`) are appended to their response; a response that
+ *   carries `clerkState` (the root loader ran) or Clerk's cookies gets the `Cache-Control` that keeps it out of shared
+ *   caches (`private, no-store`; docs/compat.md RR8).
  *
  * On React Router 7 it needs `future.v8_middleware: true` in `react-router.config.ts`; on 8 it is always on.
  *
@@ -34,16 +37,16 @@ export function clerkMiddleware(options?: ReactRouterOptions) {
       context.set(requestStateContext, stored);
     }
     const response = await next();
-    const headers: [string, string][] = [];
-    requestState.headers.forEach((value, name) => headers.push([name, value]));
-    if (headers.length === 0) return response;
+    // Whether the root loader put clerkState into this response (it ran for this request).
+    const carriesClerkState = stored.servesClerkState === true;
+    if (!needsClerkHeaders(requestState.headers, carriesClerkState)) return response;
     try {
-      for (const [name, value] of headers) response.headers.append(name, value);
+      addClerkHeaders(response.headers, requestState.headers, carriesClerkState);
       return response;
     } catch {
-      // Immutable headers (the first append throws, before anything was added): the same response, copied.
+      // Immutable headers (the first change throws, before anything was changed): the same response, copied.
       const copy = new Response(response.body, response);
-      for (const [name, value] of headers) copy.headers.append(name, value);
+      addClerkHeaders(copy.headers, requestState.headers, carriesClerkState);
       return copy;
     }
   };

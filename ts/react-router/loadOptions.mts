@@ -3,6 +3,7 @@ import {
   envReader,
   isDevelopmentSecretKey,
   isTruthy,
+  originSettings,
   requestUrls,
   valueOrFn,
   type EnvReader,
@@ -49,8 +50,9 @@ export function resolveReactRouterOptions(
   overrides: ReactRouterOptions = {},
   input: RequestInput = requestInputOf(args.request),
 ): { options: LoadedOptions; env: EnvReader } {
-  const { clerkUrlNow, url } = requestUrls(args.request, input);
   const env = envReader(args.context);
+  const { appOrigin, allowedRedirectOrigins } = originSettings(overrides, env);
+  const { clerkUrlNow, url } = requestUrls(args.request, input, appOrigin, 3);
   const pub = publicEnv(env);
 
   const secretKey = overrides.secretKey || env('CLERK_SECRET_KEY');
@@ -96,5 +98,8 @@ export function resolveReactRouterOptions(
   loaded.signUpForceRedirectUrl = signUpForceRedirectUrl as string;
   loaded.signInFallbackRedirectUrl = signInFallbackRedirectUrl as string;
   loaded.signUpFallbackRedirectUrl = signUpFallbackRedirectUrl as string;
+  // This package's own settings (read from CLERK_* only: they are server settings): present only when set.
+  if (appOrigin !== undefined) loaded.appOrigin = appOrigin;
+  if (allowedRedirectOrigins !== undefined) loaded.allowedRedirectOrigins = allowedRedirectOrigins;
   return { options: loaded, env };
 }

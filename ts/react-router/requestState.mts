@@ -22,6 +22,8 @@ export interface StoredState {
   requestState: RequestState;
   additionalState: AdditionalState;
   env: EnvReader;
+  /** Set by `rootAuthLoader`: this request's response carries `clerkState` (the middleware then keeps it private). */
+  servesClerkState?: boolean;
 }
 
 /**

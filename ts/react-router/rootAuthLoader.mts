@@ -1,5 +1,6 @@
 import type { LoaderArgsLike } from '../core/loadOptions.js';
 import { clerkStateOf } from './clerkState.mjs';
+import { addClerkHeaders } from '../core/responseHeaders.js';
 import { invalidRootLoaderCallbackReturn } from './errors.mjs';
 import type { ReactRouterOptions } from './loadOptions.mjs';
 import { decideRequest, storedState, type StoredState } from './requestState.mjs';
@@ -34,14 +35,15 @@ const isDataWithResponseInit = (value: unknown): value is DataWithResponseInit =
 
 /**
  * Clerk's `injectRequestStateIntoResponse`: the response's JSON body with `clerkState` added, `content-type` JSON,
- * the state's headers appended when no middleware will append them, status and other headers kept.
+ * the state's headers appended when no middleware will append them, status and other headers kept; and the
+ * `Cache-Control` of a response carrying `clerkState` (docs/compat.md RR8).
  */
 async function injectRequestState(response: Response, stored: StoredState, includeClerkHeaders: boolean): Promise<Response> {
   const clone = new Response(response.body, response);
   const data = await clone.json();
   const { clerkState } = clerkStateOf(stored);
   clone.headers.set('content-type', 'application/json');
-  if (includeClerkHeaders) stored.requestState.headers.forEach((value, name) => clone.headers.append(name, value));
+  addClerkHeaders(clone.headers, includeClerkHeaders ? stored.requestState.headers : undefined, true);
   return Response.json({ ...(data || {}), clerkState }, clone);
 }
 
@@ -56,6 +58,8 @@ async function injectRequestState(response: Response, stored: StoredState, inclu
  * the request is decided here, once per request, where Clerk throws "clerkMiddleware() not detected". Then a
  * handshake is thrown as Clerk's 307 `Response`, and a session refresh's cookies reach the browser only through a
  * `Response`/`data()` result (a plain object has no headers): the middleware is what attaches them to every response.
+ * Likewise `Cache-Control: private, no-store` (the root data carries the user's `clerkState`): the middleware sets it on
+ * the response of every request whose root loader ran; a loader alone can set it only on a `Response`/`data()`.
  */
 export async function rootAuthLoader(
   args: LoaderArgs,
@@ -68,6 +72,8 @@ export async function rootAuthLoader(
   const fromMiddleware = storedState(args);
   const stored = fromMiddleware ?? (await decideRequest(args, options));
   const includeClerkHeaders = !fromMiddleware;
+  // The middleware marks the response of a request whose root data carries clerkState private (docs/compat.md RR8).
+  if (fromMiddleware) fromMiddleware.servesClerkState = true;
 
   if (!handler) return { ...clerkStateOf(stored) };
 

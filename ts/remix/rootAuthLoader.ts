@@ -4,6 +4,7 @@ import type { ClerkState } from '../core/clerkState';
 import { loadResources, type LoadedResources, type ResourceOptions } from '../core/backendResources';
 import { invalidRootLoaderCallbackReturn } from '../core/errors';
 import { requestInputOf } from '../core/requestInput';
+import { addClerkHeaders } from '../core/responseHeaders';
 import {
   resolveOptions,
   type EnvReader,
@@ -178,12 +179,13 @@ async function injectRequestState(response: Response, state: MergedState, env: E
 
 /**
  * The response of {@link injectRequestState} for `data` (parsed JSON, this request's own): `{...data, clerkState}`
- * with `headers`, `content-type: application/json` set, then the request-state headers appended.
+ * with `headers`, `content-type: application/json` set, then the request-state headers appended and the
+ * `Cache-Control` that keeps it out of shared caches (docs/compat.md R9).
  */
 function jsonWithRequestState(data: unknown, headers: Headers, state: MergedState, env: EnvReader): Response {
   const { clerkState } = clerkStateOf(state, env);
   headers.set('content-type', 'application/json');
-  state.headers.forEach((value, name) => headers.append(name, value));
+  addClerkHeaders(headers, state.headers, true);
   // `{...data, clerkState}`: a plain object parsed for this response gets the key itself (same keys, same order, and
   // a spread literal of a large object is slow in V8); an array or a primitive spreads as Clerk's does.
   const isPlainObject = typeof data === 'object' && data !== null && !Array.isArray(data);
@@ -192,13 +194,16 @@ function jsonWithRequestState(data: unknown, headers: Headers, state: MergedStat
   return new Response(JSON.stringify(body), { headers });
 }
 
-/** Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init`. */
+/**
+ * Clerk's `injectRequestStateIntoDeferredData`: `data.clerkState` set, request-state headers appended to `init` (with
+ * the `Cache-Control` of a response carrying `clerkState`).
+ */
 function injectRequestStateIntoDeferred(deferred: DeferredDataLike, state: MergedState, env: EnvReader): DeferredDataLike {
   deferred.data.clerkState = clerkStateOf(state, env).clerkState;
   if (typeof deferred.init !== 'undefined') {
     const headers = new Headers(deferred.init.headers);
     deferred.init.headers = headers;
-    state.headers.forEach((value, name) => headers.append(name, value));
+    addClerkHeaders(headers, state.headers, true);
   }
   return deferred;
 }
@@ -223,7 +228,8 @@ function defineHidden(target: object, name: string, value: unknown): void {
  * export const loader = (args) => rootAuthLoader(args, ({ request }) => ({ userId: request.auth.userId }), { loadUser: true });
  * ```
  *
- * Without a callback it resolves a 200 JSON `Response` `{ clerkState }` with the request-state headers. With one, the
+ * Without a callback it resolves a 200 JSON `Response` `{ clerkState }` with the request-state headers and
+ * `Cache-Control: private, no-store` (an app's own `Cache-Control` on a callback's `Response` is made private). With one, the
  * callback gets the loader args with `request.auth` (and `request.user` / `session` / `organization` when asked
  * for); its result decides the response:
  * - a plain object or `null` → 200 JSON `{ ...result, clerkState }`;

@@ -37,6 +37,16 @@ export type RootAuthLoaderOptions = {
   frontendApi?: string;
   /** 2022 beta: the Backend API version (`CLERK_API_VERSION`). Default `v1`. */
   apiVersion?: string;
+  /**
+   * clerk-remix-native: the app's own origin (`https://app.example.com`), pinned whatever `X-Forwarded-Host` /
+   * `X-Forwarded-Proto` / `Host` say. Default `CLERK_APP_ORIGIN`.
+   */
+  appOrigin?: string;
+  /**
+   * clerk-remix-native, development instances: origins besides the app's own a primary may send a satellite's browser
+   * back to (`__clerk_redirect_url`). Default `CLERK_ALLOWED_REDIRECT_ORIGINS` (comma-separated).
+   */
+  allowedRedirectOrigins?: string | string[];
 } & Pick<VerifyTokenOptions, 'audience' | 'authorizedParties'> &
   MultiDomainAndOrProxy &
   SignInForceRedirectUrl &

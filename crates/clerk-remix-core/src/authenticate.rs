@@ -17,6 +17,7 @@ use reqwest::Url;
 
 use crate::authorization_header::Carrier;
 use crate::bapi::{Bapi, RefreshRequest};
+use crate::cache_control;
 use crate::claims::{check_signature, ClaimRules};
 use crate::clerk_api::{DEFAULT_API_URL, DEFAULT_API_VERSION, LEGACY_DEV_SUFFIXES};
 use crate::clerk_request::{clerk_url, read_inputs, AuthInputs, RequestParts, Routing};
@@ -29,6 +30,7 @@ use crate::handshake::{
 use crate::http::USER_AGENT;
 use crate::jwt;
 use crate::machine_token::{self, MachineCheck};
+use crate::origin::{is_allowed_redirect, parse_allowed_origins, parse_app_origin};
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
 use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings};
@@ -68,6 +70,11 @@ pub struct AuthenticatorSettings {
     pub token_cache_size: Option<usize>,
     /// Which `@clerk/backend` the decision follows (2.x for the Remix entry, 3.x for the React Router entry).
     pub generation: Generation,
+    /// `appOrigin` / `CLERK_APP_ORIGIN`: the app's own origin, pinned (no proxy header is read then). Empty: none.
+    pub app_origin: String,
+    /// `allowedRedirectOrigins` / `CLERK_ALLOWED_REDIRECT_ORIGINS`: besides the app's own origin, where a development
+    /// primary may send a satellite's browser back to (with its dev browser token).
+    pub allowed_redirect_origins: Vec<String>,
 }
 
 /// The settings of one Clerk instance as `rootAuthLoader` / `getAuth` resolved them.
@@ -137,6 +144,10 @@ pub struct Authenticator {
     lenient: Verifier,
     /// Sent instead of the secret key to check an opaque M2M token, when not empty.
     machine_secret_key: String,
+    /// The app's pinned origin (`appOrigin`): the request URL's origin whatever the proxy headers say.
+    app_origin: Option<Url>,
+    /// Serialized origins a development primary may redirect a satellite's browser to, besides the request's own.
+    allowed_redirect_origins: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,8 +244,24 @@ impl Authenticator {
             require_azp: generation.requires_azp(),
             ..VerifierSettings::default()
         })?;
+        let app_origin = parse_app_origin(&settings.app_origin)?;
+        let allowed = parse_allowed_origins(&settings.allowed_redirect_origins)?;
         let machine_secret_key = settings.machine_secret_key;
-        Ok(Authenticator { machine_secret_key, ..Authenticator::new(config, pk, verifier) })
+        Ok(Authenticator { machine_secret_key, ..Authenticator::new(config, pk, verifier) }
+            .with_origins(app_origin, allowed))
+    }
+
+    /// The same authenticator with the app's pinned origin (`None`: the request's, from its headers) and the origins
+    /// a development primary may send a satellite's browser back to (serialized origins, as
+    /// [`parse_allowed_origins`] gives them).
+    pub fn with_origins(self, app_origin: Option<Url>, allowed_redirect_origins: Vec<String>) -> Authenticator {
+        Authenticator { app_origin, allowed_redirect_origins, ..self }
+    }
+
+    /// `clerkUrl` of a request as this authenticator sees it (its pinned origin, its generation's handling of proxy
+    /// headers it does not believe). `None` where Clerk's `new URL` throws.
+    pub fn request_url(&self, parts: &RequestParts) -> Option<Url> {
+        clerk_url(parts, self.app_origin.as_ref(), self.generation)
     }
 
     /// The instance of publishable key `pk`, with its key source and claim rules.
@@ -254,6 +281,8 @@ impl Authenticator {
             verifier,
             lenient,
             machine_secret_key: String::new(),
+            app_origin: None,
+            allowed_redirect_origins: Vec::new(),
         }
     }
 
@@ -292,7 +321,7 @@ impl Authenticator {
         now_ms: f64,
         net: Network,
     ) -> Result<Decision, NeedsNetwork> {
-        let Some(url) = clerk_url(parts) else {
+        let Some(url) = self.request_url(parts) else {
             return Ok(Decision { outcome: Outcome::InvalidUrl, logs: Vec::new() });
         };
         let routed = self.routed(parts.routing.as_ref());
@@ -301,11 +330,14 @@ impl Authenticator {
         }
         let inputs = read_inputs(parts, &url, &routed.cookie_key, now_ms, &|token| self.verifier.cached(token));
         let mut request = Request { auth: self, routed, parts, url, inputs, now_ms, net, logs: Vec::new() };
-        let outcome = if request.inputs.token_in_header.is_some() {
+        let mut outcome = if request.inputs.token_in_header.is_some() {
             request.header_flow().await?
         } else {
             request.cookie_flow().await?
         };
+        if let Outcome::State(state) = &mut outcome {
+            keep_cookies_out_of_shared_caches(&mut state.headers);
+        }
         Ok(Decision { outcome, logs: request.logs })
     }
 
@@ -393,6 +425,18 @@ fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
     }
     headers.retain(|(n, _)| n != name);
     headers.push((name.to_owned(), value.to_owned()));
+}
+
+/// A state that sets cookies (a refresh, a resolved handshake, a handshake redirect's counter) is never kept by a
+/// shared cache: its `Cache-Control` follows [`cache_control::for_clerk_response`] (Clerk's `no-store` stays).
+fn keep_cookies_out_of_shared_caches(headers: &mut Vec<(String, String)>) {
+    if !headers.iter().any(|(n, _)| n == "set-cookie") {
+        return;
+    }
+    let existing = headers.iter().find(|(n, _)| n == "cache-control").map(|(_, v)| v.as_str());
+    if let Some(value) = cache_control::for_clerk_response(existing, false, true) {
+        set_header(headers, "cache-control", &value);
+    }
 }
 
 /// Why a handshake could not be resolved.
@@ -510,8 +554,14 @@ impl Request<'_> {
             return step;
         }
         let return_to = search_params::get(&self.url, "__clerk_redirect_url").filter(|u| !u.is_empty());
-        if let (true, false, Some(return_to)) = (development, is_satellite, return_to) {
-            let Ok(mut location) = Url::parse(&return_to) else { return Ok(Outcome::InvalidUrl) };
+        let return_to = match (development, is_satellite, return_to) {
+            (true, false, Some(return_to)) => {
+                let Ok(location) = Url::parse(&return_to) else { return Ok(Outcome::InvalidUrl) };
+                self.allowed_return(location)
+            }
+            _ => None,
+        };
+        if let Some(mut location) = return_to {
             if let Some(db) = self.inputs.dev_browser_token.as_deref() {
                 location = search_params::with_appended(&location, "__clerk_db_jwt", db);
             }
@@ -574,6 +624,22 @@ impl Request<'_> {
             return Ok(self.maybe_handshake("primary-domain-cross-origin-sync", message, None));
         }
         Ok(signed_in(verified, token, Vec::new()))
+    }
+
+    /// A satellite's `__clerk_redirect_url` on a development primary, when the browser may be sent there with its dev
+    /// browser token: the request's own origin (the pinned one) or one of `allowedRedirectOrigins`. Any other target
+    /// is logged and the request decided as if the parameter were absent (docs/compat.md R10).
+    fn allowed_return(&mut self, target: Url) -> Option<Url> {
+        if is_allowed_redirect(&target, &self.url, &self.auth.allowed_redirect_origins) {
+            return Some(target);
+        }
+        let message = format!(
+            "Clerk: __clerk_redirect_url ignored: {} is neither this app's origin nor one of allowedRedirectOrigins \
+             (CLERK_ALLOWED_REDIRECT_ORIGINS); the dev browser token is not sent there.",
+            target.origin().ascii_serialization()
+        );
+        self.log("warn", message, None);
+        None
     }
 
     /// The satellite's multi-domain sync (`None`: go on with the session cookies). 2.x sends every eligible request

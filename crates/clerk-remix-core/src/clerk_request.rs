@@ -12,7 +12,9 @@ use reqwest::Url;
 
 use crate::authorization_header::token_from_authorization;
 use crate::cookie;
+use crate::generation::Generation;
 use crate::jwt;
+use crate::origin;
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
 use crate::token_cache::CachedToken;
@@ -51,29 +53,48 @@ pub struct Routing {
 /// `ClerkRequest#deriveUrlFromHeaders`: the first `x-forwarded-host` value (or `host`) and the first
 /// `x-forwarded-proto` value (or the URL's scheme) make the origin; when it differs from the URL's own origin, the
 /// path and query are re-based onto it. `None` when the URL does not parse (Clerk's `new URL` would throw).
-/// Unlike Clerk, a path starting with `//` stays a path (docs/compat.md U1).
-pub fn clerk_url(parts: &RequestParts) -> Option<Url> {
+///
+/// Differences (docs/compat.md U1, U4, U5):
+/// * a path starting with `//` stays a path;
+/// * with `app_origin` (the app's pinned origin) the URL is re-based onto it and no header is read;
+/// * the headers are believed only when the host is a `host[:port]` and the protocol `http` or `https`
+///   ([`origin::is_host_header`], [`origin::is_proto_header`]); other values are handled as Clerk handles values
+///   it cannot build a URL from: 2.x throws (`None`), 3.x keeps the request's own URL.
+pub fn clerk_url(parts: &RequestParts, app_origin: Option<&Url>, generation: Generation) -> Option<Url> {
     let initial = Url::parse(&parts.url).ok()?;
+    if let Some(pinned) = app_origin {
+        return Some(if pinned.origin() == initial.origin() { initial } else { rebased(&initial, pinned) });
+    }
     fn first(v: Option<&str>) -> Option<&str> {
-        v.map(|v| v.split(',').next().unwrap_or(""))
+        v.map(|v| v.split(',').next().unwrap_or("").trim_matches([' ', '\t']))
     }
     let host = first(parts.forwarded_host.as_deref()).or(parts.host.as_deref());
     let proto = first(parts.forwarded_proto.as_deref()).unwrap_or(initial.scheme());
-    let origin = match host {
-        Some(h) if !h.is_empty() && !proto.is_empty() => format!("{proto}://{h}"),
+    let (host, proto) = match host {
+        Some(h) if !h.is_empty() && !proto.is_empty() => (h, proto),
         _ => return Some(initial),
     };
+    let origin = format!("{proto}://{host}");
     if origin == initial.origin().ascii_serialization() {
         return Some(initial);
     }
-    // The path is set on the new origin, never joined to it: Clerk's `new URL(pathname + search, origin)` lets a
-    // path starting with `//` name another host.
-    let mut rebased = Url::parse(&origin).ok()?;
+    let believed = origin::is_host_header(host) && origin::is_proto_header(proto);
+    let origin = believed.then(|| Url::parse(&origin).ok()).flatten();
+    match origin {
+        Some(origin) => Some(rebased(&initial, &origin)),
+        None if generation.is_3() => Some(initial),
+        None => None,
+    }
+}
+
+/// `initial` with `origin`'s scheme, host and port. The path is set on the new origin, never joined to it: Clerk's
+/// `new URL(pathname + search, origin)` lets a path starting with `//` name another host.
+fn rebased(initial: &Url, origin: &Url) -> Url {
+    let mut rebased = origin.clone();
     rebased.set_path(initial.path());
     rebased.set_query(initial.query());
-    // A fragment in a forwarded host (`example.com#h`) is not part of the URL Clerk builds.
     rebased.set_fragment(None);
-    Some(rebased)
+    rebased
 }
 
 /// `ClerkRequest#decodeCookieValue`: every run of `(%[0-9A-Z]{2})+` in the whole header is replaced by its
@@ -296,7 +317,7 @@ fn iat_of(claims: &CookieChoiceClaims) -> Option<f64> {
 }
 
 /// `iss`, `iat` and `exp` of a session cookie's token: decoded (unverified), or those of its token cache entry.
-// Lives on the stack for one request; boxing the decoded variant would cost an allocation per request to save bytes.
+// Two of these live on the stack for one request's cookie choice; boxing the decoded claims would allocate per request.
 #[allow(clippy::large_enum_variant)]
 enum CookieChoiceClaims {
     Decoded(jwt::Members<3>),

@@ -137,6 +137,14 @@ pub enum ConfigError {
     PublishableKey(&'static str),
     /// `CLERK_JWT_KEY` / `jwtKey` is not a usable RSA public key (why not).
     JwtKey(String),
+    /// `appOrigin` or `allowedRedirectOrigins` does not name origins.
+    Origin(crate::origin::OriginSettingError),
+}
+
+impl From<crate::origin::OriginSettingError> for ConfigError {
+    fn from(e: crate::origin::OriginSettingError) -> Self {
+        ConfigError::Origin(e)
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -144,6 +152,7 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::PublishableKey(message) => f.write_str(message),
             ConfigError::JwtKey(why) => write!(f, "CLERK_JWT_KEY / jwtKey cannot be used: {why}."),
+            ConfigError::Origin(e) => e.fmt(f),
         }
     }
 }

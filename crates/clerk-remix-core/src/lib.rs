@@ -9,6 +9,8 @@
 //! * `jwt`: strict decoding of a compact JWS; `key`: RSA keys and their policy; `claims`: Clerk's claim rules.
 //! * `token_verifier`: one configured verifier (key source, claim rules, token cache); `jwks`: the remote key set;
 //!   `token_cache`: tokens that verified.
+//! * `origin`: the app's own origin (pinned, or from proxy headers that pass a syntax check) and where a development
+//!   primary may send a browser back to; `cache_control`: the `Cache-Control` of responses carrying Clerk's state.
 //! * `authenticate`: the request decision; `handshake`, `bapi`: its redirect and its Backend API calls;
 //!   `publishable_key`: the instance a key names.
 //! * `clerk_api`, `http`: the Backend API's constants and the HTTP client; `error`, `time`: Clerk's failure reasons
@@ -18,6 +20,7 @@ pub mod authenticate;
 pub mod authorization_header;
 pub mod background;
 pub mod bapi;
+pub mod cache_control;
 pub mod claims;
 pub mod clerk_api;
 pub mod clerk_request;
@@ -30,6 +33,7 @@ pub mod jwks;
 pub mod jwt;
 pub mod key;
 pub mod machine_token;
+pub mod origin;
 pub mod publishable_key;
 pub mod search_params;
 pub mod time;

@@ -13,6 +13,7 @@ use crate::clerk_request::{RequestParts, Routing};
 use crate::jwt::Alg;
 use crate::publishable_key::PublishableKey;
 use crate::token_verifier::{KeySource, NeedsNetwork, Network, Verifier};
+use crate::Url;
 
 const NOW_S: i64 = 1_800_000_000;
 const NOW_MS: f64 = NOW_S as f64 * 1000.0;
@@ -266,14 +267,141 @@ fn development_instances_need_a_dev_browser() {
     let location = header(&s, "location")[0];
     assert!(location.contains("redirect_url=http%3A%2F%2Flocalhost%3A3000%2F%3Fx%3D1&"), "{location}");
     assert!(location.ends_with("&__clerk_db_jwt=dvb_2"), "{location}");
-    // A primary answering a satellite's sync request sends the browser back with the dev browser and a marker.
+    // A primary answering a satellite's sync request sends the browser back with the dev browser and a marker, when
+    // the satellite is one of its allowed origins.
     let back = RequestParts {
         url: "http://localhost:3000/?__clerk_redirect_url=https%3A%2F%2Fsat.example.test%2Fp%3Fa%3D1".into(),
         ..document(&with_db)
     };
+    let a = a.with_origins(None, vec!["https://sat.example.test".into()]);
     let s = state(&a, &back);
     assert_eq!(s.reason.as_deref(), Some("primary-responds-to-syncing"));
     assert_eq!(header(&s, "location"), ["https://sat.example.test/p?a=1&__clerk_db_jwt=dvb_1&__clerk_synced=true"]);
+}
+
+#[test]
+fn a_development_primary_sends_the_dev_browser_token_to_its_own_and_allowed_origins_only() {
+    let dev = || authenticator(Setup { prefix: "pk_test_", secret_key: "sk_test_x", ..Setup::default() });
+    let t = session(json!({}));
+    let with_db = format!("{}; __clerk_db_jwt=dvb_1", cookies(&t, NOW_S - 100));
+    let asking = |target: &str| RequestParts {
+        url: format!(
+            "http://localhost:3000/sign-in?__clerk_redirect_url={}",
+            form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
+        ),
+        ..document(&with_db)
+    };
+    // Anywhere else: decided as if the parameter were absent (signed in here), with a warning; no Location at all.
+    let a = dev();
+    for target in
+        ["https://evil.example/steal", "http://localhost:3001/", "javascript:alert(1)", "https://sat.example.test/"]
+    {
+        let decision = decide(&a, &asking(target)).unwrap();
+        let Outcome::State(s) = decision.outcome else { panic!("{target}: {:?}", decision.outcome) };
+        assert_eq!(s.status, AuthStatus::SignedIn, "{target}");
+        assert!(header(&s, "location").is_empty(), "{target}");
+        assert_eq!(decision.logs.len(), 1, "{target}");
+        assert_eq!(decision.logs[0].level, "warn");
+        assert!(
+            decision.logs[0].message.starts_with("Clerk: __clerk_redirect_url ignored: "),
+            "{}",
+            decision.logs[0].message
+        );
+        assert!(!decision.logs[0].message.contains("dvb_1"));
+    }
+    // A target that is not a URL still throws Clerk's TypeError (checked before the origin).
+    assert!(matches!(decide(&a, &asking("not a url")).unwrap().outcome, Outcome::InvalidUrl));
+    // The request's own origin needs no configuration.
+    let s = state(&a, &asking("http://localhost:3000/after?x=1"));
+    assert_eq!(header(&s, "location"), ["http://localhost:3000/after?x=1&__clerk_db_jwt=dvb_1&__clerk_synced=true"]);
+    // allowedRedirectOrigins.
+    let a = dev().with_origins(None, vec!["https://sat.example.test".into(), "http://localhost:3001".into()]);
+    for (target, location) in [
+        ("https://sat.example.test/p", "https://sat.example.test/p?__clerk_db_jwt=dvb_1&__clerk_synced=true"),
+        ("http://localhost:3001/", "http://localhost:3001/?__clerk_db_jwt=dvb_1&__clerk_synced=true"),
+    ] {
+        let s = state(&a, &asking(target));
+        assert_eq!(s.reason.as_deref(), Some("primary-responds-to-syncing"));
+        assert_eq!(header(&s, "location"), [location]);
+    }
+    assert_eq!(state(&a, &asking("https://evil.example/")).status, AuthStatus::SignedIn);
+    // Without a pin a forged X-Forwarded-Host makes that host the request's own origin, but only for the request
+    // that carries it (a browser sends none); with the pin, the forged host is just another origin.
+    let forged = |target: &str| RequestParts { forwarded_host: Some("evil.example".into()), ..asking(target) };
+    assert_eq!(header(&state(&dev(), &forged("http://evil.example/x")), "location").len(), 1);
+    let pinned = dev().with_origins(Some(Url::parse("http://localhost:3000").unwrap()), vec![]);
+    assert!(header(&state(&pinned, &forged("http://evil.example/x")), "location").is_empty());
+    assert_eq!(header(&state(&pinned, &forged("http://localhost:3000/x")), "location").len(), 1);
+}
+
+#[test]
+fn a_pinned_app_origin_decides_where_the_handshake_returns() {
+    let forged = |cookie: &str| RequestParts {
+        url: "http://10.0.0.7:3000/dashboard?tab=1".into(),
+        host: Some("10.0.0.7:3000".into()),
+        forwarded_host: Some("evil.example".into()),
+        forwarded_proto: Some("https".into()),
+        ..document(cookie)
+    };
+    let handshake_return = |a: &Authenticator| {
+        let s = state(a, &forged(&format!("__client_uat={NOW_S}")));
+        assert_eq!(s.status, AuthStatus::Handshake);
+        let location = Url::parse(header(&s, "location")[0]).unwrap();
+        crate::search_params::get(&location, "redirect_url").unwrap()
+    };
+    // Clerk's behaviour without the pin: the handshake brings the browser back to the forged host.
+    assert_eq!(handshake_return(&authenticator(Setup::default())), "https://evil.example/dashboard?tab=1");
+    let pinned =
+        authenticator(Setup::default()).with_origins(Some(Url::parse("https://app.example.com").unwrap()), vec![]);
+    assert_eq!(handshake_return(&pinned), "https://app.example.com/dashboard?tab=1");
+    assert_eq!(pinned.request_url(&forged("")).unwrap().as_str(), "https://app.example.com/dashboard?tab=1");
+    // The cross-origin referrer check compares with the pinned origin too.
+    let t = session(json!({}));
+    let from_app =
+        RequestParts { referer: Some("https://app.example.com/a".into()), ..forged(&cookies(&t, NOW_S - 100)) };
+    assert_eq!(state(&pinned, &from_app).status, AuthStatus::SignedIn);
+    // An unusable pin is refused when the authenticator is built, with a message that does not repeat it.
+    let settings = |app_origin: &str| crate::authenticate::AuthenticatorSettings {
+        publishable_key: publishable("pk_live_", FAPI),
+        secret_key: "sk_live_x".into(),
+        jwt_key: crate::testkit::spki_pem(&key_2048().pair),
+        app_origin: app_origin.into(),
+        ..Default::default()
+    };
+    let err = Authenticator::from_settings(settings("sk_live_secret/path")).err().expect("refused");
+    assert!(err.to_string().starts_with("Clerk: appOrigin / CLERK_APP_ORIGIN must be an origin"), "{err}");
+    assert!(!err.to_string().contains("sk_live_secret"));
+    assert!(Authenticator::from_settings(settings("https://app.example.com")).is_ok());
+    let bad_list = crate::authenticate::AuthenticatorSettings {
+        allowed_redirect_origins: vec!["https://ok.example".into(), "nope".into()],
+        ..settings("")
+    };
+    assert!(Authenticator::from_settings(bad_list).err().unwrap().to_string().contains("allowedRedirectOrigins"));
+}
+
+#[test]
+fn states_that_set_cookies_are_never_stored_by_shared_caches() {
+    // A production handshake resolution sets the session cookies: private, no-store (Clerk sets nothing there).
+    let a = authenticator(Setup::default());
+    let fresh = session(json!({}));
+    let payload = json!({
+        "handshake": [format!("__session={fresh}; Path=/"), format!("__client_uat={NOW_S}; Path=/")],
+        "iat": NOW_S,
+    });
+    let hs = token(&key_2048().pair, Alg::RS256, &payload);
+    let parts = RequestParts { url: format!("http://localhost:3000/?__clerk_handshake={hs}"), ..document("") };
+    let s = state(&a, &parts);
+    assert_eq!(header(&s, "set-cookie").len(), 2);
+    assert_eq!(header(&s, "cache-control"), ["private, no-store"]);
+    // Handshake redirects keep Clerk's no-store (with the redirect counter's Set-Cookie).
+    let s = state(&a, &document(&format!("__client_uat={NOW_S}")));
+    assert_eq!(header(&s, "cache-control"), ["no-store"]);
+    assert_eq!(header(&s, "set-cookie").len(), 1);
+    // A state without cookies gets nothing (the response layer decides for clerkState).
+    let s = state(&a, &document(&cookies(&fresh, NOW_S - 100)));
+    assert!(s.headers.is_empty(), "{:?}", s.headers);
+    let s = state(&a, &data(""));
+    assert!(header(&s, "cache-control").is_empty());
 }
 
 #[test]

@@ -5,7 +5,9 @@ use serde_json::json;
 use super::util::{b64, publishable};
 use crate::clerk_request::{choose_cookies, clerk_url, predecode_cookie_header, read_inputs, Cookies, RequestParts};
 use crate::cookie;
+use crate::generation::Generation;
 use crate::publishable_key::PublishableKey;
+use crate::Url;
 
 const NOW_MS: f64 = 1_700_000_000_000.0;
 
@@ -27,25 +29,123 @@ fn parts(url: &str) -> RequestParts {
     RequestParts { url: url.into(), ..RequestParts::default() }
 }
 
+/// `clerk_url` as the Remix entry computes it (2.x, nothing pinned).
+fn clerk_url2(parts: &RequestParts) -> Option<Url> {
+    clerk_url(parts, None, Generation::Backend2)
+}
+
 #[test]
 fn clerk_url_follows_forwarded_headers() {
-    assert_eq!(clerk_url(&parts("http://localhost:3000/a?b=1")).unwrap().as_str(), "http://localhost:3000/a?b=1");
+    assert_eq!(clerk_url2(&parts("http://localhost:3000/a?b=1")).unwrap().as_str(), "http://localhost:3000/a?b=1");
     let mut p = parts("http://localhost:3000/a?b=1");
     p.forwarded_host = Some("app.example.com, proxy.internal".into());
     p.forwarded_proto = Some("https,http".into());
-    assert_eq!(clerk_url(&p).unwrap().as_str(), "https://app.example.com/a?b=1");
+    assert_eq!(clerk_url2(&p).unwrap().as_str(), "https://app.example.com/a?b=1");
     let mut p = parts("http://localhost:3000/x");
     p.host = Some("other.test:8080".into());
-    assert_eq!(clerk_url(&p).unwrap().as_str(), "http://other.test:8080/x");
+    assert_eq!(clerk_url2(&p).unwrap().as_str(), "http://other.test:8080/x");
     let mut same = parts("http://localhost:3000/x");
     same.host = Some("localhost:3000".into());
-    assert_eq!(clerk_url(&same).unwrap().as_str(), "http://localhost:3000/x");
-    assert!(clerk_url(&parts("not a url")).is_none());
+    assert_eq!(clerk_url2(&same).unwrap().as_str(), "http://localhost:3000/x");
+    assert!(clerk_url2(&parts("not a url")).is_none());
     // A `//` path never moves the request to another host (Clerk's `new URL('//evil.example/x', origin)` does).
     let mut p = parts("http://localhost:3000//evil.example/x?y=1");
     p.forwarded_host = Some("app.example".into());
     p.forwarded_proto = Some("https".into());
-    assert_eq!(clerk_url(&p).unwrap().as_str(), "https://app.example//evil.example/x?y=1");
+    assert_eq!(clerk_url2(&p).unwrap().as_str(), "https://app.example//evil.example/x?y=1");
+}
+
+#[test]
+fn a_pinned_app_origin_wins_over_every_proxy_header() {
+    let pinned = Url::parse("https://app.example.com").unwrap();
+    let mut forged = parts("http://10.0.0.7:3000/a/b?c=1");
+    forged.host = Some("10.0.0.7:3000".into());
+    forged.forwarded_host = Some("evil.example".into());
+    forged.forwarded_proto = Some("http".into());
+    for generation in [Generation::Backend2, Generation::Backend3] {
+        let url = clerk_url(&forged, Some(&pinned), generation).unwrap();
+        assert_eq!(url.as_str(), "https://app.example.com/a/b?c=1");
+        // Garbage that would throw (2.x) is not even read when pinned.
+        let mut garbage = forged.clone();
+        garbage.forwarded_host = Some("a b".into());
+        assert_eq!(clerk_url(&garbage, Some(&pinned), generation).unwrap().as_str(), "https://app.example.com/a/b?c=1");
+    }
+    // Without the pin the forged header moves the URL, as Clerk's does (it is a syntactically valid host).
+    assert_eq!(clerk_url2(&forged).unwrap().as_str(), "http://evil.example/a/b?c=1");
+    // A pin equal to the request's own origin keeps the URL as it is.
+    let own = Url::parse("http://10.0.0.7:3000/").unwrap();
+    assert_eq!(
+        clerk_url(&parts("http://10.0.0.7:3000/x#f"), Some(&own), Generation::Backend2).unwrap().as_str(),
+        "http://10.0.0.7:3000/x#f"
+    );
+}
+
+#[test]
+fn proxy_headers_that_are_not_a_host_are_refused_as_clerk_refuses_a_bad_url() {
+    // Values Clerk's `new URL` accepts (and follows: credentials, a path, a query) and values it cannot parse: the
+    // Remix entry (2.x) throws its TypeError for both; the React Router entry (3.x) keeps the request's own URL, as
+    // 3.x does when the URL cannot be built.
+    for host in [
+        "user@evil.example",
+        "evil.example/path",
+        "evil.example?q",
+        "evil.example#h",
+        "a b",
+        "evil.example:99999",
+        "evil.example:80:80",
+        "h\u{f6}st.example",
+        "a..b",
+        "[::1",
+        "[zz::1]:80",
+        "evil.example\\@good.example",
+        ".",
+        "",
+    ] {
+        let mut p = parts("http://localhost:3000/a?b=1");
+        p.forwarded_host = Some(host.into());
+        if host.is_empty() {
+            // An empty header is Clerk's own "no host": the request's URL, in both.
+            assert_eq!(clerk_url2(&p).unwrap().as_str(), "http://localhost:3000/a?b=1");
+            continue;
+        }
+        assert!(clerk_url2(&p).is_none(), "2.x believed {host:?}");
+        assert_eq!(
+            clerk_url(&p, None, Generation::Backend3).unwrap().as_str(),
+            "http://localhost:3000/a?b=1",
+            "3.x {host:?}"
+        );
+    }
+    for proto in ["ftp", "javascript", "https:", "http/1.1"] {
+        let mut p = parts("http://localhost:3000/a");
+        p.forwarded_host = Some("app.example".into());
+        p.forwarded_proto = Some(proto.into());
+        assert!(clerk_url2(&p).is_none(), "2.x believed proto {proto:?}");
+        assert_eq!(clerk_url(&p, None, Generation::Backend3).unwrap().as_str(), "http://localhost:3000/a");
+    }
+    // What a proxy sends is believed: names with ports, IPv4, IPv6, a trailing dot, an underscore, spaces around
+    // the first element, any case.
+    for (host, proto, want) in [
+        ("app.example:8443", "https", "https://app.example:8443/a"),
+        ("10.1.2.3", "http", "http://10.1.2.3/a"),
+        ("[::1]:3000", "http", "http://[::1]:3000/a"),
+        ("[2001:db8::1]", "https", "https://[2001:db8::1]/a"),
+        ("app.example.", "https", "https://app.example./a"),
+        ("my_service:8080", "http", "http://my_service:8080/a"),
+        ("App.Example , lb.internal", "HTTPS", "https://app.example/a"),
+        ("app.example:", "https", "https://app.example/a"),
+    ] {
+        let mut p = parts("http://localhost:3000/a");
+        p.forwarded_host = Some(host.into());
+        p.forwarded_proto = Some(proto.into());
+        for generation in [Generation::Backend2, Generation::Backend3] {
+            assert_eq!(clerk_url(&p, None, generation).map(String::from).as_deref(), Some(want), "{host:?} {proto:?}");
+        }
+    }
+    // The Host header is checked the same way.
+    let mut p = parts("http://localhost:3000/a");
+    p.host = Some("evil.example/x".into());
+    assert!(clerk_url2(&p).is_none());
+    assert_eq!(clerk_url(&p, None, Generation::Backend3).unwrap().as_str(), "http://localhost:3000/a");
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod cookie_parse;
 mod handshake;
 mod jwks_resilience;
 mod machine_token;
+mod origin;
 mod publishable_key;
 mod rfc_vectors;
 mod settings;
