@@ -25,7 +25,7 @@ use crate::background;
 use crate::clerk_api::{CLERK_API_VERSION_HEADER, DEFAULT_API_VERSION};
 use crate::error::{action, Reason, VerifyError};
 use crate::http::{api_endpoint, exchange, http_client};
-use crate::key::RsaKey;
+use crate::key::{RsaKey, PRIVATE_MEMBERS};
 
 pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_KID_COOLDOWN: Duration = Duration::from_secs(30);
@@ -92,10 +92,6 @@ pub struct KeySet {
     jwk_texts: HashMap<String, String>,
 }
 
-/// JWK members that only a private (or symmetric) key has (RFC 7518 §6.3.2, §6.4.1): a key set that carries one
-/// has leaked a private key, and is not used.
-const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-
 impl KeySet {
     /// Parses a JWKS document. `Err` when the body is not a JWKS at all, holds no keys, or carries private-key
     /// members.
@@ -116,6 +112,7 @@ impl KeySet {
         if entries.is_empty() {
             return Err(no_signing_keys());
         }
+        // A key set that carries a private-key member has leaked a key: none of it is used.
         for entry in entries {
             if let Some(member) =
                 entry.as_object().and_then(|jwk| PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)))

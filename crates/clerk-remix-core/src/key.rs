@@ -1,5 +1,6 @@
 //! RSA verification keys, parsed once into aws-lc's form and kept, with the key policy Clerk lacks:
-//! RSA only, modulus of 2048 to 8192 bits, public exponent odd and at least 3.
+//! RSA only, modulus of 2048 to 8192 bits, public exponent odd and at least 3; and, for a JWK, every member RFC 7517
+//! and RFC 7518 define checked (`RsaKey::from_jwk`).
 
 use aws_lc_rs::signature::{
     ParsedPublicKey, RsaParameters, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA384,
@@ -89,43 +90,70 @@ impl RsaKey {
         RsaKey::from_components(&components.n, &components.e, None, None)
     }
 
-    /// From one JWK of a JWKS. `kty` must be `RSA`; `use`, when present, `sig`; `key_ops`, when present, must
-    /// contain `verify`; `alg`, when present, RS256/RS384/RS512.
+    /// From one JWK of a JWKS, with every member RFC 7517/7518 defines checked:
+    /// * `kty` is `RSA`; `kid`, `alg`, `use`, `x5u` are strings; `alg`, when present, RS256/RS384/RS512;
+    /// * `use`, when present, is `sig`; `key_ops`, when present, is an array of distinct strings that contains
+    ///   `verify` and, with `use`, only `sign`/`verify` (the two must agree, RFC 7517 §4.3);
+    /// * `n` and `e` are strict base64url of unsigned integers in the fewest octets (RFC 7518 §2 Base64urlUInt);
+    /// * `x5c` is an array of base64 (not base64url) certificates, the first containing this key's modulus;
+    ///   `x5t` / `x5t#S256` are base64url SHA-1 / SHA-256 digests, of that certificate when there is one;
+    /// * no private-key member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`): a JWK that has one is not a public key.
     pub fn from_jwk(jwk: &Map<String, Value>) -> Result<RsaKey, String> {
-        let kid = match jwk.get("kid") {
-            None => None,
-            Some(Value::String(k)) => Some(k.clone()),
-            Some(_) => return Err("\"kid\" is not a string".to_owned()),
+        if let Some(member) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
+            return Err(format!("the JWK carries the private key member \"{member}\""));
+        }
+        let string = |name: &str| -> Result<Option<&str>, String> {
+            match jwk.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(format!("\"{name}\" is not a string")),
+            }
         };
+        let kid = string("kid")?.map(str::to_owned);
         match jwk.get("kty") {
             Some(Value::String(k)) if k == "RSA" => {}
             other => return Err(format!("\"kty\" is {}; only \"RSA\" keys are used", crate::jwt::js_stringify(other))),
         }
-        match jwk.get("use") {
-            None => {}
-            Some(Value::String(u)) if u == "sig" => {}
-            Some(other) => return Err(format!("\"use\" is {}; a signing key needs \"sig\"", other)),
+        let key_use = string("use")?;
+        if let Some(u) = key_use.filter(|u| *u != "sig") {
+            return Err(format!("\"use\" is {u:?}; a signing key needs \"sig\""));
         }
         if let Some(ops) = jwk.get("key_ops") {
-            let verifies = ops.as_array().is_some_and(|ops| ops.iter().any(|o| o == "verify"));
-            if !verifies {
+            let ops = ops.as_array().ok_or("\"key_ops\" is not an array")?;
+            let mut seen = Vec::with_capacity(ops.len());
+            for op in ops {
+                let op = op.as_str().ok_or("\"key_ops\" holds a value that is not a string")?;
+                if seen.contains(&op) {
+                    return Err(format!("\"key_ops\" lists {op:?} twice"));
+                }
+                if key_use.is_some() && op != "sign" && op != "verify" {
+                    return Err(format!("\"key_ops\" allows {op:?}, which \"use\": \"sig\" does not"));
+                }
+                seen.push(op);
+            }
+            if !seen.contains(&"verify") {
                 return Err("\"key_ops\" does not allow \"verify\"".to_owned());
             }
         }
-        let alg = match jwk.get("alg") {
+        let alg = match string("alg")? {
             None => None,
-            Some(Value::String(a)) => {
+            Some(a) => {
                 Some(Alg::parse(a).ok_or_else(|| format!("\"alg\" is {a:?}; only RS256, RS384 and RS512 are used"))?)
             }
-            Some(_) => return Err("\"alg\" is not a string".to_owned()),
         };
         let component = |name: &str| -> Result<Vec<u8>, String> {
-            match jwk.get(name) {
-                Some(Value::String(s)) => b64url_decode(s).ok_or_else(|| format!("\"{name}\" is not strict base64url")),
-                _ => Err(format!("\"{name}\" is missing")),
+            let text = string(name)?.ok_or_else(|| format!("\"{name}\" is missing"))?;
+            let bytes = b64url_decode(text).ok_or_else(|| format!("\"{name}\" is not strict base64url"))?;
+            if bytes.len() > 1 && bytes[0] == 0 {
+                return Err(format!(
+                    "\"{name}\" has a leading zero octet (RFC 7518 Base64urlUInt uses the fewest octets)"
+                ));
             }
+            Ok(bytes)
         };
         let (n, e) = (component("n")?, component("e")?);
+        string("x5u")?;
+        check_certificates(jwk, &n)?;
         RsaKey::from_components(&n, &e, kid, alg)
     }
 
@@ -136,6 +164,50 @@ impl RsaKey {
         }
         self.parsed[alg.index()].verify_sig(message, signature).is_ok()
     }
+}
+
+/// JWK members that only a private (or symmetric) key has (RFC 7518 §6.3.2, §6.4.1).
+pub const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+/// `x5c`, `x5t` and `x5t#S256` (RFC 7517 §4.7-4.9). The certificates are not parsed or trusted (keys come from the
+/// configured JWKS): the first must contain the JWK's modulus, and the thumbprints must be its digests.
+fn check_certificates(jwk: &Map<String, Value>, n: &[u8]) -> Result<(), String> {
+    let first = match jwk.get("x5c") {
+        None => None,
+        Some(Value::Array(chain)) if !chain.is_empty() => {
+            let mut first = None;
+            for cert in chain {
+                let der = cert
+                    .as_str()
+                    .and_then(|c| STANDARD.decode(c).ok())
+                    .ok_or("\"x5c\" holds a value that is not a base64 certificate")?;
+                first.get_or_insert(der);
+            }
+            first
+        }
+        Some(_) => return Err("\"x5c\" is not a non-empty array".to_owned()),
+    };
+    if let Some(der) = &first {
+        if !der.windows(n.len()).any(|w| w == n) {
+            return Err("the first \"x5c\" certificate is not for this key".to_owned());
+        }
+    }
+    for (name, algorithm) in
+        [("x5t", &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY), ("x5t#S256", &aws_lc_rs::digest::SHA256)]
+    {
+        let Some(value) = jwk.get(name) else { continue };
+        let digest =
+            value.as_str().and_then(b64url_decode).ok_or_else(|| format!("\"{name}\" is not strict base64url"))?;
+        if digest.len() != algorithm.output_len() {
+            return Err(format!("\"{name}\" is not a digest of the right length"));
+        }
+        if let Some(der) = &first {
+            if aws_lc_rs::digest::digest(algorithm, der).as_ref() != digest.as_slice() {
+                return Err(format!("\"{name}\" is not the thumbprint of the first \"x5c\" certificate"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {

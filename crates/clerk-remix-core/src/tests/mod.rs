@@ -10,6 +10,7 @@ mod claim_rules;
 mod clerk_request;
 mod cookie_parse;
 mod handshake;
+mod jwk_members;
 mod jwks_resilience;
 mod machine_token;
 mod origin;
