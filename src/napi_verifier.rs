@@ -63,7 +63,7 @@ impl From<VerifierOptions> for VerifierSettings {
             timeout_ms: options.timeout_ms,
             token_cache_size: cache_size(options.token_cache_size),
             // The Remix entry's `verifyToken`: @clerk/backend 2.x's messages (its rules are 3.x's: a token without
-            // `azp` fails `authorizedParties`, an M2M category is no session token; docs/compat.md V9, V10).
+            // `azp` fails `authorizedParties`, an M2M category is no session token; docs/compat.md V8, V9).
             generation: Generation::Backend2,
         }
     }
