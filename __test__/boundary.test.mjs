@@ -113,7 +113,7 @@ describe('Requests', () => {
       ['one huge __session', { cookie: `__session=${huge}; __client_uat=1` }, 'signed-out', 'token-invalid'],
       ['a huge three-part __session', { cookie: `__session=${huge}.${huge}.${huge}; __client_uat=1` }, 'signed-out', 'token-invalid'],
       ['huge cookies around a good session', { cookie: `big=${huge}; ${signedIn}; more=${huge}` }, 'signed-in'],
-      // 64 KiB of percent escapes (Clerk's pre-decoding walks the whole header) and of separators.
+      // 64 KiB of percent escapes (@clerk/backend 2.x's pre-decoding walked the whole header) and of separators.
       ['64 KiB of percent escapes', { cookie: `${signedIn}; x=${'%C3%A9'.repeat(11_000)}` }, 'signed-in'],
       ['64 KiB of separators', { cookie: `${';'.repeat(32 * 1024)}${'='.repeat(32 * 1024)}` }, 'signed-out', 'session-token-and-uat-missing'],
       // A 64 KiB Authorization header.

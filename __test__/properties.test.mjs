@@ -73,7 +73,7 @@ const tokenArb = (pool) =>
           if (how === 'delete') return t.slice(0, i) + t.slice(i + 1);
           if (how === 'insert') return t.slice(0, i) + c + t.slice(i);
           if (how === 'pad') return `${t}=`;
-          return t.replace('.', '%2E'); // decodes back to the genuine token: may sign in (Clerk pre-decodes)
+          return t.replace('.', '%2E'); // decodes back to the genuine token: may sign in (the cookie parser decodes values)
         }),
     },
     {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { createTokenVerifier, freshSecret, rejectsWith, throwsWith } from './helpers/api.mjs';
+import { createTokenVerifier, freshSecret, rejectsWith, throwsWith, verifyToken } from './helpers/api.mjs';
 import { startJwksServer } from './helpers/jwksServer.mjs';
 import { generateRsaKey, sessionClaims, signJwt } from './helpers/tokens.mjs';
 
@@ -132,5 +132,50 @@ describe('claims with a frozen clock (nowMs)', () => {
       err.message,
       `JWT cannot be used prior to not before date claim (nbf). Not before date: ${new Date(nbf * 1000).toUTCString()}; Current date: ${new Date(nowMs).toUTCString()};`,
     );
+  });
+});
+
+// @clerk/backend 3.x's checks, made by createTokenVerifier / verifyToken of the Remix entry too (docs/compat.md V8,
+// V9, C2), against the real addon.
+describe('3.x checks that protect a session', () => {
+  test('authorizedParties: a token without azp (absent, null, empty) → token-invalid-authorized-parties', async () => {
+    const parties = createTokenVerifier({ jwtKey: key.pem, authorizedParties: ['http://localhost:3000'] });
+    const claims = sessionClaims();
+    assert.deepEqual(await parties.verify(signJwt({ key, claims })), claims);
+    for (const [azp, shown] of [[undefined, 'undefined'], [null, 'null'], ['', '""']]) {
+      const token = signJwt({ key, claims: { ...sessionClaims(), azp } });
+      const err = await rejectsWith(parties.verify(token), 'token-invalid-authorized-parties');
+      assert.equal(err.message, `Invalid JWT Authorized party claim (azp) ${shown}. Expected "http://localhost:3000".`);
+      await rejectsWith(verifyToken(token, { jwtKey: key.pem, authorizedParties: ['http://localhost:3000'] }), 'token-invalid-authorized-parties');
+      // Without authorizedParties a token without azp verifies.
+      assert.equal((await verifier.verify(token)).sub, JSON.parse(Buffer.from(token.split('.')[1], 'base64url')).sub);
+    }
+  });
+
+  test('a token of the M2M category → token-invalid "Invalid session token category." (JWKS: before any fetch)', async () => {
+    const m2m = signJwt({ key, header: { cat: 'cl_B7d4PD333AAA' } });
+    for (const v of [verifier, remote]) {
+      const err = await rejectsWith(v.verify(m2m), 'token-invalid');
+      assert.equal(err.message, 'Invalid session token category.');
+      assert.equal(err.action, 'Make sure that this is a valid Clerk-generated JWT.');
+    }
+    // Even under a kid no JWKS has: the category answers, nothing is fetched.
+    const cold = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url });
+    const before = server.count;
+    const unknownKid = signJwt({ key, header: { cat: 'cl_B7d4PD333AAA', kid: 'kid_nobody_has' } });
+    assert.equal((await rejectsWith(cold.verify(unknownKid), 'token-invalid')).message, 'Invalid session token category.');
+    assert.equal(server.count, before, 'no JWKS request');
+    // A template's category is a session verifier's to pass (the request decision refuses it as token-type-mismatch).
+    const template = sessionClaims();
+    assert.deepEqual(await verifier.verify(signJwt({ key, claims: template, header: { cat: 'cl_B7d4PD222AAA' } })), template);
+  });
+
+  test('verifyRequest: a __session encoded inside another cookie\'s value is not the session cookie', async () => {
+    const claims = sessionClaims();
+    const token = signJwt({ key, claims });
+    const planted = signJwt({ key, claims: sessionClaims({ sub: 'user_planted' }) });
+    const got = await verifier.verifyRequest({ cookie: `pref=x%3B__session%3D${planted}; __session=${token}` });
+    assert.deepEqual(got, { claims, token, carrier: 'cookie' });
+    assert.equal(await verifier.verifyRequest({ cookie: `pref=x%3B__session%3D${planted}` }), null);
   });
 });

@@ -13,9 +13,9 @@ import { createRequire } from 'node:module';
 import { after, describe, test } from 'node:test';
 
 import { allowedFor, differences, JWKS, pick } from './helpers/differential.mjs';
-import { HARDENING_ALLOWED, OTHER_BAPI_PATHS } from './helpers/hardening.mjs';
+import { HARDENING_ALLOWED, OTHER_BAPI_PATHS, unresolved, userIdOf } from './helpers/hardening.mjs';
 import { closeIssuers, getIssuer, header, internalState, loadOurs, MODES, runClerk } from './helpers/oracle.mjs';
-import { APP_ORIGIN, scenarios } from './helpers/scenarios.mjs';
+import { APP_ORIGIN, ATTACKER_ID, scenarios, USER_ID } from './helpers/scenarios.mjs';
 
 const require = createRequire(import.meta.url);
 const compat = readFileSync(new URL('../docs/compat.md', import.meta.url), 'utf8');
@@ -129,6 +129,58 @@ const ALLOWED = [
         assert.equal(internalState(ours).__proxyUrl, `${APP_ORIGIN}/__clerk`);
         assert.equal(internalState(clerk).__proxyUrl, 'https://evil.example.test/__clerk');
       }
+    },
+  },
+  // The checks @clerk/backend 3.x added that protect a session, adopted by this entry too (issue 16).
+  {
+    id: 'R11',
+    why: 'a JWT whose cat is not a session\'s (a JWT template), or a machine JWT, is no session token in the header or the cookie: token-type-mismatch (3.x)',
+    scenarios: ['template-category-header', 'template-category-cookie', 'm2m-jwt-in-cookie', 'oauth-jwt-in-cookie'],
+    paths: [/.*/],
+    check: (ours) => {
+      assertSignedOut(ours, 'token-type-mismatch');
+      if (ours.mode !== 'getAuth') assert.equal(header(ours, 'x-clerk-auth-message'), undefined, 'no message');
+    },
+  },
+  {
+    id: 'R12',
+    why: 'a handshake token of another category, or one whose session token has the M2M category, is refused (3.x): logged, decided without it',
+    scenarios: ['handshake-token-template-category', 'handshake-session-m2m-category'],
+    paths: [/.*/],
+    check: (ours, clerk, name) => {
+      assert.equal(userIdOf(clerk), USER_ID);
+      unresolved(ours, name === 'handshake-session-m2m-category' ? 'Invalid session token category.' : 'Invalid handshake token category.');
+    },
+  },
+  {
+    id: 'V8',
+    why: 'with authorizedParties, a token without azp is refused: token-invalid-authorized-parties (3.x; 2.x let it through)',
+    scenarios: ['authorized-parties-without-azp'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.equal(userIdOf(clerk), USER_ID);
+      assertSignedOut(ours, 'token-invalid-authorized-parties');
+      if (ours.mode !== 'getAuth') assert.match(header(ours, 'x-clerk-auth-message'), /^Invalid JWT Authorized party claim \(azp\) undefined\. Expected "/);
+    },
+  },
+  {
+    id: 'V7',
+    why: 'an aud that is neither a string nor an array of strings is refused when an audience is configured (Clerk lets it through)',
+    scenarios: ['audience-malformed'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.equal(userIdOf(clerk), USER_ID);
+      assertSignedOut(ours, 'token-verification-failed');
+    },
+  },
+  {
+    id: 'C2',
+    why: 'the Cookie header is not pre-decoded: an encoded __session inside another cookie\'s value stays there (2.x signs the planted session in)',
+    scenarios: ['cookie-header-encoded-session-injection'],
+    paths: [/.*/],
+    check: (ours, clerk) => {
+      assert.equal(userIdOf(clerk), ATTACKER_ID);
+      assert.equal(userIdOf(ours), USER_ID);
     },
   },
   {

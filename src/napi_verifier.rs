@@ -9,6 +9,7 @@ use napi_derive::napi;
 
 use clerk_remix_core::authorization_header::{self, Carrier};
 use clerk_remix_core::error::{ConfigError, Reason, VerifyError};
+use clerk_remix_core::generation::Generation;
 use clerk_remix_core::time::now_ms as now_ms_fn;
 use clerk_remix_core::token_verifier::{Checked, Verification, Verifier, VerifierSettings};
 
@@ -61,8 +62,9 @@ impl From<VerifierOptions> for VerifierSettings {
             kid_cooldown_ms: options.kid_cooldown_ms,
             timeout_ms: options.timeout_ms,
             token_cache_size: cache_size(options.token_cache_size),
-            // `verifyToken` of @clerk/backend 2.x (the Remix entry's): a token without `azp` passes the parties.
-            require_azp: false,
+            // The Remix entry's `verifyToken`: @clerk/backend 2.x's messages (its rules are 3.x's: a token without
+            // `azp` fails `authorizedParties`, an M2M category is no session token; docs/compat.md V8, V9).
+            generation: Generation::Backend2,
         }
     }
 }

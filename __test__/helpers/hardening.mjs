@@ -8,10 +8,10 @@ import { header, internalState } from './oracle.mjs';
 import { SID_PATH, USER_ID } from './scenarios.mjs';
 
 /** The user a result is signed in as (`null` when signed out). */
-const userIdOf = (r) => (r.kind === 'auth' ? r.auth.userId ?? null : internalState(r)?.__clerk_ssr_state?.userId ?? null);
+export const userIdOf = (r) => (r.kind === 'auth' ? r.auth.userId ?? null : internalState(r)?.__clerk_ssr_state?.userId ?? null);
 
 /** Signed out as if the handshake were not there, nothing of it set, the refusal logged with `logged` in it. */
-function unresolved(r, logged) {
+export function unresolved(r, logged) {
   assert.notEqual(r.kind, 'thrown-error', JSON.stringify(r.error));
   assert.equal(userIdOf(r), null);
   const reason = header(r, 'x-clerk-auth-reason');

@@ -16,7 +16,8 @@
 //                         authScheme: 'Bearer' (default), 'bearer', 'Basic', '' (raw token, no scheme)
 //   cookieTokenSpec       with carrier 'header': a second token minted for the `__session` cookie
 //   request               { method (GET), url (path + query, relative to APP_ORIGIN), headers (DOCUMENT),
-//                           cookies: issuer.cookieHeader options besides `session` (object) or a raw Cookie header (string) }
+//                           cookies: issuer.cookieHeader options besides `session` (object), a raw Cookie header
+//                           (string), or (issuer, ctx) => a raw Cookie header (ctx has the minted `token`) }
 //   setup(issuer, ctx)    registers issuer state (nonces, refresh tokens); may return { query } to append to the url
 //   expect                the documented outcome: { state: 'signed-in' | 'signed-out' | 'handshake' |
 //                         'handshake-resolved' | 'redirect' (a handshake state with a custom Location) | 'error',
@@ -35,6 +36,11 @@ export const USER_ID = 'user_2oracleUserA00000000000000';
 export const SESSION_ID = 'sess_2oracleSessionA000000000000';
 /** A session id that is a relative path (H3). */
 export const SID_PATH = '../../users/user_1';
+/** Whose session a cookie planted inside another cookie's value carries (R14). */
+export const ATTACKER_ID = 'user_2oracleAttacker0000000000';
+/** The `cat` header of a JWT template, and of an M2M token (neither is a session's). */
+export const TEMPLATE_CATEGORY = 'cl_B7d4PD222AAA';
+export const M2M_CATEGORY = 'cl_B7d4PD333AAA';
 const DEV_BROWSER = 'dvb_2oracleDevBrowser0000000000';
 /** A key that is NOT the issuer's: signs forged tokens. */
 export const FOREIGN_KEY = generateSigningKey('ins_foreign_oracle');
@@ -75,6 +81,7 @@ function buildScenario(def, issuer) {
   const cookieSpec = typeof def.cookieTokenSpec === 'function' ? def.cookieTokenSpec(issuer, ctx) : def.cookieTokenSpec;
   const cookieToken = carrier === 'cookie' ? token : cookieSpec ? issuer.sessionToken(cookieSpec) : undefined;
   if (typeof request.cookies === 'string') cookie = request.cookies;
+  else if (typeof request.cookies === 'function') cookie = request.cookies(issuer, { ...ctx, token });
   else if (cookieToken !== undefined || request.cookies) {
     cookie = issuer.cookieHeader({ ...(cookieToken !== undefined ? { session: cookieToken } : {}), ...request.cookies });
   }
@@ -827,6 +834,98 @@ export const scenarios = [
     spec: 'A7.1 step 1 (Clerk follows an x-forwarded-host with credentials in it; ours: not a host[:port], U4)',
     request: { headers: { ...DOCUMENT, 'x-forwarded-host': 'user@evil.example.test' }, cookies: { clientUat: NOW_S - 100 } },
     expect: { state: 'handshake', reason: 'client-uat-but-no-session-token', redirectUrl: 'http://user@evil.example.test/' },
+  },
+
+  // --- issue 16: the checks @clerk/backend 3.x added that protect a session (both entries; docs/compat.md R11-R14) --
+  {
+    name: 'template-category-header',
+    spec: 'A7.3 step 1 (2.x: a JWT template in the header verifies as a session token; 3.x and ours: token-type-mismatch, R11)',
+    tokenSpec: valid({ header: { cat: TEMPLATE_CATEGORY } }),
+    carrier: 'header',
+    request: { headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'template-category-cookie',
+    spec: 'A7.4 step 11 (2.x: a JWT template in the cookie verifies as a session token; 3.x and ours: token-type-mismatch, R11)',
+    tokenSpec: valid({ header: { cat: TEMPLATE_CATEGORY } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'm2m-jwt-in-cookie',
+    spec: 'A7.4 step 11 (2.x: an M2M JWT in the cookie signs its machine in; 3.x and ours: token-type-mismatch, R11)',
+    tokenSpec: valid({ userId: 'mch_2oracleMachine' }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: 'mch_2oracleMachine' },
+  },
+  {
+    name: 'oauth-jwt-in-cookie',
+    spec: 'A7.4 step 11 + A8 (2.x: an OAuth JWT in the cookie fails its typ, token-invalid; 3.x and ours: token-type-mismatch, R11)',
+    tokenSpec: valid({ header: { typ: 'at+jwt' } }),
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'token-invalid' },
+  },
+  {
+    name: 'handshake-token-template-category',
+    spec: 'A7.6 resolution (2.x reads no cat of a handshake token; 3.x and ours: "Invalid handshake token category.", R12)',
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { issuedAt: NOW_S - 1, header: { cat: TEMPLATE_CATEGORY } }) } }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+  {
+    name: 'handshake-session-m2m-category',
+    spec: 'A7.6 resolution (2.x verifies the session token of any cat; 3.x and ours: "Invalid session token category.", R12)',
+    setup: (issuer) => {
+      const session = issuer.sessionToken(valid({ issuedAt: NOW_S - 1, header: { cat: M2M_CATEGORY } }));
+      return { query: { __clerk_handshake: issuer.handshakeToken(issuer.setCookieDirectives({ session }), { issuedAt: NOW_S - 1 }) } };
+    },
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
+  },
+  {
+    name: 'authorized-parties-without-azp',
+    spec: 'A8 step 6 (2.x: a token without azp passes authorizedParties; 3.x and ours: token-invalid-authorized-parties, R13)',
+    tokenSpec: valid({ azp: null }),
+    options: { authorizedParties: [APP_ORIGIN] },
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'cookie-without-azp',
+    spec: 'A7.4 step 15 (no authorizedParties: a cookie token without azp signs in; 3.x warns once that it has none, 2.x does not)',
+    tokenSpec: valid({ azp: null }),
+    request: { headers: DOCUMENT },
+    expect: { state: 'signed-in', userId: USER_ID },
+  },
+  {
+    name: 'cookie-header-encoded-session-injection',
+    spec: 'A10 (2.x pre-decodes the Cookie header: %3B__session%3D inside another value plants a session first; 3.x and ours: not, R14)',
+    tokenSpec: valid(),
+    request: {
+      headers: DATA,
+      cookies: (issuer, { token }) => {
+        const planted = issuer.sessionToken(valid({ userId: ATTACKER_ID, sessionId: 'sess_2oracleAttacker00000000000' }));
+        return `pref=x%3B__session%3D${planted}; __session=${token}; __client_uat=${NOW_S - 100}`;
+      },
+    },
+    expect: { state: 'signed-in', userId: ATTACKER_ID },
+  },
+  {
+    name: 'audience-string-mismatch',
+    spec: 'A8 step 5 (a string aud not in audience: 2.x names it as an array, 3.x as a string; both entries as their Clerk)',
+    tokenSpec: valid({ extraClaims: { aud: 'https://other.example.test' } }),
+    options: { audience: 'https://api.example.test' },
+    request: { headers: DATA },
+    expect: { state: 'signed-out', reason: 'token-verification-failed', messageIncludes: 'Invalid JWT audience claim array (aud) ["https://other.example.test"]' },
+  },
+  {
+    name: 'audience-malformed',
+    spec: 'A8 step 5 (an aud that is not a string or an array of strings passes in 2.x and 3.x; ours refuses it, V7 / RR9)',
+    tokenSpec: valid({ extraClaims: { aud: 7 } }),
+    options: { audience: 'https://api.example.test' },
+    request: { headers: DATA },
+    expect: { state: 'signed-in', userId: USER_ID },
   },
 
   // --- last: CLERK_JWT_KEY makes @clerk/backend's JWKS cache never expire for the rest of the process ---------------

@@ -33,6 +33,7 @@ use crate::machine_token::{self, MachineCheck};
 use crate::origin::{is_allowed_redirect, parse_allowed_origins, parse_app_origin};
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
+use crate::token_kind;
 use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings};
 
 /// Clock skew allowed when a development instance retries a handshake's session token (Clerk: one day).
@@ -44,6 +45,12 @@ const MISSING_AZP_WARNING: &str = "Clerk: Session token from cookie is missing t
 static MISSING_AZP_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 const REDIRECT_LOOP_MESSAGE: &str = "Clerk: Refreshing the session token resulted in an infinite redirect loop. This usually means that your Clerk instance keys do not match - make sure to copy the correct publishable and secret keys from the Clerk dashboard.";
 const CLOCK_SKEW_MESSAGE: &str = "Clerk: Clock skew detected. This usually means that your system clock is inaccurate. Clerk will attempt to account for the clock skew in development.\n\nTo resolve this issue, make sure your system's clock is set to the correct time (e.g. turn off and on automatic time synchronization).\n\n---\n\n";
+
+/// Lets the next missing-`azp` warning be printed again (tests of the warning).
+#[cfg(test)]
+pub(crate) fn forget_missing_azp_warning() {
+    MISSING_AZP_WARNED.store(false, std::sync::atomic::Ordering::Relaxed);
+}
 
 /// The options of `rootAuthLoader` / `getAuth` that the decision reads, resolved, as plain values (the addon converts
 /// its JS options into this). Empty strings take Clerk's defaults.
@@ -241,7 +248,7 @@ impl Authenticator {
             authorized_parties: settings.authorized_parties,
             audience: settings.audience,
             token_cache_size: settings.token_cache_size,
-            require_azp: generation.requires_azp(),
+            generation,
             ..VerifierSettings::default()
         })?;
         let app_origin = parse_app_origin(&settings.app_origin)?;
@@ -284,6 +291,12 @@ impl Authenticator {
             app_origin: None,
             allowed_redirect_origins: Vec::new(),
         }
+    }
+
+    /// The verifier of session tokens (tests look into its cache).
+    #[cfg(test)]
+    pub(crate) fn verifier(&self) -> &Verifier {
+        &self.verifier
     }
 
     /// Bytes the verified-token cache holds (for reporting native memory).
@@ -469,16 +482,17 @@ impl Request<'_> {
     /// are checked as what they are).
     async fn header_flow(&mut self) -> Step {
         let token = self.inputs.token_in_header.clone().unwrap_or_default();
-        // One look at the token says whether it is a machine token (3.x checks it as one, 2.x refuses it).
-        let machine = if self.auth.generation.accepts_machine_tokens() {
+        // A machine token: 3.x checks it as one; 2.x refuses a machine JWT with the JWT templates (below).
+        let not_a_session = if self.auth.generation.accepts_machine_tokens() {
             if let Some(kind) = machine_token::kind_of(&token) {
                 return self.machine_flow(kind, token).await;
             }
-            false
+            token_kind::has_non_session_category(&token)
         } else {
-            machine_token::is_machine_jwt(&token)
+            token_kind::is_not_a_session_token(&token)
         };
-        if machine || self.auth.generation.refuses_category(&token) {
+        // A JWT whose `cat` says it is no session token (a JWT template): not a session, in both entries (3.x's rule).
+        if not_a_session {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         match self.verify(&self.auth.verifier, &token).await {
@@ -598,8 +612,13 @@ impl Request<'_> {
             Ok(iat) => iat,
             Err(e) => return self.session_token_error(e, Carrier::Cookie).await,
         };
-        // 3.x: a machine token or a JWT of another category in the session cookie is not a session.
-        if generation.is_3() && (machine_token::is_machine_jwt(&token) || generation.refuses_category(&token)) {
+        // A machine JWT or a JWT of another category in the session cookie is not a session (3.x's rule, both
+        // entries). A token that verified before says so from its cache entry.
+        let not_a_session = match &self.inputs.session_cache_entry {
+            Some(entry) => entry.not_a_session,
+            None => token_kind::is_not_a_session_token(&token),
+        };
+        if not_a_session {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
         if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
@@ -611,7 +630,7 @@ impl Request<'_> {
             Checked::Failed(e) => return self.session_token_error(e, Carrier::Cookie).await,
             Checked::NeedsNetwork => return Err(NeedsNetwork),
         };
-        if generation.is_3() && !verified.payload_json.contains("\"azp\"") {
+        if generation.is_3() && !verified.has_azp {
             self.warn_once_missing_azp();
         }
         let cross_origin_sync = !is_satellite
@@ -918,7 +937,8 @@ impl Request<'_> {
             Ok(jws) => jws,
             Err(e) => return Checked::Failed(e),
         };
-        if self.auth.generation.refuses_category(token) {
+        // A handshake token of another category than a session's is refused (3.x's security fix; both entries).
+        if token_kind::has_non_session_category(token) {
             let e = VerifyError::new(Reason::TokenInvalid, "Invalid handshake token category.")
                 .with_action(crate::error::action::ENSURE_CLERK_JWT);
             return Checked::Failed(e);

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::jwt::Claims;
 
 use crate::error::{action, Reason, VerifyError, VerifyResult};
+use crate::generation::Generation;
 use crate::jwt::{js_stringify, JwsParts};
 use crate::key::RsaKey;
 use crate::time::{utc_string, MAX_JS_DATE_MS};
@@ -15,12 +16,13 @@ pub const DEFAULT_CLOCK_SKEW_MS: f64 = 5_000.0;
 #[derive(Clone, Debug)]
 pub struct ClaimRules {
     pub clock_skew_ms: f64,
-    /// Checked against `azp` when non-empty.
+    /// Checked against `azp` when non-empty: a token must then carry one of these (`@clerk/backend` 3.x; 2.x let a
+    /// token without `azp` through).
     pub authorized_parties: Vec<String>,
     /// Checked against `aud` when non-empty.
     pub audience: Vec<String>,
-    /// With `authorized_parties`, a token must carry an `azp` (`@clerk/backend` 3.x); 2.x let one without through.
-    pub require_azp: bool,
+    /// Whose messages the audience check gives (the rule is the same for both).
+    pub generation: Generation,
 }
 
 impl Default for ClaimRules {
@@ -29,7 +31,7 @@ impl Default for ClaimRules {
             clock_skew_ms: DEFAULT_CLOCK_SKEW_MS,
             authorized_parties: Vec::new(),
             audience: Vec::new(),
-            require_azp: false,
+            generation: Generation::default(),
         }
     }
 }
@@ -82,39 +84,43 @@ pub fn check_claims(claims: &impl ClaimSource, rules: &ClaimRules, now_ms: f64) 
 
     if !rules.audience.is_empty() {
         let aud = claims.get("aud");
-        let aud_list: Option<Vec<&str>> = match aud {
+        // The audiences the token names, empty ones left out (Clerk's `[aud].flat().filter(Boolean)`); `None` for an
+        // `aud` that is neither a string nor an array of strings, which Clerk lets through and this refuses (V7, RR9).
+        let named: Option<Vec<&str>> = match aud {
             None | Some(Value::Null) => Some(Vec::new()),
-            Some(Value::String(s)) => Some(if s.is_empty() { Vec::new() } else { vec![s.as_str()] }),
-            Some(Value::Array(items)) => items.iter().map(Value::as_str).collect(),
+            Some(Value::String(s)) => Some([s.as_str()].into_iter().filter(|a| !a.is_empty()).collect()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<_>>>()
+                .map(|all| all.into_iter().filter(|a| !a.is_empty()).collect()),
             Some(_) => None,
         };
-        let ok = match &aud_list {
-            // No audience in the token: Clerk does not check (its tokens carry `azp`, not `aud`).
+        let ok = match &named {
+            // No audience in the token: Clerk does not check (its session tokens carry `azp`, not `aud`).
             Some(list) if list.is_empty() => true,
             Some(list) => list.iter().any(|a| rules.audience.iter().any(|want| want == a)),
             None => false,
         };
         if !ok {
-            let shown = match aud {
-                Some(Value::String(s)) => serde_json::to_string(&[s]).unwrap_or_default(),
-                other => js_stringify(other),
+            let expected = serde_json::to_string(&rules.audience).unwrap_or_default();
+            // 2.x checks (and names) a string `aud` as a one-element array; 3.x names the string itself.
+            let as_array = rules.generation.names_string_aud_as_array();
+            let (what, shown) = match aud {
+                Some(Value::String(s)) if as_array => ("claim array", serde_json::to_string(&[s]).unwrap_or_default()),
+                Some(Value::String(_)) => ("claim", js_stringify(aud)),
+                other => ("claim array", js_stringify(other)),
             };
-            return Err(failed(format!(
-                "Invalid JWT audience claim array (aud) {shown}. Is not included in \"{}\".",
-                serde_json::to_string(&rules.audience).unwrap_or_default()
-            )));
+            let message = format!("Invalid JWT audience {what} (aud) {shown}. Is not included in \"{expected}\".");
+            return Err(failed(message));
         }
     }
 
     if !rules.authorized_parties.is_empty() {
         let azp = claims.get("azp");
-        let ok = match azp {
-            None | Some(Value::Null) => !rules.require_azp,
-            Some(Value::String(s)) => {
-                (s.is_empty() && !rules.require_azp) || rules.authorized_parties.iter().any(|p| p == s)
-            }
-            Some(_) => false,
-        };
+        // Clerk's `!azp || !authorizedParties.includes(azp)`: absent, empty or not a string fails.
+        let ok =
+            matches!(azp, Some(Value::String(s)) if !s.is_empty() && rules.authorized_parties.iter().any(|p| p == s));
         if !ok {
             return Err(VerifyError::new(
                 Reason::TokenInvalidAuthorizedParties,

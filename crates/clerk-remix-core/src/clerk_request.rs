@@ -1,8 +1,7 @@
 //! The request as Clerk's `authenticateRequest` reads it (`@clerk/backend`'s `ClerkRequest` and
-//! `AuthenticateContext`), computed once per request: the URL as the client saw it (`clerkUrl`), the Cookie header
-//! with Clerk's pre-decoding, the suffixed-or-not cookie choice, the header token and the handshake values.
+//! `AuthenticateContext`), computed once per request: the URL as the client saw it (`clerkUrl`), the cookies, the
+//! suffixed-or-not cookie choice, the header token and the handshake values.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -97,44 +96,6 @@ fn rebased(initial: &Url, origin: &Url) -> Url {
     rebased
 }
 
-/// `ClerkRequest#decodeCookieValue`: every run of `(%[0-9A-Z]{2})+` in the whole header is replaced by its
-/// `decodeURIComponent`. Where that would throw (`%ZZ` is not matched, but `%C3%28` is: not UTF-8), Clerk fails the
-/// request with a `URIError`; here the run is left as it was.
-pub fn predecode_cookie_header(header: &str) -> Cow<'_, str> {
-    let bytes = header.as_bytes();
-    let is_escape = |i: usize| {
-        i + 2 < bytes.len()
-            && bytes[i] == b'%'
-            && bytes[i + 1].is_ascii_digit() | bytes[i + 1].is_ascii_uppercase()
-            && bytes[i + 2].is_ascii_digit() | bytes[i + 2].is_ascii_uppercase()
-    };
-    // Most headers have no `%` at all: found with memchr rather than a test at every byte.
-    if !memchr::memchr_iter(b'%', bytes).any(is_escape) {
-        return Cow::Borrowed(header);
-    }
-    let mut out = String::with_capacity(header.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        if !is_escape(i) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while is_escape(i) {
-            i += 3;
-        }
-        out.push_str(&header[copied..start]);
-        match cookie::decode_uri_component(&header[start..i]) {
-            Some(decoded) => out.push_str(&decoded),
-            None => out.push_str(&header[start..i]),
-        }
-        copied = i;
-    }
-    out.push_str(&header[copied..]);
-    Cow::Owned(out)
-}
-
 /// The cookie and header values of one request, read the way `AuthenticateContext` reads them.
 #[derive(Clone, Debug, Default)]
 pub struct AuthInputs {
@@ -157,8 +118,11 @@ pub struct AuthInputs {
     pub uses_suffixed_cookies: bool,
 }
 
+/// The Cookie header as `cookie.parse` reads it. It is not pre-decoded as a whole: `@clerk/backend` 2.x's
+/// `decodeCookieValue` turned an encoded `%3B__session%3D…` inside another cookie's value into a `__session` cookie
+/// of its own, ahead of the browser's (3.x removed it; docs/compat.md C2).
 pub struct Cookies<'h> {
-    header: Cow<'h, str>,
+    header: &'h str,
     /// (name, raw value) byte ranges of every pair, in header order: the header is walked once; a lookup takes the
     /// first pair of its name, which is `cookie.parse`'s "first occurrence wins" (and linear in the number of pairs).
     pairs: Vec<(Range<usize>, Range<usize>)>,
@@ -166,13 +130,13 @@ pub struct Cookies<'h> {
 
 impl<'h> Cookies<'h> {
     pub fn new(raw: Option<&'h str>) -> Self {
-        let header = raw.map(predecode_cookie_header).unwrap_or(Cow::Borrowed(""));
+        let header = raw.unwrap_or("");
         let base = header.as_ptr() as usize;
         let range = |part: &str| {
             let start = part.as_ptr() as usize - base;
             start..start + part.len()
         };
-        let pairs = cookie::pairs(&header).map(|(name, value)| (range(name), range(value))).collect();
+        let pairs = cookie::pairs(header).map(|(name, value)| (range(name), range(value))).collect();
         Cookies { header, pairs }
     }
 

@@ -55,7 +55,7 @@ pub struct DecodedJwt<'t> {
 }
 
 /// The header members that matter; any other member is skipped (but still counted for duplicates).
-const HEADER_MEMBERS: [&str; 5] = ["typ", "alg", "crit", "b64", "kid"];
+const HEADER_MEMBERS: [&str; 6] = ["typ", "alg", "crit", "b64", "kid", "cat"];
 /// The claims `claims::check_claims` reads. Any other member (`iss` included) is skipped without building a value, so
 /// a signed payload whose other members JSON cannot hold as values (a lone surrogate, `1e400`) still verifies, as in
 /// Clerk.
@@ -126,6 +126,8 @@ pub fn split(token: &str) -> Option<(&str, &str, &str)> {
 pub struct JwsParts<'t, P = Vec<u8>> {
     pub alg: Alg,
     pub kid: Option<String>,
+    /// The header's `cat` (the category of Clerk's JWTs: `token_kind`), as sent.
+    pub cat: Option<Value>,
     pub payload: P,
     /// `base64url(header) . base64url(payload)`: the bytes the signature covers.
     pub signing_input: &'t [u8],
@@ -191,7 +193,9 @@ pub fn decode_typed_header_and_signature<'t>(token: &'t str, types: &[&str]) -> 
     let signature =
         b64url_decode(s64).ok_or_else(|| invalid("Invalid JWT signature: not strict base64url (RFC 7515 §2)."))?;
 
-    Ok(JwsParts { alg, kid, payload, signing_input: &token.as_bytes()[..h64.len() + 1 + p64.len()], signature })
+    let cat = header.get("cat").cloned();
+    let signing_input = &token.as_bytes()[..h64.len() + 1 + p64.len()];
+    Ok(JwsParts { alg, kid, cat, payload, signing_input, signature })
 }
 
 /// `decode_header_and_signature`, then the payload must be UTF-8 JSON: an object without duplicate members.
@@ -206,8 +210,8 @@ pub fn decode_typed<'t>(token: &'t str, types: &[&str]) -> VerifyResult<DecodedJ
         parse_members(&parts.payload, &CLAIM_MEMBERS).map_err(|why| invalid(format!("Invalid JWT payload: {why}.")))?;
     // Needed as well as the parse: serde_json does not check UTF-8 inside the members it skips.
     let payload = String::from_utf8(parts.payload).map_err(|_| invalid("Invalid JWT payload: not UTF-8."))?;
-    let JwsParts { alg, kid, signing_input, signature, .. } = parts;
-    Ok(DecodedJwt { jws: JwsParts { alg, kid, payload, signing_input, signature }, claims })
+    let JwsParts { alg, kid, cat, signing_input, signature, .. } = parts;
+    Ok(DecodedJwt { jws: JwsParts { alg, kid, cat, payload, signing_input, signature }, claims })
 }
 
 /// A JSON object without duplicate top-level members, keeping only the members named in `names` (the others are

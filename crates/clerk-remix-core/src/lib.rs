@@ -6,7 +6,8 @@
 //! The pieces, in the order a request meets them:
 //! * `clerk_request`: what Clerk reads from a request (`clerkUrl`, the Cookie header, the suffixed-cookie choice);
 //!   `authorization_header`: the token of the Authorization header; `cookie`, `search_params`: the parsers beneath.
-//! * `jwt`: strict decoding of a compact JWS; `key`: RSA keys and their policy; `claims`: Clerk's claim rules.
+//! * `jwt`: strict decoding of a compact JWS; `key`: RSA keys and their policy; `claims`: Clerk's claim rules;
+//!   `token_kind`: what a JWT says it is before it is verified (its `cat` category, the marks of a machine JWT).
 //! * `token_verifier`: one configured verifier (key source, claim rules, token cache); `jwks`: the remote key set;
 //!   `token_cache`: tokens that verified.
 //! * `origin`: the app's own origin (pinned, or from proxy headers that pass a syntax check) and where a development
@@ -38,6 +39,7 @@ pub mod publishable_key;
 pub mod search_params;
 pub mod time;
 pub mod token_cache;
+pub mod token_kind;
 pub mod token_verifier;
 
 #[cfg(any(test, feature = "testkit"))]

@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 
 use crate::bapi::Bapi;
 use crate::generation::Generation;
-use crate::jwt::{self, js_stringify};
+use crate::jwt::js_stringify;
+use crate::token_kind::{is_jwt_format, peek, Peeked, M2M_CATEGORY, M2M_SUBJECT_PREFIX, OAUTH_TYPES};
 use crate::token_verifier::{Checked, Network, Verifier};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,10 +34,6 @@ impl MachineKind {
 const M2M_PREFIX: &str = "mt_";
 const OAUTH_PREFIX: &str = "oat_";
 const API_KEY_PREFIX: &str = "ak_";
-const M2M_SUBJECT_PREFIX: &str = "mch_";
-const OAUTH_TYPES: [&str; 2] = ["at+jwt", "application/at+jwt"];
-/// The `cat` header of Clerk's M2M JWTs (a JWT without one is accepted too).
-const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
 /// Claims that are not an M2M token's custom claims.
 const M2M_RESERVED_CLAIMS: [&str; 6] = ["iss", "sub", "exp", "nbf", "iat", "jti"];
 
@@ -70,50 +67,8 @@ impl MachineFailure {
     }
 }
 
-/// `isJwtFormat`: three non-empty parts of the base64url alphabet.
-fn is_jwt_format(token: &str) -> bool {
-    let mut parts = 0;
-    for part in token.split('.') {
-        parts += 1;
-        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return false;
-        }
-    }
-    parts == 3
-}
-
-/// The header's `typ` and `cat` and the payload's `sub` of a JWT-format token, read without verifying (`None` when
-/// a part is not base64url JSON: Clerk's `decodeJwt` fails).
-struct Peeked {
-    typ: Option<Value>,
-    cat: Option<Value>,
-    sub: Option<Value>,
-}
-
-fn peek(token: &str) -> Option<Peeked> {
-    if !is_jwt_format(token) {
-        return None;
-    }
-    let (h, p, _) = jwt::split(token)?;
-    let header = jwt::unverified_members(h, &["typ", "cat"])?;
-    let payload = jwt::unverified_members(p, &["sub"])?;
-    Some(Peeked { typ: header.get("typ").cloned(), cat: header.get("cat").cloned(), sub: payload.get("sub").cloned() })
-}
-
-impl Peeked {
-    fn is_m2m(&self) -> bool {
-        matches!(&self.sub, Some(Value::String(s)) if s.starts_with(M2M_SUBJECT_PREFIX))
-    }
-
-    fn is_oauth(&self) -> bool {
-        matches!(&self.typ, Some(Value::String(t)) if OAUTH_TYPES.contains(&t.as_str()))
-    }
-}
-
-/// `isMachineJwt`: an OAuth access token (`typ: at+jwt`) or an M2M token (`sub` starting with `mch_`).
-pub fn is_machine_jwt(token: &str) -> bool {
-    peek(token).is_some_and(|p| p.is_m2m() || p.is_oauth())
-}
+/// `isMachineJwt` (kept here too: machine-token callers ask this module).
+pub use crate::token_kind::is_machine_jwt;
 
 /// `getMachineTokenType` of a token that `isMachineToken`; `None` for any other token.
 pub fn kind_of(token: &str) -> Option<MachineKind> {

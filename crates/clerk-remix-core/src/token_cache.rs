@@ -29,6 +29,9 @@ pub struct CachedToken {
     /// `iss`, `iat` and `exp` exactly as the cookie choice's unverified decode reads them from this token (`None`
     /// where that decode fails), so that a repeat request decodes nothing for the choice either.
     pub cookie_claims: Option<Members<3>>,
+    /// The token says it is not a session token (a machine JWT, or a `cat` of another kind: `token_kind`), so that a
+    /// repeat request answers the request decision's `token-type-mismatch` check without decoding it again.
+    pub not_a_session: bool,
 }
 
 pub struct TokenCache {

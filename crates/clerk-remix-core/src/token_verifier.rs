@@ -7,14 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
+use serde_json::Value;
 
 use crate::claims::{check_claims, check_signature, ClaimRules, DEFAULT_CLOCK_SKEW_MS};
 use crate::clerk_api::DEFAULT_API_URL;
 use crate::error::{action, ConfigError, Reason, VerifyError, VerifyResult};
+use crate::generation::Generation;
 use crate::jwks::{JwksConfig, Lookup, RemoteJwks};
-use crate::jwt::{self, DecodedJwt};
+use crate::jwt::{self, Claims, DecodedJwt};
 use crate::key::RsaKey;
 use crate::token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY};
+use crate::token_kind;
 
 #[derive(Clone)]
 pub enum KeySource {
@@ -64,14 +67,32 @@ pub struct VerifierSettings {
     /// How many verified tokens to keep, so that a repeat costs no RSA operation (claims are re-checked on every
     /// use). Default 4096; 0 turns the cache off.
     pub token_cache_size: Option<usize>,
-    /// With `authorized_parties`, refuse a token without `azp` (`@clerk/backend` 3.x).
-    pub require_azp: bool,
+    /// Whose messages the claim checks give (the Remix entry's 2.x by default).
+    pub generation: Generation,
 }
 
 #[derive(Debug)]
 pub struct Verified {
     /// The payload exactly as the token carries it.
     pub payload_json: String,
+    /// The payload's `azp` is truthy as JavaScript reads it (present, not `null`, `false`, `0` or `""`).
+    pub has_azp: bool,
+}
+
+impl Verified {
+    fn new(payload_json: String, claims: &Claims) -> Verified {
+        Verified { payload_json, has_azp: is_truthy(claims.get("azp")) }
+    }
+}
+
+/// A claim as JavaScript's `!!value` reads it.
+fn is_truthy(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        Some(_) => true,
+    }
 }
 
 /// Whether a call may use the network (fetch the JWKS, call the Backend API) or must answer from what it has.
@@ -133,13 +154,13 @@ impl Verifier {
             kid_cooldown_ms,
             timeout_ms,
             token_cache_size,
-            require_azp,
+            generation,
         } = settings;
         let rules = ClaimRules {
             clock_skew_ms: clock_skew_ms.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(DEFAULT_CLOCK_SKEW_MS),
             authorized_parties: authorized_parties.into_iter().filter(|p| !p.is_empty()).collect(),
             audience: audience.into_iter().filter(|a| !a.is_empty()).collect(),
-            require_azp,
+            generation,
         };
         let keys = if !jwt_key.trim().is_empty() {
             KeySource::Local(Arc::new(RsaKey::from_pem(&jwt_key).map_err(ConfigError::JwtKey)?))
@@ -187,30 +208,39 @@ impl Verifier {
         if let Some(hit) = found.or_else(|| self.cached(token)) {
             match self.key(hit.kid.as_deref(), net).await {
                 Checked::Passed(key) if Arc::ptr_eq(&key, &hit.key) => {
-                    let payload_json = hit.payload.to_string();
-                    return check_claims(&hit.claims, &self.rules, now_ms()).map(|()| Verified { payload_json }).into();
+                    let verified = || Verified::new(hit.payload.to_string(), &hit.claims);
+                    return check_claims(&hit.claims, &self.rules, now_ms()).map(|()| verified()).into();
                 }
                 Checked::NeedsNetwork => return Checked::NeedsNetwork,
                 // The key set changed since: verify again from the start.
                 Checked::Passed(_) | Checked::Failed(_) => self.cache.iter().for_each(|cache| cache.remove(token)),
             }
         }
-        match self.decoded_with_key(token, &["JWT"], net).await {
+        match self.decoded_with_key(token, SESSION_TOKEN, net).await {
             Checked::Passed((jwt, key)) => self.finish(jwt, key, token, now_ms()).into(),
             Checked::Failed(e) => Checked::Failed(e),
             Checked::NeedsNetwork => Checked::NeedsNetwork,
         }
     }
 
-    /// The token decoded (its `typ`, when present, one of `types`) and the key for its kid.
+    /// The token decoded (its `typ`, when present, one of `types`) and the key for its kid. A session token
+    /// (`types` is [`SESSION_TOKEN`]) of the M2M category is refused first, as `verifyToken` of 3.x refuses it
+    /// before its header rules and key (a token that verified before cannot have it: a cache hit needs no check).
     async fn decoded_with_key<'t>(
         &self,
         token: &'t str,
         types: &[&str],
         net: Network,
     ) -> Checked<(DecodedJwt<'t>, Arc<RsaKey>)> {
+        let session = std::ptr::eq(types, SESSION_TOKEN);
         let jwt = match jwt::decode_typed(token, types) {
+            Ok(jwt) if session && jwt.jws.cat.as_ref().is_some_and(|cat| cat == token_kind::M2M_CATEGORY) => {
+                return Checked::Failed(m2m_category())
+            }
             Ok(jwt) => jwt,
+            // Refused by a header rule 3.x checks after the category (`typ`, `alg`; `crit`, `b64`, V4): the category
+            // answers, as in 3.x, when the token decodes and names it.
+            Err(_) if session && token_kind::has_m2m_category(token) => return Checked::Failed(m2m_category()),
             Err(e) => return Checked::Failed(e),
         };
         match self.key(jwt.jws.kid.as_deref(), net).await {
@@ -242,7 +272,7 @@ impl Verifier {
             ..self.rules.clone()
         };
         let checked = check_signature(&jwt.jws, &key).and_then(|()| check_claims(&jwt.claims, &rules, now_ms));
-        checked.map(|()| Verified { payload_json: jwt.jws.payload }).into()
+        checked.map(|()| Verified::new(jwt.jws.payload, &jwt.claims)).into()
     }
 
     /// The cache entry of a token that verified before (its claims are not checked here).
@@ -277,12 +307,14 @@ impl Verifier {
         check_signature(&jwt.jws, &key)?;
         let claims_ok = check_claims(&jwt.claims, &self.rules, now_ms);
         let DecodedJwt { jws, claims } = jwt;
+        let has_azp = is_truthy(claims.get("azp"));
         if let (Some(cache), Ok(())) = (&self.cache, &claims_ok) {
             let cookie_claims = jwt::parse_members(jws.payload.as_bytes(), &jwt::COOKIE_CHOICE_MEMBERS).ok();
             let payload = jws.payload.as_str().into();
-            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload, cookie_claims });
+            let not_a_session = token_kind::is_not_a_session_token_decoded(token, jws.cat.as_ref(), claims.get("sub"));
+            cache.insert(token, CachedToken { key, kid: jws.kid, claims, payload, cookie_claims, not_a_session });
         }
-        claims_ok.map(|()| Verified { payload_json: jws.payload })
+        claims_ok.map(|()| Verified { payload_json: jws.payload, has_azp })
     }
 }
 
@@ -292,6 +324,13 @@ fn ms(value: Option<f64>, default: Duration) -> Duration {
         Some(v) if v.is_finite() && v >= 0.0 => Duration::from_secs_f64(v / 1000.0),
         _ => default,
     }
+}
+
+/// The header types a session token may have (absent, or `JWT`).
+const SESSION_TOKEN: &[&str] = &["JWT"];
+
+fn m2m_category() -> VerifyError {
+    VerifyError::new(Reason::TokenInvalid, "Invalid session token category.").with_action(action::ENSURE_CLERK_JWT)
 }
 
 fn unresolvable() -> VerifyError {

@@ -468,7 +468,7 @@ fn deep_nesting_never_exhausts_the_stack() {
     let in_kid = genuine(&format!(r#"{{"alg":"RS256","kid":{deep}}}"#), &claims_text());
     assert_eq!(reject(&in_kid).reason, Reason::TokenInvalid);
     // In an unread member: a forged token fails its signature; the issuer's own verifies.
-    let payload = format!(r#"{{"sub":"user_1","exp":{},"x":{deep}}}"#, NOW_S + 55);
+    let payload = format!(r#"{{"sub":"user_1","azp":"https://a.example","exp":{},"x":{deep}}}"#, NOW_S + 55);
     let forged = token_raw(&other_key_2048().pair, Alg::RS256, &format!(r#"{{"alg":"RS256","x":{deep}}}"#), &payload);
     assert!(forged.len() > jwt::MAX_TOKEN_BYTES || reject(&forged).reason == Reason::TokenInvalidSignature);
     let forged = token_raw(&other_key_2048().pair, Alg::RS256, GOOD_HEADER, &payload);
@@ -482,7 +482,10 @@ fn deep_nesting_never_exhausts_the_stack() {
 #[test]
 fn megabyte_tokens_are_refused_by_the_size_cap() {
     let pad = "x".repeat(4 * 1024 * 1024);
-    let big = genuine(GOOD_HEADER, &format!(r#"{{"sub":"user_1","exp":{},"pad":"{pad}"}}"#, NOW_S + 55));
+    let big = genuine(
+        GOOD_HEADER,
+        &format!(r#"{{"sub":"user_1","azp":"https://a.example","exp":{},"pad":"{pad}"}}"#, NOW_S + 55),
+    );
     let err = reject(&big);
     assert_eq!(err.reason, Reason::TokenInvalid);
     assert!(err.message.contains("at most 16384 bytes"), "{}", err.message);
@@ -502,7 +505,12 @@ fn megabyte_tokens_are_refused_by_the_size_cap() {
 #[test]
 fn time_claims_as_raw_json() {
     let base = |claim: &str, value: &str| {
-        let mut c = format!(r#"{{"sub":"user_1","iat":{},"nbf":{},"exp":{}"#, NOW_S - 5, NOW_S - 10, NOW_S + 55);
+        let mut c = format!(
+            r#"{{"sub":"user_1","azp":"https://a.example","iat":{},"nbf":{},"exp":{}"#,
+            NOW_S - 5,
+            NOW_S - 10,
+            NOW_S + 55
+        );
         // Replace the claim by its new text (the others stay valid).
         let at = c.find(&format!("\"{claim}\":")).unwrap();
         let end = c[at..].find(',').map_or(c.len(), |e| at + e);
@@ -590,7 +598,7 @@ fn subject_and_audience_claims() {
         assert_signed_out(&t, "token-verification-failed");
     }
     // A `sub` written with escapes is the same string (JSON semantics), and verifies.
-    let escaped = genuine(GOOD_HEADER, &format!(r#"{{"sub":"user\u005f1","exp":{exp}}}"#));
+    let escaped = genuine(GOOD_HEADER, &format!(r#"{{"sub":"user\u005f1","azp":"https://a.example","exp":{exp}}}"#));
     assert_eq!(cookie_state(&escaped).status, AuthStatus::SignedIn);
     // azp: not one of the authorized parties (exact match only), or not a string.
     for azp in [

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::util::{key_2048, local_verifier, publishable, token};
+use super::util::{key_2048, local_verifier, publishable, token, token_raw};
 use crate::authenticate::{AuthStatus, Authenticator, AuthenticatorConfig, Decision, Outcome, RequestState};
 use crate::bapi::{Bapi, BapiError, RefreshRequest};
 use crate::claims::ClaimRules;
@@ -376,6 +376,29 @@ fn refreshed_cookies_outside_clerks_protocol_fail_the_refresh() {
         let server = Loopback::start(json_reply(200, &cookies.to_string()));
         assert_refresh_failure_answered(extra, &server.url, "unexpected-sdk-error");
     }
+}
+
+#[test]
+fn a_refreshed_session_token_of_the_m2m_category_fails_the_refresh() {
+    // `verifyToken` of 3.x refuses the M2M category (both entries): the refresh's `invalid-session-token`.
+    let claims = json!({ "sub": "user_1", "sid": "sess_1", "iss": format!("https://{FAPI}"),
+        "iat": NOW_S - 1, "nbf": NOW_S - 11, "exp": NOW_S + 59 });
+    let header = r#"{"alg":"RS256","kid":"k1","typ":"JWT","cat":"cl_B7d4PD333AAA"}"#;
+    let m2m = token_raw(&key_2048().pair, Alg::RS256, header, &claims.to_string());
+    let cookies =
+        json!({ "object": "cookies", "cookies": [format!("__session={m2m}; Path=/"), "__client_uat=1; Path=/"] });
+    let server = Loopback::start(json_reply(200, &cookies.to_string()));
+    assert_refresh_failure_answered("M2M category", &server.url, "invalid-session-token");
+    // Control: the same answer with a session token's category refreshes.
+    let header = r#"{"alg":"RS256","kid":"k1","typ":"JWT","cat":"cl_B7d4PD111AAA"}"#;
+    let fresh = token_raw(&key_2048().pair, Alg::RS256, header, &claims.to_string());
+    let cookies =
+        json!({ "object": "cookies", "cookies": [format!("__session={fresh}; Path=/"), "__client_uat=1; Path=/"] });
+    let server = Loopback::start(json_reply(200, &cookies.to_string()));
+    let a = authenticator("pk_live_", &server.url);
+    let decision =
+        decide_online(&a, &request("http://localhost:3000/", &expired_with_refresh("pk_live_", "sess_1"), false));
+    assert_eq!(state_of(&decision).status, AuthStatus::SignedIn);
 }
 
 #[test]

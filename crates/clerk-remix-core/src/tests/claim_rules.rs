@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 use super::util::obj;
 use crate::claims::{check_claims, ClaimRules, DEFAULT_CLOCK_SKEW_MS};
 use crate::error::{action, Reason, VerifyError};
+use crate::generation::Generation;
 use crate::time::utc_string;
 
 const NOW: f64 = 1_700_000_000_000.0; // Tue, 14 Nov 2023 22:13:20 GMT
@@ -182,9 +183,28 @@ fn authorized_parties() {
         "Invalid JWT Authorized party claim (azp) \"https://evil.example\". Expected \"https://a.example,https://b.example\"."
     );
     assert!(run(json!({ "azp": "https://b.example" })).is_ok());
-    assert!(run(json!({})).is_ok(), "azp absent passes");
-    assert!(run(json!({ "azp": "" })).is_ok(), "empty azp passes, as in Clerk");
-    assert_eq!(run(json!({ "azp": 5 })).unwrap_err().reason, Reason::TokenInvalidAuthorizedParties);
+    // With parties configured a token must name one (`@clerk/backend` 3.x's `!azp || !includes(azp)`; 2.x let a
+    // token without `azp` through): absent, `null`, empty or not a string fails, with Clerk's message.
+    let mut with_null = claims(json!({}));
+    with_null.insert("azp".into(), Value::Null);
+    let missing = [
+        (check_claims(&claims(json!({})), &rules, NOW), "undefined"),
+        (check_claims(&with_null, &rules, NOW), "null"),
+        (run(json!({ "azp": "" })), "\"\""),
+        (run(json!({ "azp": 5 })), "5"),
+        (run(json!({ "azp": false })), "false"),
+    ];
+    for (result, shown) in missing {
+        let err = result.unwrap_err();
+        assert_eq!(err.reason, Reason::TokenInvalidAuthorizedParties, "{shown}");
+        let expected = format!(
+            "Invalid JWT Authorized party claim (azp) {shown}. Expected \"https://a.example,https://b.example\"."
+        );
+        assert_eq!(err.message, expected);
+    }
+    // Parties given with an empty entry (the verifier drops them; here directly): "" never matches an empty azp.
+    let with_empty = ClaimRules { authorized_parties: vec![String::new()], ..ClaimRules::default() };
+    assert!(check_claims(&claims(json!({ "azp": "" })), &with_empty, NOW).is_err());
     // Exact match only.
     assert!(run(json!({ "azp": "https://a.example/" })).is_err());
     assert!(run(json!({ "azp": "HTTPS://A.EXAMPLE" })).is_err());
@@ -199,13 +219,36 @@ fn audience() {
     let err = run(json!({ "aud": ["x"] })).unwrap_err();
     assert_eq!(err.reason, Reason::TokenVerificationFailed);
     assert_eq!(err.message, "Invalid JWT audience claim array (aud) [\"x\"]. Is not included in \"[\"y\"]\".");
+    // A string `aud`: 2.x (the Remix entry) checks and names it as a one-element array, 3.x (React Router) as itself.
     let err = run(json!({ "aud": "x" })).unwrap_err();
     assert_eq!(err.message, "Invalid JWT audience claim array (aud) [\"x\"]. Is not included in \"[\"y\"]\".");
-    assert!(run(json!({ "aud": "y" })).is_ok());
-    assert!(run(json!({ "aud": ["x", "y"] })).is_ok());
-    assert!(run(json!({})).is_ok(), "no aud in the token: not checked");
-    assert!(run(json!({ "aud": 7 })).is_err());
-    assert!(run(json!({ "aud": ["y", 7] })).is_err(), "a non-string member makes the array invalid");
+    let rules3 = ClaimRules { generation: Generation::Backend3, ..rules.clone() };
+    let run3 = |extra: Value| check_claims(&claims(extra), &rules3, NOW);
+    let err = run3(json!({ "aud": "x" })).unwrap_err();
+    assert_eq!(err.reason, Reason::TokenVerificationFailed);
+    assert_eq!(err.message, "Invalid JWT audience claim (aud) \"x\". Is not included in \"[\"y\"]\".");
+    let err = run3(json!({ "aud": ["x", ""] })).unwrap_err();
+    assert_eq!(err.message, "Invalid JWT audience claim array (aud) [\"x\",\"\"]. Is not included in \"[\"y\"]\".");
+    for run in [&run as &dyn Fn(Value) -> Result<(), VerifyError>, &run3] {
+        assert!(run(json!({ "aud": "y" })).is_ok());
+        assert!(run(json!({ "aud": ["x", "y"] })).is_ok());
+        assert!(run(json!({})).is_ok(), "no aud in the token: not checked");
+        // Empty audiences do not count (Clerk's `filter(Boolean)`): nothing left, nothing checked.
+        assert!(run(json!({ "aud": "" })).is_ok());
+        assert!(run(json!({ "aud": [] })).is_ok());
+        assert!(run(json!({ "aud": [""] })).is_ok());
+        assert!(run(json!({ "aud": ["", "y"] })).is_ok());
+        // An `aud` that is neither a string nor an array of strings: Clerk lets it through, refused here (V7, RR9).
+        for malformed in [json!(7), json!(true), json!(false), json!({ "y": 1 }), json!(["y", 7])] {
+            let err = run(json!({ "aud": malformed })).unwrap_err();
+            assert_eq!(err.reason, Reason::TokenVerificationFailed, "{malformed}");
+            assert!(
+                err.message.starts_with(&format!("Invalid JWT audience claim array (aud) {malformed}.")),
+                "{}",
+                err.message
+            );
+        }
+    }
     // Without configured audiences nothing is checked.
     assert!(check(json!({ "aud": ["x"] }), NOW).is_ok());
     // Order: aud before azp before exp.

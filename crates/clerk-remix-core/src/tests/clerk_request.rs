@@ -1,10 +1,9 @@
-//! The request context (`@clerk/backend`'s `createAuthenticateContext` and `clerkRequest`): clerkUrl, Clerk's cookie pre-decoding, suffixed-cookie choice.
+//! The request context (`@clerk/backend`'s `createAuthenticateContext` and `clerkRequest`): clerkUrl, the cookies (not pre-decoded), suffixed-cookie choice.
 
 use serde_json::json;
 
 use super::util::{b64, publishable};
-use crate::clerk_request::{choose_cookies, clerk_url, predecode_cookie_header, read_inputs, Cookies, RequestParts};
-use crate::cookie;
+use crate::clerk_request::{choose_cookies, clerk_url, read_inputs, Cookies, RequestParts};
 use crate::generation::Generation;
 use crate::publishable_key::PublishableKey;
 use crate::Url;
@@ -149,20 +148,25 @@ fn proxy_headers_that_are_not_a_host_are_refused_as_clerk_refuses_a_bad_url() {
 }
 
 #[test]
-fn cookie_header_is_predecoded_like_clerk() {
-    assert_eq!(predecode_cookie_header("a=%41%42; b=c"), "a=AB; b=c");
-    // Upper-case hex only: `%2f` is left for the cookie parser's own decoding.
-    assert_eq!(predecode_cookie_header("a=%2f"), "a=%2f");
-    // Values are decoded twice in all: `%2525` → `%25` → `%`.
-    let once = predecode_cookie_header("a=%2525");
-    assert_eq!(once, "a=%25");
-    assert_eq!(cookie::get(&once, "a").unwrap(), "%");
-    // Where Clerk throws URIError, the run is left as it was (and nothing panics).
-    assert_eq!(predecode_cookie_header("a=%C3%28; b=1"), "a=%C3%28; b=1");
-    assert_eq!(predecode_cookie_header("a=%ZZ"), "a=%ZZ");
-    assert_eq!(predecode_cookie_header("%"), "%");
-    assert_eq!(predecode_cookie_header("a=%4"), "a=%4");
-    assert_eq!(predecode_cookie_header("é=%C3%A9"), "é=é");
+fn cookie_header_is_not_predecoded_so_an_encoded_cookie_stays_inside_its_value() {
+    // @clerk/backend 2.x decoded every `%XX` run of the whole header before parsing it: `%3B__session%3D` inside
+    // another cookie's value became a `__session` cookie of its own, ahead of the browser's (C2). Read as 3.x reads
+    // it, each value is decoded once, by the cookie parser, and stays that cookie's value.
+    let header = "pref=x%3B__session%3Dattacker%3B__client_uat%3D9; __session=browser; __client_uat=1";
+    let cookies = Cookies::new(Some(header));
+    assert_eq!(cookies.get("__session").as_deref(), Some("browser"));
+    assert_eq!(cookies.get("__client_uat").as_deref(), Some("1"));
+    assert_eq!(cookies.get("pref").as_deref(), Some("x;__session=attacker;__client_uat=9"));
+    // Names are never decoded: an encoded name is another cookie.
+    let cookies = Cookies::new(Some("%5F%5Fsession=encoded-name"));
+    assert_eq!(cookies.get("__session"), None);
+    // Values are decoded once (`%2525` is `%25`), and left raw where `decodeURIComponent` would throw.
+    let cookies = Cookies::new(Some("a=%2525; b=%C3%28; c=%ZZ; d=%41%42; e="));
+    let got: Vec<_> = ["a", "b", "c", "d", "e"].iter().map(|n| cookies.get(n)).collect();
+    assert_eq!(got, [Some("%25".into()), Some("%C3%28".into()), Some("%ZZ".into()), Some("AB".into()), None]);
+    // The token of `verifyRequest` is read the same way.
+    let found = crate::authorization_header::session_token(None, Some(header));
+    assert_eq!(found.map(|(t, _)| t).as_deref(), Some("browser"));
 }
 
 #[test]
@@ -246,6 +250,7 @@ fn the_cookie_choice_reads_a_cached_tokens_claims_from_its_cache_entry() {
             claims: parse_members(claims.to_string().as_bytes(), &CLAIM_MEMBERS).unwrap(),
             payload: claims.to_string().into(),
             cookie_claims: parse_members(claims.to_string().as_bytes(), &COOKIE_CHOICE_MEMBERS).ok(),
+            not_a_session: false,
         })
     };
     let later = entry(json!({ "iss": "https://clerk.example.test", "iat": 7 }));

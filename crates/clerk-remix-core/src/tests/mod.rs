@@ -18,6 +18,7 @@ mod publishable_key;
 mod rfc_vectors;
 mod settings;
 mod token_cache;
+mod token_kinds;
 mod util;
 mod verifier_e2e;
 mod wycheproof_jwk;

@@ -7,6 +7,7 @@ use super::util::{key_2048, publishable, spki_pem};
 use crate::authenticate::{Authenticator, AuthenticatorSettings};
 use crate::claims::DEFAULT_CLOCK_SKEW_MS;
 use crate::error::ConfigError;
+use crate::generation::Generation;
 use crate::jwks::{DEFAULT_KID_COOLDOWN, DEFAULT_MAX_STALE, DEFAULT_TIMEOUT, DEFAULT_TTL};
 use crate::publishable_key::{MISSING, NOT_VALID};
 use crate::token_verifier::{KeySource, Verifier, VerifierSettings};
@@ -47,12 +48,13 @@ fn values_and_unusable_numbers() {
         kid_cooldown_ms: Some(0.0),
         timeout_ms: Some(250.5),
         token_cache_size: Some(0),
-        require_azp: false,
+        generation: Generation::Backend3,
     };
     let v = Verifier::new(settings).unwrap();
     assert_eq!(v.rules.clock_skew_ms, 250.0);
     assert_eq!(v.rules.authorized_parties, ["https://a.example"]);
     assert_eq!(v.rules.audience, ["aud1"]);
+    assert_eq!(v.rules.generation, Generation::Backend3);
     assert!(v.cache.is_none(), "a cache size of 0 turns the cache off");
     let config = remote_config(&v);
     assert_eq!((config.api_url.as_str(), config.api_version.as_str()), ("https://bapi.example/prefix", "v2"));
