@@ -48,7 +48,7 @@ describe('JWKS refresh ahead and stale-if-error', () => {
     const verifier = createTokenVerifier({
       secretKey: freshSecret(),
       apiUrl: server.url,
-      jwksCacheTtlInMs: 600,
+      jwksCacheTtlInMs: 1_000,
       jwksMaxStaleInMs: 1_200,
       timeoutInMs: 200,
     });
@@ -57,12 +57,19 @@ describe('JWKS refresh ahead and stale-if-error', () => {
     assert.deepEqual(await verifier.verify(token), claims);
     const fetchedAt = Date.now();
     server.behave('status', { status: 503 });
-    const calls = await verifyFromCacheUntil(verifier, token, claims, () => false, 1_700);
+    const calls = await verifyFromCacheUntil(verifier, token, claims, () => false, 2_100);
     assert.ok(calls > 50, `${calls} verifications from the cache through the outage`);
     assert.ok(server.count >= 3, `the background retried (${server.count} requests)`);
 
-    while (Date.now() - fetchedAt < 1_900) await sleep(20);
-    assert.equal(verifier.verifySync(token), undefined, 'past the bound the set is not used');
+    while (Date.now() - fetchedAt < 2_350) await sleep(20);
+    // Past the bound the set is not used: a fetch is needed, or (within the retry back-off) the last failure is given.
+    let past;
+    try {
+      past = verifier.verifySync(token);
+    } catch (e) {
+      past = e.code;
+    }
+    assert.ok(past === undefined || past === 'jwk-remote-failed-to-load', `past the bound: ${JSON.stringify(past)}`);
     await rejectsWith(verifier.verify(token), 'jwk-remote-failed-to-load');
 
     server.setKeys([B.jwk]);
@@ -80,7 +87,7 @@ describe('JWKS refresh ahead and stale-if-error', () => {
 
   test('a key the server withdraws stops verifying within one refresh, however long the stale bound', async () => {
     const server = await pool.serve([A.jwk, B.jwk]);
-    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, jwksCacheTtlInMs: 300 });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, jwksCacheTtlInMs: 600 });
     const claims = sessionClaims();
     const token = signJwt({ key: A, claims });
     assert.deepEqual(await verifier.verify(token), claims);
@@ -96,12 +103,12 @@ describe('JWKS refresh ahead and stale-if-error', () => {
     const script = `
       const { createTokenVerifier } = require(${JSON.stringify(fileURLToPath(new URL('../dist/ssr.server.js', import.meta.url)))});
       const v = createTokenVerifier({ secretKey: ${JSON.stringify(freshSecret())}, apiUrl: ${JSON.stringify(server.url)},
-        jwksCacheTtlInMs: 500, jwksMaxStaleInMs: 60000, timeoutInMs: 200 });
+        jwksCacheTtlInMs: 1000, jwksMaxStaleInMs: 60000, timeoutInMs: 200 });
       const token = ${JSON.stringify(signJwt({ key: A, claims: sessionClaims() }))};
       (async () => {
         await v.verify(token);
         process.send('fetched');
-        const until = Date.now() + 2500;
+        const until = Date.now() + 3500;
         let n = 0;
         while (Date.now() < until) { if (v.verifySync(token)) n++; await new Promise((r) => setTimeout(r, 5)); }
         process.send('verified ' + n);

@@ -385,7 +385,7 @@ export const scenarios = [
   {
     name: 'handshake-token-forged',
     spec: 'A7.4 step 1 (production: resolution error logged, falls through)',
-    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { signWith: FOREIGN_KEY.privateKey }) } }),
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { signWith: FOREIGN_KEY.privateKey, issuedAt: NOW_S - 1 }) } }),
     request: { headers: DOCUMENT },
     expect: { state: 'signed-out', reason: 'session-token-and-uat-missing', logIncludes: 'unable to resolve handshake' },
   },
@@ -536,7 +536,7 @@ export const scenarios = [
   {
     name: 'handshake-token-resolves',
     spec: 'A7.6 resolution (__clerk_handshake JWT; production → 200 signed-in)',
-    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)) } }),
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { issuedAt: NOW_S - 1 }) } }),
     request: { headers: DOCUMENT },
     expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
   },
@@ -556,7 +556,7 @@ export const scenarios = [
     spec: 'A7.6 resolution (every directive of the token is set as written, with any Domain)',
     setup: (issuer) => {
       const [session, clientUat] = handshakeDirectives(issuer);
-      return { query: { __clerk_handshake: issuer.handshakeToken([session, `${clientUat}; Domain=evil.example`]) } };
+      return { query: { __clerk_handshake: issuer.handshakeToken([session, `${clientUat}; Domain=evil.example`], { issuedAt: NOW_S - 1 }) } };
     },
     request: { headers: DOCUMENT },
     expect: { state: 'signed-in', userId: USER_ID, setCookies: ['__session=', '__client_uat='], corsHeaders: true },
@@ -652,7 +652,7 @@ export const scenarios = [
     name: 'dev-handshake-token-resolves',
     spec: 'A7.6 resolution step 4 (development → 307 to the clean URL with Set-Cookies)',
     instance: 'development',
-    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer)), keep: 'me' } }),
+    setup: (issuer) => ({ query: { __clerk_handshake: issuer.handshakeToken(handshakeDirectives(issuer), { issuedAt: NOW_S - 1 }), keep: 'me' } }),
     request: { url: '/welcome', headers: DOCUMENT, cookies: { devBrowser: DEV_BROWSER } },
     expect: { state: 'handshake-resolved', location: `${APP_ORIGIN}/welcome?keep=me`, setCookies: ['__session=', '__client_uat='] },
   },

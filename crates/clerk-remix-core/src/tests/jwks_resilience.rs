@@ -160,16 +160,16 @@ async fn pause(ms: u64) {
 #[test]
 fn an_outage_longer_than_the_ttl_signs_nobody_out_until_the_bound_then_the_next_refresh_recovers() {
     let server = Server::start(Answer::Jwks(set_of(&["a"])));
-    let jwks = jwks(&server, 400, 1_200);
+    let jwks = jwks(&server, 800, 1_200);
     runtime().block_on(async {
         assert_eq!(key_for(&jwks, "a").await, Ok(()));
         let fetched = Instant::now();
         // Down in three ways in turn: a body that is not a JWKS, no answer within the timeout, an error status.
         let mut answered_without_network = 0;
-        while fetched.elapsed() < Duration::from_millis(1_500) {
+        while fetched.elapsed() < Duration::from_millis(1_900) {
             server.set(match fetched.elapsed().as_millis() {
-                0..700 => Answer::Jwks(json!({ "nokeys": true })),
-                700..1100 => Answer::Hang,
+                0..1200 => Answer::Jwks(json!({ "nokeys": true })),
+                1200..1700 => Answer::Hang,
                 _ => Answer::Status(503, "{}"),
             });
             // Every lookup answers from the cache: no request waits for the network.
@@ -178,14 +178,14 @@ fn an_outage_longer_than_the_ttl_signs_nobody_out_until_the_bound_then_the_next_
             pause(10).await;
         }
         assert!(answered_without_network > 40);
-        assert!(server.hits() >= 4, "the background retried: {} fetches", server.hits());
+        assert!(server.hits() >= 3, "the background retried: {} fetches", server.hits());
         let stats = jwks.stats();
         assert_eq!(stats.failure_episodes, 1, "one log line for the whole outage");
         assert!(stats.background_refreshes >= 2);
 
         // Past TTL + max_stale: the set is not used any more; the fetch a request then makes fails as before.
         server.set(Answer::Status(503, "{}"));
-        while fetched.elapsed() < Duration::from_millis(1_700) {
+        while fetched.elapsed() < Duration::from_millis(2_100) {
             pause(20).await;
         }
         assert!(!is_key(jwks.lookup(Some("a"))));
