@@ -1,11 +1,11 @@
-// The deliberate differences of docs/compat.md H1–H3, shared by both differential tests (the scenarios are in
+// The deliberate differences of docs/compat.md H1–H3 and U5, shared by both differential tests (the scenarios are in
 // scenarios.mjs, so they run through both entries): where Clerk's own protocol takes a crafted handshake or refresh,
 // ours refuses it, and each allowance checks what our side does instead. A check sees one normalized result of ours
 // (oracle.mjs / reactRouterOracle.mjs: a loader response, or `kind: 'auth'` for getAuth).
 import assert from 'node:assert/strict';
 
 import { header, internalState } from './oracle.mjs';
-import { SID_PATH, USER_ID } from './scenarios.mjs';
+import { APP_ORIGIN, SID_PATH, USER_ID } from './scenarios.mjs';
 
 /** The user a result is signed in as (`null` when signed out). */
 export const userIdOf = (r) => (r.kind === 'auth' ? r.auth.userId ?? null : internalState(r)?.__clerk_ssr_state?.userId ?? null);
@@ -44,6 +44,27 @@ export const HARDENING_ALLOWED = [
     check: (ours) => {
       assert.ok(ours.bapi.includes(`POST /v1/sessions/${encodeURIComponent(SID_PATH)}/refresh`), JSON.stringify(ours.bapi));
       assert.equal(userIdOf(ours), USER_ID, 'the local issuer refreshes the session at its own URL');
+    },
+  },
+];
+
+/** compat.md U5, the same through both entries: the pinned origin wins over a forged X-Forwarded-Host. */
+export const PINNED_ORIGIN_ALLOWED = [
+  {
+    id: 'U5',
+    why: 'appOrigin / CLERK_APP_ORIGIN pins the request origin: a forged X-Forwarded-Host moves neither the handshake (proxy and return URL) nor clerkState.__proxyUrl',
+    scenarios: ['forwarded-host-relative-proxy-handshake-pinned', 'forwarded-host-relative-proxy-signed-in-pinned-by-env'],
+    paths: [/^headers\.location$/, /\.(__proxyUrl|proxyUrl)$/],
+    check: (ours, clerk) => {
+      const location = header(ours, 'location');
+      if (location !== undefined) {
+        assert.ok(location.startsWith(`${APP_ORIGIN}/__clerk/v1/client/handshake?`), location);
+        assert.equal(new URL(location).searchParams.get('redirect_url'), `${APP_ORIGIN}/`);
+        assert.ok(header(clerk, 'location').startsWith('https://evil.example.test/__clerk/'));
+      } else {
+        assert.equal(internalState(ours).__proxyUrl, `${APP_ORIGIN}/__clerk`);
+        assert.equal(internalState(clerk).__proxyUrl, 'https://evil.example.test/__clerk');
+      }
     },
   },
 ];
