@@ -31,7 +31,7 @@ async function verifyFromCacheUntil(verifier, token, claims, done, ms) {
 describe('JWKS refresh ahead and stale-if-error', () => {
   test('synchronous verifications alone refresh the set in the background before its TTL', async () => {
     const server = await pool.serve([A.jwk]);
-    // A TTL of 1 s: the refresh falls between 800 and 1000 ms, a window the 10 ms calls cannot miss.
+    // A TTL of 1 s: the refresh point falls between 700 and 900 ms, leaving at least 100 ms for a 10 ms call to start it.
     const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, jwksCacheTtlInMs: 1_000 });
     const claims = sessionClaims();
     const token = signJwt({ key: A, claims });

@@ -184,17 +184,17 @@ describe('unknown-kid flood', () => {
 
   test('each elapsed cooldown allows exactly one more refetch, however many unknown kids arrive', async () => {
     const server = await serve([A.jwk, B.jwk]);
-    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, kidCooldownInMs: 300 });
+    const verifier = createTokenVerifier({ secretKey: freshSecret(), apiUrl: server.url, kidCooldownInMs: 1_000 }); // long enough for 200 sequential calls on a loaded CI machine
     await verifier.verify(signJwt({ key: A }));
     assert.equal(server.count, 1);
 
-    await sleep(350);
+    await sleep(1_050);
     await Promise.all(randomKidTokens(500).map(({ token }) => rejectsWith(verifier.verify(token), 'jwk-kid-mismatch')));
     assert.equal(server.count, 2, 'one refetch for the concurrent flood');
     for (const { token } of randomKidTokens(200)) await rejectsWith(verifier.verify(token), 'jwk-kid-mismatch');
     assert.equal(server.count, 2, 'no refetch within the cooldown');
 
-    await sleep(350);
+    await sleep(1_050);
     for (const { token } of randomKidTokens(300)) await rejectsWith(verifier.verify(token), 'jwk-kid-mismatch');
     assert.equal(server.count, 3, 'one refetch for the sequential flood after the cooldown');
     assert.deepEqual(Object.keys(await verifier.verify(signJwt({ key: B }))).includes('sub'), true);

@@ -24,7 +24,7 @@ export interface TokenVerifierOptions {
   /** Audience(s) an `aud` claim must name (checked when non-empty). */
   audience?: string | string[];
   /**
-   * How long a fetched JWKS is used, in ms. Default 300000. It is refreshed in the background between 80 % and 100 %
+   * How long a fetched JWKS is used, in ms. Default 300000. It is refreshed in the background between 70 % and 90 %
    * of this time, so requests do not wait for it.
    */
   jwksCacheTtlInMs?: number;

@@ -2,7 +2,7 @@
 //! per (apiUrl, secret key, settings).
 //!
 //! * **Refresh ahead**: a set is refreshed by one background fetch once it reaches a point drawn at random between
-//!   80 % and 100 % of its TTL (so the processes of a fleet started together spread their fetches), while requests
+//!   70 % and 90 % of its TTL (so the processes of a fleet started together spread their fetches), while requests
 //!   go on verifying with it. Only a cold cache, a set past its TTL that nothing is refreshing, or a token whose
 //!   `kid` the set lacks make a request wait for the network.
 //! * **Stale if error, bounded**: when a refresh gets no usable answer (refused, timeout, 5xx, a body that is not a
@@ -38,8 +38,9 @@ pub const DEFAULT_MAX_STALE: Duration = Duration::from_secs(3600);
 pub const FAILURE_BACKOFF: Duration = Duration::from_secs(1);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
 pub const MIN_RETRY: Duration = Duration::from_millis(100);
-/// The refresh point of a set is drawn uniformly from this share of its TTL.
-pub const REFRESH_WINDOW: (f64, f64) = (0.8, 1.0);
+/// The refresh point of a set is drawn uniformly from this share of its TTL: ±10 % around 80 %, so that at least a
+/// tenth of the TTL is left for some request to start the refresh before the set expires.
+pub const REFRESH_WINDOW: (f64, f64) = (0.7, 0.9);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct JwksConfig {

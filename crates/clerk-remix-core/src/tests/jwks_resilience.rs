@@ -312,7 +312,7 @@ fn five_hundred_concurrent_requests_across_a_refresh_make_one_fetch_and_none_wai
     runtime().block_on(async {
         assert_eq!(key_for(&jwks, "a").await, Ok(()));
         // The refresh will be held by the server until every request has been answered. Requests go on until the
-        // set is due (between 80 % and 100 % of its TTL) and one of them starts the refresh.
+        // set is due (between 70 % and 90 % of its TTL) and one of them starts the refresh.
         server.set(Answer::Held(set_of(&["a"])));
         while jwks.stats().background_refreshes == 0 {
             assert!(is_key(jwks.lookup(Some("a"))));
