@@ -17,7 +17,7 @@ if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error(`fuzz: not a number of seconds: ${process.argv[2] ?? process.env.FUZZ_SECONDS}`);
   process.exit(2);
 }
-const ALL = ['cookies', 'token', 'jwks', 'request'];
+const ALL = ['cookies', 'token', 'jwks', 'request', 'handshake'];
 const targets = (process.env.FUZZ_TARGETS ? process.env.FUZZ_TARGETS.split(',') : ALL).map((t) => t.trim());
 for (const t of targets) if (!ALL.includes(t)) (console.error(`fuzz: unknown target ${t}`), process.exit(2));
 
@@ -32,6 +32,7 @@ function seeds() {
     nbf: 1699999980, sid: 'sess_1', sub: 'user_1' };
   const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`;
   const token = `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  const hs = (directives, ...fields) => [directives.join('\u0002'), ...fields].join('\u0001');
   const signedMode = (h, p) => Buffer.concat([Buffer.from([1]), Buffer.from(h), Buffer.from([0xff]), Buffer.from(p)]);
   return {
     cookies: [
@@ -52,11 +53,38 @@ function seeds() {
       JSON.stringify({ keys: [jwk, { ...jwk, kid: 'ins_enc', use: 'enc' }, { ...jwk, kid: 'ins_ops', key_ops: ['encrypt'] },
         { ...jwk, kid: 'ins_seed' }, { kty: 'EC', kid: 'ec', crv: 'P-256', x: 'AA', y: 'AA' }, { ...jwk, kid: 'e1', e: 'AQ' }] }),
       '{"keys":[]}',
+      JSON.stringify({ keys: [{ ...jwk, kid: 'ins_private', ...privateKey.export({ format: 'jwk' }) }] }),
+      JSON.stringify({ keys: [{ ...jwk, key_ops: ['verify'] },
+        { ...jwk, kid: 'ins_x5t', 'x5t#S256': 'AA', x5c: ['MIIB'] }, { ...jwk, kid: 'ins_alg', alg: 'PS256' },
+        { ...jwk, kid: 'ins_n0', n: `AA${jwk.n}` }] }),
+      // A private-key member anywhere refuses the whole set.
+      JSON.stringify({ keys: [jwk, { ...jwk, kid: 'ins_k', k: 'AA' }] }),
     ],
     request: [
       `__session=TOKEN; __client_uat=1699999990\u0001\u0001dashboard?x=1\u0001document\u0001text/html\u0001https://evil.example/\u0001GET`,
       `__session=TOKEN\u0001Bearer TOKEN\u0001\u0001empty\u0001*/*`,
       `__client_uat=1; __clerk_handshake=TOKEN; __clerk_redirect_count=3\u0001\u0001?__clerk_db_jwt=dvb_1&__clerk_redirect_url=http://x/\u0001document`,
+    ],
+    // Fields: directives (U+0002 between them), extra handshake claims, Cookie, path and query, Host,
+    // X-Forwarded-Host, X-Forwarded-Proto, Sec-Fetch-Dest. TOKEN: a genuine session token; HANDSHAKE: the handshake
+    // token signed over the directives.
+    handshake: [
+      hs(['__session=TOKEN; Path=/; Secure; HttpOnly; SameSite=Lax',
+        '__client_uat=1699999990; Path=/; Max-Age=315360000; SameSite=Lax',
+        '__clerk_redirect_count=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'],
+      '"iat":1699999995', '__clerk_handshake=HANDSHAKE', 'dashboard', 'localhost:3000', '', '', 'document'),
+      hs(['__session_abcd1234=TOKEN; Path=/; Domain=.example.test; Secure; SameSite=None; Partitioned',
+        '__client_uat_abcd1234=1699999990; Path=/; Domain=example.test; Expires=Mon, 06 Dec 2032 10:00:00 GMT',
+        '__clerk_db_jwt=dvb_1; Path=/; Max-Age=0', '__refresh_abcd1234=r; Path=/; HttpOnly'],
+      '"iat":1699999800,"exp":1700000100', '__client_uat=1', '?__clerk_handshake=HANDSHAKE&x=1', 'internal:8080',
+      'app.example.test, proxy.internal', 'https, http', 'document'),
+      // Directives Clerk never writes, hosts and protocols no proxy should forward.
+      hs(['session=x; Path=/', '__session; Path=/', '__session=v; Path=/app; Domain=com',
+        '__session=v; Path=/; Max-Age=999999999', '__session=v;Path=/;path=/',
+        '__session=v; Path=/; Domain=evil.example'],
+      '"iat":1,"nbf":"x"', '__clerk_handshake=HANDSHAKE; __clerk_redirect_count=2', 'a/../b?c=%2e%2e#f',
+      'user@evil.example/x', '[::1]:99999', 'javascript', 'iframe'),
+      hs(['../..%2F\\x'], '', '', '//evil.example/', '', '127.0.0.1.:443', 'HTTPS', ''),
     ],
   };
 }

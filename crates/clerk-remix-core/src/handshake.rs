@@ -136,26 +136,33 @@ fn is_clerk_cookie(name: &str) -> bool {
 }
 
 /// Why a `Set-Cookie` directive from Clerk (a handshake payload, a refresh answer) is refused, or `None` when it is
-/// one Clerk's protocol sets: a cookie of [`CLERK_COOKIES`] with `Path=/`; a `Domain` (if any) that is `host` or a
-/// parent domain of it with at least one dot (never a single label such as `com`, never an unrelated domain; for an
-/// IP address, only the address itself); `Max-Age` at most [`MAX_COOKIE_AGE_S`] and `Expires` at most that far
-/// after `now_ms` (plus a day for the Frontend API's clock); `SameSite=Lax|Strict|None`, `Secure`, `HttpOnly`,
-/// `Partitioned`. Any other attribute, an attribute given twice, or a value that does not read is refused too.
-/// The reason never quotes the directive (it may carry a token).
+/// one Clerk's protocol sets: a cookie of [`CLERK_COOKIES`] (a `name=value` pair) with `Path=/`; a `Domain` (if any)
+/// that is `host` or a parent domain of it with at least one dot (never a single label such as `com`, never an
+/// unrelated domain; for an IP address, only the address itself); `Max-Age` at most [`MAX_COOKIE_AGE_S`] and
+/// `Expires` at most that far after `now_ms` (plus a day for the Frontend API's clock); `SameSite=Lax|Strict|None`,
+/// `Secure`, `HttpOnly`, `Partitioned`. Any other attribute, an attribute given twice, or a value that does not read
+/// is refused too. Attributes are read as a browser reads them (only spaces and tabs trimmed). The reason never
+/// quotes the directive (it may carry a token).
 pub fn refused_directive(directive: &str, host: &str, now_ms: f64) -> Option<&'static str> {
     let mut parts = directive.split(';');
-    let name = parts.next().unwrap_or("").split('=').next().unwrap_or("");
+    // A pair without `=` sets a cookie with an empty name whose value is the whole pair (RFC 6265bis §5.6), so
+    // `__session; Path=/` is not Clerk's `__session`.
+    let name = parts.next().unwrap_or("").split_once('=').map_or("", |(name, _)| name);
     if !is_clerk_cookie(name) {
         return Some("it sets a cookie that is not one of Clerk's");
     }
     let mut path = false;
     let mut seen: Vec<String> = Vec::new();
+    // Trimmed as a browser trims them: spaces and tabs only (RFC 6265bis WSP), so `Path=/\u{a0}` is not `Path=/`.
+    fn wsp(s: &str) -> &str {
+        s.trim_matches([' ', '\t'])
+    }
     for attribute in parts {
-        let attribute = attribute.trim();
+        let attribute = wsp(attribute);
         if attribute.is_empty() {
             continue;
         }
-        let (key, value) = attribute.split_once('=').map_or((attribute, ""), |(k, v)| (k.trim(), v.trim()));
+        let (key, value) = attribute.split_once('=').map_or((attribute, ""), |(k, v)| (wsp(k), wsp(v)));
         let key = key.to_ascii_lowercase();
         if seen.contains(&key) {
             return Some("an attribute is given twice");

@@ -41,9 +41,11 @@ pub fn api_endpoint(api_url: &str, api_version: &str, segments: &[&str]) -> Opti
 
 /// [`api_endpoint`] for a path that is already encoded (`/users/user_1`, from the JS layer): joined as it is. `None`
 /// when the API URL does not parse or a segment of `path` is a dot segment (`.`, `..`, or one spelled with `%2e`),
-/// which URL parsing would resolve into another endpoint.
+/// which URL parsing would resolve into another endpoint; also when `path` has a character URL parsing reads as
+/// something else than itself and an encoded path never has: `\` (a segment separator in an http(s) URL, so
+/// `..\..` is two dot segments) and tab, LF or CR (dropped, so `.\t.` is `..`).
 pub fn api_endpoint_with_path(api_url: &str, api_version: &str, path: &str) -> Option<Url> {
-    if path.split('/').any(is_dot_segment) {
+    if path.contains(['\\', '\t', '\n', '\r']) || path.split('/').any(is_dot_segment) {
         return None;
     }
     let mut url = Url::parse(api_url).ok()?;

@@ -242,7 +242,21 @@ fn already_encoded_paths_from_the_js_layer_are_sent_as_they_are_but_never_dot_se
     for path in ["/users/..", "/users/../sessions", "/sessions/./x", "/users/%2e%2E", "/users/.%2e/x", "/users/%2E"] {
         assert_eq!(rt.block_on(api.request("GET", path, None)).unwrap_err(), "fetch failed", "{path}");
     }
+    // URL parsing reads `\` as `/` in an http(s) URL and drops tab, LF and CR, which would make dot segments (or
+    // split one) where the path has none; an encoded path never has them (found by the handshake fuzz target).
+    for path in ["/users/..\\..\\x", "/users/a\\b", "/users/.\t./x", "/users/.\n.", "/users/%2e\r%2e", "/users/a\tb"] {
+        assert_eq!(rt.block_on(api.request("GET", path, None)).unwrap_err(), "fetch failed", "{path:?}");
+    }
     assert_eq!(server.seen().len(), before, "no request for a path with a dot segment");
+}
+
+#[test]
+fn no_encoded_path_leaves_the_api_version() {
+    use crate::http::api_endpoint_with_path;
+    assert_eq!(api_endpoint_with_path("https://api.clerk.com", "v1", "/users/..\\..\\x"), None);
+    assert_eq!(api_endpoint_with_path("https://api.clerk.com", "v1", "/users/.\t./..\n./x"), None);
+    let url = api_endpoint_with_path("https://api.clerk.com", "v1", "/users/a%5Cb").unwrap();
+    assert_eq!(url.as_str(), "https://api.clerk.com/v1/users/a%5Cb");
 }
 
 #[test]

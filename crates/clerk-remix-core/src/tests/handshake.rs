@@ -100,6 +100,7 @@ fn directives_clerk_writes_are_accepted() {
     accepted("__session=x; Path=/; Domain=localhost", "localhost");
     accepted("__session=x; Path=/; Domain=127.0.0.1", "127.0.0.1");
     accepted("__session=x;Path=/;;Secure;", "localhost");
+    accepted("__session=x;\tPath = / ;\tSecure\t", "localhost");
 }
 
 #[test]
@@ -126,11 +127,18 @@ fn directives_clerk_never_writes_are_refused() {
         refused(&format!("{name}=1; Path=/"), host, "not one of Clerk's");
     }
     refused("no-equals-sign-at-all", host, "not one of Clerk's");
+    // A pair without `=` is a cookie with an empty name and the pair as its value (RFC 6265bis §5.6), whatever the
+    // pair says (the handshake fuzz target's rule check).
+    refused("__session; Path=/", host, "not one of Clerk's");
+    refused("__client_uat_MqCvchyS; Path=/; Max-Age=315360000", host, "not one of Clerk's");
     // Path.
     refused("__session=x", host, "no Path=/");
     refused("__session=x; Secure", host, "no Path=/");
     refused("__session=x; Path=/admin", host, "Path is not /");
     refused("__session=x; Path=", host, "Path is not /");
+    // A browser trims spaces and tabs only: U+00A0 and U+0085 (Latin-1, so valid in a header) stay in the value.
+    refused("__session=x; Path=/\u{a0}", host, "Path is not /");
+    refused("__session=x; Path=\u{85}/", host, "Path is not /");
     // Domain: an unrelated domain, a single label, a suffix that is not a parent, a child, an IP's neighbours.
     for domain in ["evil.example", "com", ".com", "xample.com", "le.com", "a.app.example.com", "example.com.evil", ""] {
         refused(&format!("__session=x; Path=/; Domain={domain}"), host, "Domain");
