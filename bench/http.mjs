@@ -269,7 +269,7 @@ function cpuSeconds(pid) {
 // ---------------------------------------------------------------------------------------------------------------
 // Main
 
-console.log(`clerk-remix-native HTTP bench: examples/remix-app with this package vs with @clerk/remix 4.13.49`);
+console.log(`clerk-remix-native HTTP bench: examples/remix-app with this package vs with ${variants[1].name}${profileDir ? ` (profiled: ${cpuProfileDir ? '--profile' : '--perf'}, this package's app only)` : ''}`);
 console.log(describeMachine());
 console.log(`load average before (1/5/15 min): ${loadavg()}`);
 

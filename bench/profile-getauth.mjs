@@ -7,7 +7,8 @@
 //   undici   Node's own Request/Headers (what bench/ssr.mjs times, and what a Remix app with single fetch, or React
 //            Router 7, hands its loaders)
 //   remix    @remix-run/web-fetch's Request/Headers, which remix-serve installs as the globals when the app does not
-//            use single fetch (examples/remix-app, so bench/http.mjs): built as @remix-run/express's
+//            use single fetch (examples/remix-app, so bench/http.mjs; they are the globals here too while a remix
+//            variant runs, as getAuth checks `instanceof Request`): built as @remix-run/express's
 //            createRemixRequest builds it (a Headers filled by append, an AbortSignal), then copied as Remix's
 //            data-request path does (`?_data` stripped: `new Request(url, { headers: request.headers, signal })`)
 // and two header sets:
@@ -70,7 +71,6 @@ for (let i = 0; i < argv.length; i++) {
 }
 const pick = (v, all) => (v === 'both' ? all : all.includes(v) ? [v] : (() => { throw new Error(`${v}: one of ${all.join(', ')}, both\n${usage}`); })());
 const fetches = pick(opts.fetch, ['undici', 'remix']);
-if (fetches.includes('remix') && !classes.remix) throw new Error('@remix-run/web-fetch is not installed (npm install): use --fetch undici');
 const headerSets = pick(opts.headers, ['bench', 'browser']);
 
 // The @remix-run/web-fetch classes, as remix-serve's installGlobals({ nativeFetch: false }) installs them (the same
@@ -87,6 +87,7 @@ const classes = {
   undici: { Request: globalThis.Request, Headers: globalThis.Headers },
   remix: webFetch ? { Request: webFetch.Request, Headers: webFetch.Headers } : null,
 };
+if (fetches.includes('remix') && !classes.remix) throw new Error('@remix-run/web-fetch is not installed (npm install): use --fetch undici');
 
 const { createLocalIssuer } = require('../dist/testing.js');
 const issuer = await createLocalIssuer();
@@ -163,6 +164,7 @@ for (const { who, ssr } of packages) {
       const cookieBytes = headerLists[h].find(([n]) => n === 'cookie')[1].length;
       variants.push({
         key: `${opts.baseline ? `${who}-` : ''}${f}-${h}`,
+        classes: classes[f],
         note: `${f} Request, ${headerLists[h].length} headers, ${cookieBytes} B cookie`,
         ssr,
         make,
@@ -173,8 +175,15 @@ for (const { who, ssr } of packages) {
   }
 }
 
+/** Makes `v`'s Request/Headers the globals, as the server that builds them does (remix-serve's installGlobals). */
+function useGlobals(v) {
+  globalThis.Request = v.classes.Request;
+  globalThis.Headers = v.classes.Headers;
+}
+
 // Sanity: every variant authenticates.
 for (const v of variants) {
+  useGlobals(v);
   const auth = await v.ssr.getAuth({ request: v.make(), params: {}, context: {} });
   if (auth.userId !== issuer.userId) throw new Error(`${v.key}: not signed in`);
 }
@@ -196,6 +205,7 @@ function thrash() {
 }
 
 async function window(v, withAuth, n) {
+  useGlobals(v);
   let ok = 0;
   const perCall = withAuth ? new Float64Array(n) : null;
   const cpu0 = process.cpuUsage();
@@ -257,6 +267,7 @@ for (let round = 0; round < opts.rounds; round++) {
     }
   }
 }
+useGlobals({ classes: classes.undici });
 await issuer.close();
 
 const rows = variants.map((v) => {
