@@ -68,7 +68,8 @@ fn session(extra: Value) -> String {
     token(&key_2048().pair, Alg::RS256, &claims(extra))
 }
 
-fn document(cookie: &str) -> RequestParts {
+/// A document request to `/dashboard?tab=1` with `cookie` (shared with the token-kind tests).
+pub(super) fn document(cookie: &str) -> RequestParts {
     RequestParts {
         url: "http://localhost:3000/dashboard?tab=1".into(),
         method: "GET".into(),
@@ -79,7 +80,8 @@ fn document(cookie: &str) -> RequestParts {
     }
 }
 
-fn data(cookie: &str) -> RequestParts {
+/// A data request (`fetch`) with `cookie`.
+pub(super) fn data(cookie: &str) -> RequestParts {
     RequestParts { sec_fetch_dest: Some("empty".into()), accept: Some("*/*".into()), ..document(cookie) }
 }
 

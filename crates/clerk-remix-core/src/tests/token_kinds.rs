@@ -22,6 +22,8 @@ use crate::token_cache::TokenCache;
 use crate::token_kind::{self, M2M_CATEGORY};
 use crate::token_verifier::{Checked, KeySource, Network, Verifier, VerifierSettings};
 
+use super::authenticate::{data, document};
+
 const NOW_S: i64 = 1_800_000_000;
 const NOW_MS: f64 = NOW_S as f64 * 1000.0;
 const FAPI: &str = "clerk.example.test";
@@ -76,21 +78,6 @@ fn session(extra: Value) -> String {
 
 fn of_category(cat: Value) -> String {
     jwt(json!({ "cat": cat }), claims(json!({})))
-}
-
-fn document(cookie: &str) -> RequestParts {
-    RequestParts {
-        url: "http://localhost:3000/dashboard".into(),
-        method: "GET".into(),
-        cookie: Some(cookie.into()),
-        sec_fetch_dest: Some("document".into()),
-        accept: Some("text/html".into()),
-        ..RequestParts::default()
-    }
-}
-
-fn data(cookie: &str) -> RequestParts {
-    RequestParts { sec_fetch_dest: Some("empty".into()), accept: Some("*/*".into()), ..document(cookie) }
 }
 
 fn bearer(token: &str) -> RequestParts {
