@@ -37,6 +37,6 @@ pub fn session_token(authorization: Option<&str>, cookie_header: Option<&str>) -
     if let Some(token) = authorization.filter(|v| !v.is_empty()).and_then(token_from_authorization) {
         return Some((token.to_owned(), Carrier::Header));
     }
-    // Read as Clerk reads cookies (the header pre-decoded, empty meaning absent): one mechanism for every cookie.
+    // Read as the decision reads cookies (`cookie.parse`, empty meaning absent): one mechanism for every cookie.
     Some((Cookies::new(Some(cookie_header?)).get("__session")?, Carrier::Cookie))
 }

@@ -188,7 +188,7 @@ fn check_certificates(jwk: &Map<String, Value>, n: &[u8]) -> Result<(), String> 
         Some(_) => return Err("\"x5c\" is not a non-empty array".to_owned()),
     };
     if let Some(der) = &first {
-        if !der.windows(n.len()).any(|w| w == n) {
+        if memchr::memmem::find(der, n).is_none() {
             return Err("the first \"x5c\" certificate is not for this key".to_owned());
         }
     }
