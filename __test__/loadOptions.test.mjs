@@ -1,6 +1,7 @@
 // loadOptions / errors / helpers: differential against @clerk/remix@4.13.49's own loadOptions and error strings,
 // on env / context / override / request combinations (process.env is cleared of CLERK_* and restored per case).
 // Build first: npx tsc -p ts
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -581,4 +582,28 @@ test('envReader answers exactly as getEnvVariable, through every change of proce
   });
   assert.deepEqual(answer, ['worker-only.example', 'worker-only.example']);
   assert.equal(process.env.CLERK_DOMAIN, undefined, 'the worker wrote its own copy');
+});
+
+test('envReader: a name first read late (behind a set one) is answered, and its later changes followed', () => {
+  // A fresh process: the native lookup covers only the names read so far, so the first reads decide what it watches.
+  const code = `
+    const { envReader, getEnvVariable } = require(${JSON.stringify(path.join(root, 'dist/core/loadOptions.js'))});
+    for (const k of Object.keys(process.env)) if (k.startsWith('CLERK_')) delete process.env[k];
+    const seen = [];
+    const secret = () => { const env = envReader({}); return env('CLERK_SECRET_KEY') || env('CLERK_API_KEY') || ''; };
+    process.env.CLERK_SECRET_KEY = 'sk_a';
+    seen.push(secret(), secret());
+    delete process.env.CLERK_SECRET_KEY;
+    process.env.CLERK_API_KEY = 'beta_1';
+    seen.push(secret());
+    process.env.CLERK_API_KEY = 'beta_2';
+    seen.push(secret());
+    delete process.env.CLERK_API_KEY;
+    seen.push(secret());
+    process.env.CLERK_SECRET_KEY = 'sk_b';
+    process.env.CLERK_API_KEY = 'beta_3';
+    seen.push(secret(), getEnvVariable('CLERK_API_KEY', {}), envReader({})('CLERK_API_KEY'));
+    process.stdout.write(JSON.stringify(seen));`;
+  const out = execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['sk_a', 'sk_a', 'beta_1', 'beta_2', '', 'sk_b', 'beta_3', 'beta_3']);
 });

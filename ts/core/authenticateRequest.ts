@@ -229,12 +229,13 @@ type Decision = [string, string] | RequestOutcome;
 /**
  * One decision per request. A document request runs the root loader and every matched route loader in parallel, and
  * each may call `rootAuthLoader` / `getAuth`: the first call decides, the others reuse its answer (a test counts the
- * native decisions). The entry is found through the request object (React Router hands every loader the same one)
- * or the loader context (Remix gives each loader a copy of the request, but one context object per request), and it
- * is used only when everything the decision reads is the same: the request as read (URL, method, the headers the
- * decision looks at), the authenticator and the per-request routing values, and at most {@link REUSE_MS} old. So a
- * context object that an app shares between requests can never carry one request's answer to another: two requests
- * with equal inputs would get the same decision anyway, and the age bound stays far inside Clerk's 5 s clock skew.
+ * native decisions). The entry is found through the loader context (Remix gives each loader a copy of the request,
+ * but one context object per request; React Router hands every loader the same request and context), or the request
+ * when there is no context object (the 2022 beta's `getAuth(request)`), and it is used only when everything the
+ * decision reads is the same: the request as read (URL, method, the headers the decision looks at), the
+ * authenticator and the per-request routing values, and at most {@link REUSE_MS} old. So a context object that an
+ * app shares between requests can never carry one request's answer to another: two requests with equal inputs would
+ * get the same decision anyway, and the age bound stays far inside Clerk's 5 s clock skew.
  */
 interface Memo {
   input: RequestInput;
@@ -243,7 +244,8 @@ interface Memo {
   domain: string | undefined;
   isSatellite: boolean;
   at: number;
-  decision: Promise<Decision>;
+  /** The decision, or the promise of it while it waits for the network. */
+  decision: Decision | Promise<Decision>;
 }
 const REUSE_MS = 1000;
 const memos = new WeakMap<object, Memo>();
@@ -261,48 +263,31 @@ export const decisionCount = (): number => decisions;
 
 /**
  * The addon's decision for the request, made once per request (see {@link Memo}). The decision first runs without
- * waiting; only when it needs the network (JWKS, handshake payload, session refresh) is the asynchronous variant
- * called.
+ * waiting and is answered as a value; only when it needs the network (JWKS, handshake payload, session refresh) is
+ * the asynchronous variant called, and a promise answered.
  */
-function decide(args: LoaderArgsLike, options: LoadedOptions, input: RequestInput, clerkBackend: ClerkBackend): Promise<Decision> {
+function decide(args: LoaderArgsLike, options: LoadedOptions, input: RequestInput, clerkBackend: ClerkBackend): Decision | Promise<Decision> {
   const authenticator = authenticatorFor(options, clerkBackend);
   const proxyUrl = nonEmpty(options.proxyUrl);
   const domain = nonEmpty(options.domain);
   const isSatellite = Boolean(options.isSatellite);
   const now = Date.now();
-  const keys = [args.request, args.context].filter((k): k is object => typeof k === 'object' && k !== null);
-  for (const key of keys) {
-    const memo = memos.get(key);
-    if (
-      memo &&
-      memo.authenticator === authenticator &&
-      memo.proxyUrl === proxyUrl &&
-      memo.domain === domain &&
-      memo.isSatellite === isSatellite &&
-      now - memo.at >= 0 &&
-      now - memo.at <= REUSE_MS &&
-      sameInput(memo.input, input)
-    ) {
-      return memo.decision;
-    }
+  const context = args.context;
+  const key: object = typeof context === 'object' && context !== null ? context : args.request;
+  const memo = memos.get(key);
+  if (
+    memo !== undefined &&
+    memo.authenticator === authenticator &&
+    memo.proxyUrl === proxyUrl &&
+    memo.domain === domain &&
+    memo.isSatellite === isSatellite &&
+    now - memo.at >= 0 &&
+    now - memo.at <= REUSE_MS &&
+    sameInput(memo.input, input)
+  ) {
+    return memo.decision;
   }
   decisions++;
-  const decision = decideNow(args, authenticator, input, proxyUrl, domain, isSatellite, now);
-  const memo: Memo = { input, authenticator, proxyUrl, domain, isSatellite, at: now, decision };
-  for (const key of keys) memos.set(key, memo);
-  return decision;
-}
-
-/** The decision itself; its console lines are printed here, so once per request. */
-async function decideNow(
-  args: LoaderArgsLike,
-  authenticator: NativeAuthenticator,
-  input: RequestInput,
-  proxyUrl: string | undefined,
-  domain: string | undefined,
-  isSatellite: boolean,
-  now: number,
-): Promise<Decision> {
   const answer = authenticator.authenticateValues(
     input.url,
     input.method,
@@ -320,15 +305,21 @@ async function decideNow(
     isSatellite,
     now,
   );
-  let outcome = answer;
-  if (!Array.isArray(outcome) && outcome.needsNetwork) {
-    outcome = await authenticator.authenticate(
-      { ...input, headersJson: headersJsonOf(args.request), proxyUrl, domain, isSatellite },
-      Date.now(),
-    );
+  let decision: Decision | Promise<Decision>;
+  if (Array.isArray(answer)) decision = answer;
+  else if (!answer.needsNetwork) {
+    replayLogs(answer);
+    decision = answer;
+  } else {
+    decision = authenticator
+      .authenticate({ ...input, headersJson: headersJsonOf(args.request), proxyUrl, domain, isSatellite }, Date.now())
+      .then((outcome) => {
+        replayLogs(outcome);
+        return outcome;
+      });
   }
-  if (!Array.isArray(outcome)) replayLogs(outcome);
-  return outcome;
+  memos.set(key, { input, authenticator, proxyUrl, domain, isSatellite, at: now, decision });
+  return decision;
 }
 
 /**
@@ -340,15 +331,23 @@ async function decideNow(
  *   Clerk's message is thrown;
  * - otherwise the signed-in or signed-out {@link RequestState} is returned.
  *
- * The decision itself is made once per request (see {@link decide}); each call builds its own state from it.
+ * The decision itself is made once per request (see {@link decide}); each call builds its own state from it. When
+ * the decision needed no network, the state is returned (and the throws above happen) without a promise, so that
+ * the common request goes through no extra microtask: callers `await` the answer either way.
  */
-export async function authenticateRequest(
+export function authenticateRequest(
   args: LoaderArgsLike,
   options: LoadedOptions,
   input = requestInputOf(args.request),
   clerkBackend: ClerkBackend = 2,
-): Promise<RequestState> {
-  const outcome = await decide(args, options, input, clerkBackend);
+): RequestState | Promise<RequestState> {
+  const decision = decide(args, options, input, clerkBackend);
+  if (decision instanceof Promise) return decision.then((outcome) => requestStateOf(options, outcome));
+  return requestStateOf(options, decision);
+}
+
+/** The request state of a decision (or Clerk's throw). */
+function requestStateOf(options: LoadedOptions, outcome: Decision): RequestState {
   // The common answer (signed in, nothing to set or log) comes as `[token, claims]`.
   if (Array.isArray(outcome)) return signedInState(options, outcome[0], outcome[1], undefined);
   if (outcome.error !== undefined && outcome.error !== null) throw clerkError(outcome);

@@ -235,17 +235,27 @@ const processEnv = typeof process !== 'undefined' ? process.env : undefined;
  * A reader with exactly {@link getEnvVariable}'s answers, for one request. On the main thread, while `process.env` is
  * still Node's own (which reads and writes the process environment), the `CLERK_*` variables this package reads are
  * looked up in one native call (`src/napi_environment.rs`) instead of one `process.env` access per name (about
- * twenty per request, ≈ 0.2 µs each, nearly all unset).
+ * twenty per request, ≈ 0.2 µs each, nearly all unset). That call looks up only the names this process has read so
+ * far (a name joins the first time a request reads it): an app that uses one entry with its variables set pays for
+ * the twenty-odd names it reads, not for every name either entry could read.
  */
 export function envReader(context: unknown): EnvReader {
   const fromContext = contextLookup(context);
   const snapshot = clerkEnvironment();
-  return (name) => {
-    let value: string | undefined;
-    if (snapshot && GLOBAL_READERS.has(name)) value = snapshot.get(name);
-    else {
+  if (!snapshot) {
+    return (name) => {
       const read = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
-      value = typeof read === 'string' ? read : undefined;
+      return typeof read === 'string' ? read : fromContext(name);
+    };
+  }
+  return (name) => {
+    let value = snapshot.get(name);
+    if (value === undefined && !watched.has(name)) {
+      if (GLOBAL_READERS.has(name)) value = watch(name, snapshot);
+      else {
+        const read = process.env[name];
+        value = typeof read === 'string' ? read : undefined;
+      }
     }
     return value !== undefined ? value : fromContext(name);
   };
@@ -254,16 +264,23 @@ export function envReader(context: unknown): EnvReader {
 /** A variable's value as {@link getEnvVariable} gives it, for one request's context. */
 export type EnvReader = (name: string) => string | undefined;
 
-let watching = false;
+/** The names the native lookup covers: those read so far (every one is a {@link GLOBAL_READERS} name). */
+const watched = new Set<string>();
 let lastGeneration: number | undefined;
 let lastSnapshot: Map<string, string> | undefined;
 
+/** Adds `name` to the native lookup and answers its value now (the next request's snapshot includes it). */
+function watch(name: string, snapshot: Map<string, string>): string | undefined {
+  watched.add(name);
+  native.watchEnvironment([...watched]);
+  const read = process.env[name];
+  if (typeof read !== 'string') return undefined;
+  snapshot.set(name, read);
+  return read;
+}
+
 function clerkEnvironment(): Map<string, string> | null {
   if (!isMainThread || processEnv === undefined || process.env !== processEnv) return null;
-  if (!watching) {
-    native.watchEnvironment([...GLOBAL_READERS.keys()]);
-    watching = true;
-  }
   // A number that changes with the watched variables: their values are fetched only after a change.
   const generation = native.clerkEnvironmentGeneration();
   if (generation === lastGeneration && lastSnapshot) return lastSnapshot;

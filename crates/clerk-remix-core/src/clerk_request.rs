@@ -73,16 +73,34 @@ pub fn clerk_url(parts: &RequestParts, app_origin: Option<&Url>, generation: Gen
         Some(h) if !h.is_empty() && !proto.is_empty() => (h, proto),
         _ => return Some(initial),
     };
-    let origin = format!("{proto}://{host}");
-    if origin == initial.origin().ascii_serialization() {
+    if is_own_origin(&initial, proto, host) {
         return Some(initial);
     }
     let believed = origin::is_host_header(host) && origin::is_proto_header(proto);
-    let origin = believed.then(|| Url::parse(&origin).ok()).flatten();
+    let origin = believed.then(|| Url::parse(&format!("{proto}://{host}")).ok()).flatten();
     match origin {
         Some(origin) => Some(rebased(&initial, &origin)),
         None if generation.is_3() => Some(initial),
         None => None,
+    }
+}
+
+/// Whether `{proto}://{host}` is `url`'s own origin (Clerk's `origin === url.origin`), read from the parsed URL
+/// without building either text: for http(s) a URL's serialized `host[:port]` (default port omitted, user info
+/// excluded) is exactly its origin's. Other schemes have an opaque origin (`null`), which no such text equals.
+fn is_own_origin(url: &Url, proto: &str, host: &str) -> bool {
+    if !matches!(url.scheme(), "http" | "https") || url.scheme() != proto {
+        return false;
+    }
+    let Some(rest) = url.host_str().and_then(|name| host.strip_prefix(name)) else { return false };
+    match url.port() {
+        None => rest.is_empty(),
+        // The port as the URL serializes it: decimal, no sign, no leading zero.
+        Some(port) => rest.strip_prefix(':').is_some_and(|digits| {
+            digits.bytes().all(|b| b.is_ascii_digit())
+                && !digits.starts_with('0')
+                && digits.parse::<u16>().ok() == Some(port)
+        }),
     }
 }
 
@@ -123,10 +141,15 @@ pub struct AuthInputs {
 /// of its own, ahead of the browser's (3.x removed it; docs/compat.md C2).
 pub struct Cookies<'h> {
     header: &'h str,
-    /// (name, raw value) byte ranges of every pair, in header order: the header is walked once; a lookup takes the
-    /// first pair of its name, which is `cookie.parse`'s "first occurrence wins" (and linear in the number of pairs).
-    pairs: Vec<(Range<usize>, Range<usize>)>,
+    /// (name, raw value) byte ranges of the pairs whose name starts with `__` (every cookie the decision reads:
+    /// Clerk's), in header order: the header is walked once, and a browser's other cookies (analytics, preferences)
+    /// are skipped rather than stored; a lookup takes the first pair of its name, which is `cookie.parse`'s "first
+    /// occurrence wins" (and linear in the number of `__` pairs).
+    clerk_pairs: Vec<(Range<usize>, Range<usize>)>,
 }
+
+/// The prefix of every cookie name the decision reads.
+const CLERK_COOKIE_PREFIX: &str = "__";
 
 impl<'h> Cookies<'h> {
     pub fn new(raw: Option<&'h str>) -> Self {
@@ -136,14 +159,23 @@ impl<'h> Cookies<'h> {
             let start = part.as_ptr() as usize - base;
             start..start + part.len()
         };
-        let pairs = cookie::pairs(header).map(|(name, value)| (range(name), range(value))).collect();
-        Cookies { header, pairs }
+        let clerk_pairs = cookie::pairs(header)
+            .filter(|(name, _)| name.starts_with(CLERK_COOKIE_PREFIX))
+            .map(|(name, value)| (range(name), range(value)))
+            .collect();
+        Cookies { header, clerk_pairs }
     }
 
     /// A cookie value, decoded as `cookie.parse` decodes it; empty counts as absent, as Clerk's `|| undefined` makes it.
     pub fn get(&self, name: &str) -> Option<String> {
-        let (_, value) = self.pairs.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
-        Some(cookie::decode_value(&self.header[value.clone()]).into_owned()).filter(|v| !v.is_empty())
+        let raw = if name.starts_with(CLERK_COOKIE_PREFIX) {
+            let (_, value) = self.clerk_pairs.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
+            &self.header[value.clone()]
+        } else {
+            // Not one of Clerk's names (only tests ask): the header walked for it alone.
+            cookie::pairs(self.header).find(|(k, _)| *k == name)?.1
+        };
+        Some(cookie::decode_value(raw).into_owned()).filter(|v| !v.is_empty())
     }
 }
 
