@@ -1,4 +1,6 @@
-//! The `CLERK_*` variables option resolution reads, from the process environment in one call. Node's `process.env`
+//! The `CLERK_*` variables option resolution reads, from the process environment in one call. The JS side names the
+//! variables to watch as requests first read them (`ts/core/loadOptions.ts`), so the lookup covers what this app
+//! reads — about twenty names for a configured app — not every name either entry could read. Node's `process.env`
 //! costs a `getenv` plus a JS string per property access (≈ 0.2 µs), and option resolution looks up about twenty
 //! names per request, nearly all of them unset; here the names are looked up together, compared with the last
 //! answer in place, and handed to JS only when they changed. On the main thread `process.env` *is* the process
