@@ -30,8 +30,8 @@
 //   document, no auth  GET /bench-noauth/a/b   the same route tree and page; no loader authenticates
 // Both run three loaders and render the whole page (the example's root layout, nav and ClerkApp, then two nested
 // sections) through Remix's default entry.server (renderToPipeableStream). The root loader is shared by all pages,
-// so the generated root.tsx picks it by path: /bench/… gets `rootAuthLoader(args, cb, { signInUrl })`, /bench-noauth/…
-// the same JSON without authenticating, every other page the example's own. Neither bench root loader passes the
+// so the generated root.tsx picks it by path: /bench/… gets `rootAuthLoader(args, cb, { signInUrl })`,
+// /bench-noauth/… the same JSON without authenticating, every other page the example's own. Neither bench root loader passes the
 // example's `loadUser: true`: that is a Backend API request per page (`GET /v1/users/{id}`, to the local issuer),
 // not authentication, and it would dominate both pages' cost. ClerkApp needs `clerkState` in the root data to
 // render; the no-auth root reuses the `clerkState` that rootAuthLoader answered to the process's first /bench-noauth
@@ -47,11 +47,12 @@
 // checked (200 HTML, the innermost section rendered, the signed-in user id in both nested sections and in the
 // header) and fetched twice (the same bytes), and a signed-out /bench/a/b must be redirected to /sign-in.
 //
-// The summary gives, per app and route, req/s, p50/p99 and server CPU per request, then per app and pair (auth vs
-// no-auth, same round, back to back) the per-round ratio no-auth ÷ auth of server CPU per request (median, p10-p90,
-// each round) and auth ÷ no-auth of req/s, against issue 17's targets for this package: the data request with a token
-// seen before ≤ 1/0.95 of the no-auth one, with fresh tokens ≤ 1/0.90, the document request ≤ 1/0.90. PASS/MISS is
-// printed, never enforced: not a test, nothing about speed is asserted.
+// The summary gives, per app and route, req/s, p50/p99 and server CPU per request, then per app and pair the
+// per-round ratio no-auth ÷ auth of server CPU per request (median, p10-p90, each round) and auth ÷ no-auth of req/s,
+// against issue 17's targets for this package: the data request with a token seen before ≤ 1/0.95 of the no-auth
+// one, with fresh tokens ≤ 1/0.90, the document request ≤ 1/0.90. A pair's two routes are adjacent in each round's
+// route order (reversed every other round) and each route runs on both apps in turn, so one app's auth and no-auth
+// runs are one run apart. PASS/MISS is printed, never enforced: not a test, nothing about speed is asserted.
 //
 // `--profile DIR`: instead of the timed rounds, CPU profiles of this package's app (the @clerk/remix app is not
 // started). The server runs with bench/profile-hook.cjs preloaded, which starts and stops V8's CPU profiler (the
@@ -474,8 +475,8 @@ for (const v of profileDir ? variants.filter((x) => x.key === 'native') : varian
   servers.push(await startServer(v, await freePort(), { ...env, ...profiling.env }, { nodeArgs: profiling.nodeArgs }));
 }
 
-// A route with a `twin` is an authenticated route measured against that no-auth route (same app, same round, back to
-// back); `minShare` is issue 17's target for it: no-auth CPU/req ÷ this route's ≥ minShare (this route costs at most
+// A route with a `twin` is an authenticated route measured against that no-auth route (same app, same round);
+// `minShare` is issue 17's target for it: no-auth CPU/req ÷ this route's ≥ minShare (this route costs at most
 // 1/minShare of the twin). `timesGetAuth`: the dashboard loader, whose JSON carries its getAuth call's wall time.
 const routes = [
   { key: 'protected', path: '/dashboard?_data=routes%2Fdashboard', label: 'protected (getAuth)', headers, timesGetAuth: true, twin: 'noauth', minShare: 0.95 },
@@ -612,7 +613,8 @@ if (profileDir) {
   process.exit(failures ? 1 : 0);
 }
 for (let round = 0; round < opts.rounds; round++) {
-  // Alternate which app goes first (A B, then B A, ...), and which route (each pair's routes stay back to back).
+  // Alternate which app goes first (A B, then B A, ...), and the route order (reversed, so a pair's routes stay
+  // adjacent and each goes first in every other round).
   const order = round % 2 === 0 ? servers : [...servers].reverse();
   const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
   for (const r of routeOrder) {
@@ -644,7 +646,7 @@ for (const s of servers) await s.stop();
 await issuer.close();
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** Per round, f(row of route a, row of route b) for server s: the two ran in the same round, back to back. */
+/** Per round, f(row of route a, row of route b) for server s: the two ran in the same round, one run apart. */
 const perRound = (s, a, b, f) => cellOf(s, a).rounds.map((x, i) => f(x, cellOf(s, b).rounds[i]));
 const list = (xs, d) => xs.map((x) => fmt(x, d)).join(', ');
 
