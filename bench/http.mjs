@@ -1,13 +1,18 @@
 // `npm run bench:http`: the example Remix app over HTTP, built twice — with this package and with
 // `@clerk/remix@4.13.49` — each served by `remix-serve` (NODE_ENV=production) and loaded with autocannon in
-// alternating rounds, on a protected loader route and on a no-auth loader route of the same app.
+// alternating rounds, on pairs of requests of the same app that differ only in authenticating: a protected data
+// request and a no-auth one, and a document request (a page load, full SSR render) whose three loaders authenticate
+// and the same page without authentication.
 //
 // The two apps are generated, never committed: examples/remix-app is copied into
 // node_modules/.cache/clerk-remix-native-bench-http/{native,clerk}/ (shared node_modules one level up: the packed
 // package, @clerk/remix 4.13.49 and the example's own dependencies, installed from the npm registry). The Clerk copy
 // has `clerk-remix-native` replaced by `@clerk/remix` in every import (and in vite.config.ts's ssr.external) and
-// `ConnectClerk` by `ClerkApp`. Both copies get one extra route, `app/routes/public.tsx`, whose loader does not
-// authenticate (the example has no loader that does not; `/` has no loader at all).
+// `ConnectClerk` by `ClerkApp`. Both copies get the same extra files (only the package they import differs):
+// `app/routes/public.tsx`, whose loader does not authenticate (the example has no loader that does not; `/` has no
+// loader at all), and the document pair's routes (`app/bench.server.ts`, `app/bench-page.tsx`,
+// `app/routes/bench.a.tsx`, `bench.a.b.tsx`, `bench-noauth.a.tsx`, `bench-noauth.a.b.tsx`), with app/root.tsx's
+// loader wrapped to choose the root loader by path (below). examples/remix-app itself is never changed.
 //
 // Routes (Remix data requests, `?_data=<route id>`, as the Remix client makes them on navigation):
 //   protected  GET /dashboard?_data=routes/dashboard   the loader calls getAuth(args) and needs a signed-in user
@@ -18,10 +23,36 @@
 // With `--fresh-tokens N`, a third route pair sends N distinct session tokens in turn (N must exceed this package's
 // default 4,096-entry verified-token cache, so each request's token is not in the cache: the signature is checked).
 //
+// Document requests (a browser's page load: `accept: text/html…`, `sec-fetch-dest: document`, the same cookies; on by
+// default, `--no-document` leaves them out):
+//   document, auth     GET /bench/a/b          root loader: rootAuthLoader; layout routes/bench.a and its child
+//                                              routes/bench.a.b: getAuth(args) each, then a little JSON
+//   document, no auth  GET /bench-noauth/a/b   the same route tree and page; no loader authenticates
+// Both run three loaders and render the whole page (the example's root layout, nav and ClerkApp, then two nested
+// sections) through Remix's default entry.server (renderToPipeableStream). The root loader is shared by all pages,
+// so the generated root.tsx picks it by path: /bench/… gets `rootAuthLoader(args, cb, { signInUrl })`,
+// /bench-noauth/… the same JSON without authenticating, every other page the example's own. Neither bench root loader passes the
+// example's `loadUser: true`: that is a Backend API request per page (`GET /v1/users/{id}`, to the local issuer),
+// not authentication, and it would dominate both pages' cost. ClerkApp needs `clerkState` in the root data to
+// render; the no-auth root reuses the `clerkState` that rootAuthLoader answered to the process's first /bench-noauth
+// request (the bench's check request, before the warm-up), so both pages render the same signed-in header
+// (`useAuth()` from that state) and the no-auth page never authenticates in a timed request. Its nested loaders
+// return the same JSON as the authenticated ones, with the user and session ids the bench passes in the server's
+// environment (BENCH_USER_ID, BENCH_SESSION_ID, read once): the two pages differ only in their route ids.
+//
 // Each request's body must equal the body fetched before the run (autocannon `verifyBody`; the dashboard's
 // `verifyMicros`, the time its getAuth call took, is set to 0 on both sides first), so a signed-out answer
 // (a 204 redirect to /sign-in) or an error page counts as a mismatch; the run fails on any error, non-2xx or
-// mismatch. Not a test: nothing about speed is asserted.
+// mismatch. The document pages have no per-request part and are compared whole, per app; before the run each is
+// checked (200 HTML, the innermost section rendered, the signed-in user id in both nested sections and in the
+// header) and fetched twice (the same bytes), and a signed-out /bench/a/b must be redirected to /sign-in.
+//
+// The summary gives, per app and route, req/s, p50/p99 and server CPU per request, then per app and pair the
+// per-round ratio no-auth ÷ auth of server CPU per request (median, p10-p90, each round) and auth ÷ no-auth of req/s,
+// against issue 17's targets for this package: the data request with a token seen before ≤ 1/0.95 of the no-auth
+// one, with fresh tokens ≤ 1/0.90, the document request ≤ 1/0.90. A pair's two routes are adjacent in each round's
+// route order (reversed every other round) and each route runs on both apps in turn, so one app's auth and no-auth
+// runs are one run apart. PASS/MISS is printed, never enforced: not a test, nothing about speed is asserted.
 //
 // `--profile DIR`: instead of the timed rounds, CPU profiles of this package's app (the @clerk/remix app is not
 // started). The server runs with bench/profile-hook.cjs preloaded, which starts and stops V8's CPU profiler (the
@@ -43,11 +74,11 @@
 // another build of this package (a tarball from `npm pack`, or a built package directory, which is packed), installed
 // as `clerk-remix-native-baseline` (its imports renamed accordingly): before/after comparisons of a change in the
 // same alternating rounds, on the same machine load. The summary then also gives, per app, the server CPU that
-// authentication adds (protected − no-auth, per round) and baseline ÷ this package per route.
+// authentication adds (auth − no-auth, per pair and round) and baseline ÷ this package per route.
 //
 //   node bench/http.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N]
-//                       [--no-build] [--baseline TGZ|DIR] [--profile DIR | --perf DIR] [--profile-requests N]
-//                       [--profile-interval US] [--perf-freq HZ] [--keep-perf-data]
+//                       [--no-document] [--no-build] [--baseline TGZ|DIR] [--profile DIR | --perf DIR]
+//                       [--profile-requests N] [--profile-interval US] [--perf-freq HZ] [--keep-perf-data]
 
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -56,18 +87,21 @@ import os from 'node:os';
 import path from 'node:path';
 
 import autocannon from 'autocannon';
-import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
+import { describeMachine, fmt, loadavg, median, parseCli, printTable, quantile } from './harness.mjs';
 import { exampleDir, freePort, npmCommand, root, startExample } from '../scripts/example.mjs';
 import { foldPerf, report as profileReport, summarise as profileSummarise, writeFolded } from './profile-summary.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http/`;
 
-const usage = `node bench/http.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N] [--no-build]
-                    [--profile DIR [--profile-requests N] [--profile-interval US]]
+const usage = `node bench/http.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N]
+                    [--no-document] [--no-build] [--baseline TGZ|DIR]
+                    [--profile DIR [--profile-requests N] [--profile-interval US] | --perf DIR [--perf-freq HZ] [--keep-perf-data]]
+  routes: data protected / no-auth, and document /bench/a/b (3 loaders authenticate) / /bench-noauth/a/b (none)
   defaults: 5 rounds x 10 s per app and route, 10 connections, 3 s warm-up per app and route
   --quick: 2 rounds x 3 s, 1 s warm-up
   --fresh-tokens N: also a protected route with N distinct tokens sent in turn (N > 4096, the token cache's size)
+  --no-document: leave out the document-request pair
   --no-build: reuse the apps built by the previous run
   --baseline TGZ|DIR: compare with another build of this package (npm pack tarball or package dir) instead of @clerk/remix
   --profile DIR: CPU profiles (V8's sampler) of this package's app instead of timed rounds, one per round and route,
@@ -90,12 +124,13 @@ if (cpuProfileDir && perfDir) throw new Error(`--profile or --perf, not both\n${
 const profileDir = cpuProfileDir ?? perfDir;
 const opts = parseCli(argv, {
   numbers: { rounds: 5, duration: 10, connections: 10, warmup: 3, freshTokens: 0, profileRequests: 5000, profileInterval: 100, perfFreq: 1999 },
-  flags: ['quick', 'no-build', 'keep-perf-data'],
+  flags: ['quick', 'no-build', 'no-document', 'keep-perf-data'],
   usage,
   min: 0,
 });
 if (opts.quick) Object.assign(opts, { rounds: 2, duration: 3, warmup: 1 });
 opts.build = !opts['no-build'];
+opts.document = !opts['no-document'];
 if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Error('--rounds, --duration and --connections must be >= 1');
 // Fewer distinct tokens than the verified-token cache holds would be cache hits after the first pass.
 if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-tokens must exceed 4096 (the default token cache size)');
@@ -144,6 +179,125 @@ export default function Public() {
   return <pre>{JSON.stringify(data)}</pre>;
 }
 `;
+
+// The document-request pair (added to both app copies; app/bench.server.ts holds every loader, so the route files
+// differ only in which loader they take and the pages render the same components with the same data).
+//   /bench/a/b         root: rootAuthLoader (no loadUser); routes/bench.a (layout) and routes/bench.a.b: getAuth each
+//   /bench-noauth/a/b  root: the same data without authenticating; routes/bench-noauth.a and .a.b: constant data
+// A signed-out /bench/a/b request is redirected to /sign-in by the nested loaders (so it fails the run).
+const BENCH_SERVER = `import { json, redirect, type LoaderFunctionArgs } from '@remix-run/node';
+import { getAuth, rootAuthLoader } from 'clerk-remix-native/ssr.server';
+import { localIssuerEnabled } from './local-issuer.server';
+import type { RootData } from './user';
+
+// Added by bench/http.mjs (not part of the example): the loaders of the document-request pair, /bench/a/b (every
+// loader authenticates) and /bench-noauth/a/b (none does), which render the same page from the same data.
+
+/** The root's own data on both pages: the example's shape without the user (\`loadUser\` is a Backend API call, not
+ *  authentication, and would dominate both pages' cost). */
+const rootData = (): RootData => ({ localIssuer: localIssuerEnabled(), user: null });
+
+/** /bench/…: the example's root loader minus loadUser. */
+export const authRootLoader = (args: LoaderFunctionArgs) => rootAuthLoader(args, rootData, { signInUrl: '/sign-in' });
+
+// ClerkApp needs \`clerkState\` in the root data to render. The no-auth root reuses the one rootAuthLoader answered to
+// the first /bench-noauth request of this process (the bench's check request, before any timed request), so both
+// pages render the same signed-in header without the no-auth page authenticating again.
+let capturedClerkState: unknown;
+
+async function captureClerkState(args: LoaderFunctionArgs): Promise<unknown> {
+  const answer = (await rootAuthLoader(args, rootData, { signInUrl: '/sign-in' })) as { json?: () => Promise<unknown> };
+  const data = (typeof answer.json === 'function' ? await answer.json() : answer) as { clerkState?: unknown };
+  if (!data?.clerkState) throw new Error('bench: rootAuthLoader answered no clerkState');
+  return data.clerkState;
+}
+
+/** /bench-noauth/…: the same JSON as authRootLoader's answer, without authenticating (after the first request). */
+export const noAuthRootLoader = async (args: LoaderFunctionArgs) => {
+  capturedClerkState ??= await captureClerkState(args);
+  return json({ ...rootData(), clerkState: capturedClerkState });
+};
+
+/** A nested loader of /bench/…: getAuth, then a little JSON (a signed-out request goes to /sign-in). */
+export const authLoader = (route: string) => async (args: LoaderFunctionArgs) => {
+  const { userId, sessionId, orgId } = await getAuth(args);
+  if (!userId) return redirect('/sign-in');
+  return json({ route, userId, sessionId, orgId: orgId ?? null });
+};
+
+// The same ids as the signed-in user's (the bench passes them), read once: the no-auth page renders the same bytes.
+const benchUserId = process.env.BENCH_USER_ID ?? null;
+const benchSessionId = process.env.BENCH_SESSION_ID ?? null;
+
+/** A nested loader of /bench-noauth/…: the same JSON, constant. */
+export const noAuthLoader = (route: string) => async () => json({ route, userId: benchUserId, sessionId: benchSessionId, orgId: null });
+`;
+
+const BENCH_PAGE = `import { Outlet, useLoaderData } from '@remix-run/react';
+
+// Added by bench/http.mjs (not part of the example): what every nested route of the document-request pair renders.
+type BenchData = { route: string; userId: string | null; sessionId: string | null; orgId: string | null };
+
+export function BenchSection() {
+  const { route, userId, sessionId, orgId } = useLoaderData<BenchData>();
+  return (
+    <section data-bench-route={route}>
+      <h2>Section {route}</h2>
+      <dl>
+        <dt>user id</dt>
+        <dd data-testid="bench-user-id">{userId}</dd>
+        <dt>session id</dt>
+        <dd>{sessionId}</dd>
+        <dt>organization</dt>
+        <dd>{orgId ?? 'none'}</dd>
+      </dl>
+      <Outlet />
+    </section>
+  );
+}
+`;
+
+/** A nested route of the pair: `loader` is `authLoader` or `noAuthLoader` of app/bench.server.ts. */
+const benchRoute = (loader, section) => `import { ${loader} } from '../bench.server';
+import { BenchSection } from '../bench-page';
+
+// Added by bench/http.mjs (not part of the example).
+export const loader = ${loader}('${section}');
+
+export default function Page() {
+  return <BenchSection />;
+}
+`;
+
+/** The files the bench adds to each app copy (path under app/ → source). */
+const benchFiles = () => ({
+  'routes/public.tsx': PUBLIC_ROUTE,
+  'bench.server.ts': BENCH_SERVER,
+  'bench-page.tsx': BENCH_PAGE,
+  'routes/bench.a.tsx': benchRoute('authLoader', 'a'),
+  'routes/bench.a.b.tsx': benchRoute('authLoader', 'b'),
+  'routes/bench-noauth.a.tsx': benchRoute('noAuthLoader', 'a'),
+  'routes/bench-noauth.a.b.tsx': benchRoute('noAuthLoader', 'b'),
+});
+
+/**
+ * The example's root.tsx with its loader kept for every other page and the pair's two root loaders in front: the
+ * root loader runs on every document request, so the choice is made by path.
+ */
+function patchRootForBench(rootTsx) {
+  const exampleLoader = 'export const loader = (args: LoaderFunctionArgs) =>\n  rootAuthLoader(';
+  if (!rootTsx.includes(exampleLoader)) throw new Error('examples/remix-app/app/root.tsx: its loader does not look as expected');
+  return `import { authRootLoader, noAuthRootLoader } from './bench.server';
+${rootTsx.replace(exampleLoader, 'const exampleLoader = (args: LoaderFunctionArgs) =>\n  rootAuthLoader(')}
+// Added by bench/http.mjs: the document-request pair's own root loaders (app/bench.server.ts).
+export const loader = (args: LoaderFunctionArgs) => {
+  const { pathname } = new URL(args.request.url);
+  if (pathname.startsWith('/bench/')) return authRootLoader(args);
+  if (pathname.startsWith('/bench-noauth/')) return noAuthRootLoader(args);
+  return exampleLoader(args);
+};
+`;
+}
 
 function listFiles(dir) {
   return readdirSync(dir, { recursive: true })
@@ -207,7 +361,8 @@ function prepareApps() {
     const { [otherPkg(v)]: _, ...deps } = { ...example.dependencies, [v.pkg]: pkg.dependencies[v.pkg] };
     const variantPkg = { name: `bench-http-${v.key}`, private: true, sideEffects: false, type: 'module', dependencies: deps, devDependencies: example.devDependencies };
     writeFileSync(`${v.dir}package.json`, `${JSON.stringify(variantPkg, null, 2)}\n`);
-    writeFileSync(`${v.dir}app/routes/public.tsx`, PUBLIC_ROUTE);
+    for (const [file, source] of Object.entries(benchFiles())) writeFileSync(`${v.dir}app/${file}`, source);
+    writeFileSync(`${v.dir}app/root.tsx`, patchRootForBench(readFileSync(`${v.dir}app/root.tsx`, 'utf8')));
     if (v.key === 'clerk') {
       for (const file of [...listFiles(`${v.dir}app/`), `${v.dir}vite.config.ts`]) {
         const before = readFileSync(file, 'utf8');
@@ -283,7 +438,18 @@ const nowS = Math.floor(Date.now() / 1000);
 const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
 const clientUat = nowS - 100 - opts.freshTokens;
 const cookie = issuer.cookieHeader({ session: token, clientUat });
+// A Remix data request, as the Remix client sends it on navigation.
 const headers = { cookie, accept: '*/*', 'sec-fetch-dest': 'empty', 'user-agent': 'Mozilla/5.0 (bench/http.mjs)' };
+// A document request (a page load), as a browser sends it, with the same cookies.
+const documentHeaders = {
+  cookie,
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'sec-fetch-dest': 'document',
+  'sec-fetch-mode': 'navigate',
+  'user-agent': 'Mozilla/5.0 (bench/http.mjs)',
+};
+// The token's session id: the no-auth document page is given it (and the user id) to render what the other shows.
+const sessionId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).sid;
 
 // Distinct tokens: only `iat` (and with it `nbf`, `exp`) differs, so the dashboard's JSON stays the same.
 let freshCookies = [];
@@ -295,7 +461,7 @@ if (opts.freshTokens) {
   log(`minted ${opts.freshTokens} distinct tokens in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 }
 
-const env = issuer.env();
+const env = { ...issuer.env(), BENCH_USER_ID: issuer.userId, BENCH_SESSION_ID: sessionId };
 const servers = [];
 // --profile: this package's app only, with the profiler hook preloaded (its control port beside the app's).
 // --perf: with V8's jitdump, so that perf can name the JS frames.
@@ -309,44 +475,108 @@ for (const v of profileDir ? variants.filter((x) => x.key === 'native') : varian
   servers.push(await startServer(v, await freePort(), { ...env, ...profiling.env }, { nodeArgs: profiling.nodeArgs }));
 }
 
+// A route with a `twin` is an authenticated route measured against that no-auth route (same app, same round);
+// `minShare` is issue 17's target for it: no-auth CPU/req ÷ this route's ≥ minShare (this route costs at most
+// 1/minShare of the twin). `timesGetAuth`: the dashboard loader, whose JSON carries its getAuth call's wall time.
 const routes = [
-  { key: 'protected', path: '/dashboard?_data=routes%2Fdashboard', label: 'protected (getAuth)' },
-  { key: 'noauth', path: '/public?_data=routes%2Fpublic', label: 'no-auth' },
+  { key: 'protected', path: '/dashboard?_data=routes%2Fdashboard', label: 'protected (getAuth)', headers, timesGetAuth: true, twin: 'noauth', minShare: 0.95 },
+  { key: 'noauth', path: '/public?_data=routes%2Fpublic', label: 'no-auth', headers },
 ];
-if (opts.freshTokens) routes.push({ key: 'fresh', path: '/dashboard?_data=routes%2Fdashboard', label: `protected, ${opts.freshTokens} distinct tokens`, fresh: true });
+if (opts.freshTokens) {
+  const label = `protected, ${opts.freshTokens} distinct tokens`;
+  routes.push({ key: 'fresh', path: '/dashboard?_data=routes%2Fdashboard', label, headers, timesGetAuth: true, fresh: true, twin: 'noauth', minShare: 0.9 });
+}
+if (opts.document) {
+  routes.push(
+    { key: 'document', path: '/bench/a/b', label: 'document, auth (3 loaders)', headers: documentHeaders, document: true, twin: 'document-noauth', minShare: 0.9 },
+    { key: 'document-noauth', path: '/bench-noauth/a/b', label: 'document, no auth', headers: documentHeaders, document: true },
+  );
+}
+const routeByKey = (key) => routes.find((r) => r.key === key);
+/** The authenticated routes with the no-auth route each is measured against. */
+const pairs = routes.filter((r) => r.twin).map((r) => ({ auth: r, noauth: routeByKey(r.twin) }));
 
-// Sanity: the protected route answers the signed-in user (and sends a signed-out request to /sign-in); both apps
-// answer the same bodies. Every response body is compared with these (autocannon's verifyBody).
-const expected = {};
 // The dashboard's JSON has the time its getAuth call took (`"verifyMicros":5.8`): the one part that differs between
-// requests. One regex replace per response on the client side, the same for every route and app.
+// requests. One regex replace per response on the client side, the same for every data route and app. The document
+// pages have no per-request part (no nonce, no timing): they are compared as they are.
 const stableBody = (body) => body.replace(/"verifyMicros":[-+.\deE]+/, '"verifyMicros":0');
-for (const s of servers) {
-  for (const r of routes) {
-    const res = await fetch(s.url + r.path, { headers: r.fresh ? { ...headers, cookie: freshCookies[freshCookies.length - 1] } : headers, redirect: 'manual' });
-    const body = stableBody(await res.text());
-    if (res.status !== 200) throw new Error(`${s.name} ${r.path}: status ${res.status} ${body.slice(0, 300)}\n${s.stderr()}`);
-    if (r.key !== 'noauth' && JSON.parse(body).userId !== issuer.userId) throw new Error(`${s.name} ${r.path}: not signed in: ${body}`);
-    if (expected[r.key] !== undefined && expected[r.key] !== body) throw new Error(`${r.path}: the two apps answer differently:\n${expected[r.key]}\n${body}`);
-    expected[r.key] = body;
+const normalise = (route) => (route.document ? (body) => body : stableBody);
+
+/** A data route's body: 200, and signed in unless it is the no-auth route. */
+function checkDataBody(s, r, res, body) {
+  if (res.status !== 200) throw new Error(`${s.name} ${r.path}: status ${res.status} ${body.slice(0, 300)}\n${s.stderr()}`);
+  if (r.twin && JSON.parse(body).userId !== issuer.userId) throw new Error(`${s.name} ${r.path}: not signed in: ${body}`);
+}
+
+/**
+ * A document page of the pair: a 200 HTML page on which the innermost route rendered, both nested loaders' data
+ * show the signed-in user, and the header (useAuth, from the root's clerkState) says signed in as that user. An
+ * error page, a signed-out page or a redirect fails.
+ */
+function checkDocumentBody(s, r, res, body) {
+  const fail = (why) => {
+    throw new Error(`${s.name} ${r.path}: ${why} (status ${res.status})\n${body.slice(0, 2000)}\n${s.stderr()}`);
+  };
+  if (res.status !== 200 || !res.headers.get('content-type')?.startsWith('text/html')) fail('not a 200 HTML page');
+  if (!body.includes('data-bench-route="b"')) fail('the nested route bench…a.b did not render');
+  if (body.split(`data-testid="bench-user-id">${issuer.userId}<`).length !== 3) fail('the two nested sections do not show the user id');
+  if (!body.includes(`Signed in as ${issuer.userId}`)) fail('the header does not show the signed-in user');
+}
+
+/**
+ * Before the run: every route's body from every app, checked, becomes what each of its responses must equal
+ * (autocannon's verifyBody). The data routes must answer the same bodies in both apps; a signed-out request to a
+ * protected route must be sent to /sign-in. Keyed `${server.key} ${route.key}`.
+ */
+async function expectedBodies() {
+  const expected = new Map();
+  for (const s of servers) {
+    for (const r of routes) {
+      const res = await fetch(s.url + r.path, { headers: r.fresh ? { ...headers, cookie: freshCookies[freshCookies.length - 1] } : r.headers, redirect: 'manual' });
+      const body = normalise(r)(await res.text());
+      (r.document ? checkDocumentBody : checkDataBody)(s, r, res, body);
+      // Asked again: a page with a per-request part would fail every verifyBody.
+      if (r.document && (await fetch(s.url + r.path, { headers: r.headers }).then((x) => x.text())) !== body) {
+        throw new Error(`${s.name} ${r.path}: two requests answered different pages (a per-request part to normalise?)`);
+      }
+      const other = expected.get(`${servers[0].key} ${r.key}`);
+      if (!r.document && other !== undefined && other !== body) throw new Error(`${r.path}: the two apps answer differently:\n${other}\n${body}`);
+      expected.set(`${s.key} ${r.key}`, body);
+    }
+    await checkSignedOut(s);
   }
+  return expected;
+}
+
+/** A signed-out request is sent to /sign-in: the data request (Remix's 204 redirect) and the authenticated page. */
+async function checkSignedOut(s) {
   const out = await fetch(`${s.url}/dashboard?_data=routes%2Fdashboard`, { headers: { ...headers, cookie: '' }, redirect: 'manual' });
   if (out.status !== 204 || !out.headers.get('x-remix-redirect')?.startsWith('/sign-in')) {
     throw new Error(`${s.name}: a signed-out data request was not redirected to /sign-in (status ${out.status})`);
   }
+  if (!opts.document) return;
+  const page = await fetch(`${s.url}/bench/a/b`, { headers: { ...documentHeaders, cookie: '' }, redirect: 'manual' });
+  if (page.status !== 302 || !page.headers.get('location')?.startsWith('/sign-in')) {
+    throw new Error(`${s.name}: a signed-out document request to /bench/a/b was not redirected to /sign-in (status ${page.status})`);
+  }
 }
-log(`protected body: ${expected.protected}`);
+
+const expected = await expectedBodies();
+log(`protected body: ${expected.get(`${servers[0].key} protected`)}`);
+if (opts.document) log(`document page: ${expected.get(`${servers[0].key} document`).length} bytes (${servers[0].name})`);
 
 let freshIndex = 0;
 function cannon(server, route, duration, amount) {
-  const request = { method: 'GET', path: route.path, headers };
+  const request = { method: 'GET', path: route.path, headers: route.headers };
   if (route.fresh) {
     request.setupRequest = (req) => {
       req.headers = { ...headers, cookie: freshCookies[freshIndex++ % freshCookies.length] };
       return req;
     };
   }
-  // The dashboard's verifyMicros: the wall time of its getAuth call, as the server measured it (not on no-auth).
+  const want = expected.get(`${server.key} ${route.key}`);
+  const stable = normalise(route);
+  // The dashboard's verifyMicros: the wall time of its getAuth call, as the server measured it.
   const micros = [];
   return new Promise((resolve, reject) => {
     autocannon(
@@ -356,11 +586,11 @@ function cannon(server, route, duration, amount) {
         ...(amount ? { amount } : { duration }),
         requests: [request],
         verifyBody: (body) => {
-          if (route.key !== 'noauth') {
+          if (route.timesGetAuth) {
             const m = /"verifyMicros":([-+.\deE]+)/.exec(body);
             if (m) micros.push(Number(m[1]));
           }
-          return stableBody(body) === expected[route.key];
+          return stable(body) === want;
         },
       },
       (err, result) => (err ? reject(err) : resolve({ ...result, getAuthMicros: micros.length ? median(micros) : NaN })),
@@ -383,7 +613,8 @@ if (profileDir) {
   process.exit(failures ? 1 : 0);
 }
 for (let round = 0; round < opts.rounds; round++) {
-  // Alternate which app goes first (A B, then B A, ...), and which route.
+  // Alternate which app goes first (A B, then B A, ...), and the route order (reversed, so a pair's routes stay
+  // adjacent and each goes first in every other round).
   const order = round % 2 === 0 ? servers : [...servers].reverse();
   const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
   for (const r of routeOrder) {
@@ -415,70 +646,131 @@ for (const s of servers) await s.stop();
 await issuer.close();
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Per round, f(row of route a, row of route b) for server s: the two ran in the same round, one run apart. */
+const perRound = (s, a, b, f) => cellOf(s, a).rounds.map((x, i) => f(x, cellOf(s, b).rounds[i]));
+const list = (xs, d) => xs.map((x) => fmt(x, d)).join(', ');
+
 console.log('');
 console.log(`${opts.rounds} rounds x ${opts.duration} s per app and route, ${opts.connections} connections, ${opts.warmup} s warm-up each; ${fmt(elapsed, 0)} s of load${opts.quick ? ' (--quick)' : ''}`);
 console.log(`load average after (1/5/15 min): ${loadavg()}`);
 console.log('');
-const rows = cells.map((c) => {
-  const rps = c.rounds.map((x) => x.rps);
-  return [
-    c.server.name,
-    c.route.label,
-    fmt(mean(rps), 0),
-    fmt(median(rps), 0),
-    `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
-    fmt(median(c.rounds.map((x) => x.p50)), 0),
-    fmt(median(c.rounds.map((x) => x.p99)), 0),
-    fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
-    c.route.key === 'noauth' ? '' : fmt(median(c.rounds.map((x) => x.getAuthUs)), 1),
-    String(c.rounds.reduce((a, x) => a + x.total, 0)),
-  ];
-});
-printTable(['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req', 'getAuth µs in server', 'requests'], rows, 2);
-console.log('getAuth µs in server: the wall time of the dashboard loader\'s getAuth call (its verifyMicros), median per round, then over rounds');
+printRouteTable();
 console.log('');
+printThroughputRatios();
+console.log('');
+printAddedCpu();
+if (baselinePath) printBaselineRatios();
+console.log('');
+printCpuShares();
+if (failures) {
+  console.error(`\n${failures} failed requests (errors, timeouts, non-2xx or body mismatches): see the rounds above`);
+  process.exit(1);
+}
 
-// protected ÷ no-auth, per app: of the mean req/s, and the median of the per-round ratios (same round, minutes apart
-// at most).
-for (const s of servers) {
-  const noauth = cellOf(s, routes[1]).rounds;
-  for (const r of routes.filter((x) => x.key !== 'noauth')) {
-    const prot = cellOf(s, r).rounds;
-    const perRound = prot.map((x, i) => x.rps / noauth[i].rps);
-    const ofMeans = mean(prot.map((x) => x.rps)) / mean(noauth.map((x) => x.rps));
-    const target = s.key === 'native' && r.key === 'protected' ? `  (target >= 85 %: ${ofMeans >= 0.85 ? 'met' : 'MISSED'})` : '';
-    console.log(
-      `${s.name}: ${r.label} ÷ no-auth = ${fmt(ofMeans * 100, 1)} % of mean req/s; median per-round ${fmt(median(perRound) * 100, 1)} % (${perRound.map((x) => fmt(x * 100, 0)).join(', ')})${target}`,
-    );
+/** Per app and route: req/s, latency, server CPU per request (medians over rounds). */
+function printRouteTable() {
+  const rows = cells.map((c) => {
+    const rps = c.rounds.map((x) => x.rps);
+    return [
+      c.server.name,
+      c.route.label,
+      fmt(mean(rps), 0),
+      fmt(median(rps), 0),
+      `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
+      fmt(median(c.rounds.map((x) => x.p50)), 0),
+      fmt(median(c.rounds.map((x) => x.p99)), 0),
+      fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
+      c.route.timesGetAuth ? fmt(median(c.rounds.map((x) => x.getAuthUs)), 1) : '',
+      String(c.rounds.reduce((a, x) => a + x.total, 0)),
+    ];
+  });
+  printTable(['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req', 'getAuth µs in server', 'requests'], rows, 2);
+  console.log('getAuth µs in server: the wall time of the dashboard loader\'s getAuth call (its verifyMicros), median per round, then over rounds');
+}
+
+/** Per app and pair: auth ÷ no-auth of req/s (of the means, and per round); between the apps, per auth route. */
+function printThroughputRatios() {
+  for (const s of servers) {
+    for (const { auth, noauth } of pairs) {
+      const share = perRound(s, auth, noauth, (a, n) => a.rps / n.rps);
+      const ofMeans = mean(cellOf(s, auth).rounds.map((x) => x.rps)) / mean(cellOf(s, noauth).rounds.map((x) => x.rps));
+      const target = s.key === 'native' && auth.key === 'protected' ? `  (target >= 85 %: ${ofMeans >= 0.85 ? 'met' : 'MISSED'})` : '';
+      console.log(
+        `${s.name}: ${auth.label} ÷ ${noauth.label} = ${fmt(ofMeans * 100, 1)} % of mean req/s; median per-round ${fmt(median(share) * 100, 1)} % (${list(share.map((x) => x * 100), 0)})${target}`,
+      );
+    }
+  }
+  for (const { auth } of pairs) {
+    const [a, b] = servers.map((s) => mean(cellOf(s, auth).rounds.map((x) => x.rps)));
+    console.log(`${auth.label}: ${servers[0].name} serves ${fmt(a / b, 2)}x the req/s of ${servers[1].name}`);
   }
 }
-for (const r of routes.filter((x) => x.key !== 'noauth')) {
-  const [a, b] = servers.map((s) => mean(cellOf(s, r).rounds.map((x) => x.rps)));
-  console.log(`${r.label}: ${servers[0].name} serves ${fmt(a / b, 2)}x the req/s of ${servers[1].name}`);
-}
-// The server CPU that authentication adds, per app: protected − no-auth in the same round (median, and each round).
-console.log('');
-for (const s of servers) {
-  const noauth = cellOf(s, routes[1]).rounds;
-  for (const r of routes.filter((x) => x.key !== 'noauth')) {
-    const added = cellOf(s, r).rounds.map((x, i) => x.cpuUsPerReq - noauth[i].cpuUsPerReq);
-    console.log(`${s.name}: server CPU added by ${r.label}: median ${fmt(median(added), 0)} µs/req (per round ${added.map((x) => fmt(x, 0)).join(', ')})`);
+
+/** The server CPU that authentication adds, per app and pair: auth − no-auth in the same round. */
+function printAddedCpu() {
+  for (const s of servers) {
+    for (const { auth, noauth } of pairs) {
+      const added = perRound(s, auth, noauth, (a, n) => a.cpuUsPerReq - n.cpuUsPerReq);
+      console.log(`${s.name}: server CPU added by ${auth.label} (vs ${noauth.label}): median ${fmt(median(added), 0)} µs/req (per round ${list(added, 0)})`);
+    }
   }
 }
-if (baselinePath) {
-  // Before/after: the other build ÷ this one, per route and round (both served in the same round).
+
+/** --baseline: the other build ÷ this one, per route and round (both served in the same round). */
+function printBaselineRatios() {
   for (const r of routes) {
     const [now, base] = servers.map((s) => cellOf(s, r).rounds);
     const cpu = now.map((x, i) => base[i].cpuUsPerReq / x.cpuUsPerReq);
     const rps = now.map((x, i) => x.rps / base[i].rps);
     console.log(
-      `${r.label}: server CPU per request, ${servers[1].name} ÷ ${servers[0].name}: median ${fmt(median(cpu), 3)} (${cpu.map((x) => fmt(x, 2)).join(', ')}); req/s ${servers[0].name} ÷ ${servers[1].name}: median ${fmt(median(rps), 3)}`,
+      `${r.label}: server CPU per request, ${servers[1].name} ÷ ${servers[0].name}: median ${fmt(median(cpu), 3)} (${list(cpu, 2)}); req/s ${servers[0].name} ÷ ${servers[1].name}: median ${fmt(median(rps), 3)}`,
     );
   }
 }
-if (failures) {
-  console.error(`\n${failures} failed requests (errors, timeouts, non-2xx or body mismatches): see the rounds above`);
-  process.exit(1);
+
+/**
+ * Issue 17's served-app targets: per app and pair, the per-round ratio no-auth ÷ auth of server CPU per request
+ * (median over rounds, p10-p90, each round) against `minShare` (auth costs ≤ 1/minShare of no-auth), with auth ÷
+ * no-auth of req/s beside it and the p99s. PASS/MISS is reported, never enforced (a benchmark, not a test).
+ */
+function printCpuShares() {
+  const verdict = (share, minShare) => (share >= minShare ? 'PASS' : 'MISS');
+  const rows = [];
+  for (const { auth, noauth } of pairs) {
+    for (const s of servers) {
+      const share = perRound(s, auth, noauth, (a, n) => n.cpuUsPerReq / a.cpuUsPerReq);
+      const rps = perRound(s, auth, noauth, (a, n) => a.rps / n.rps);
+      const cpuMedian = (r) => fmt(median(cellOf(s, r).rounds.map((x) => x.cpuUsPerReq)), 0);
+      const p99Median = (r) => fmt(median(cellOf(s, r).rounds.map((x) => x.p99)), 0);
+      rows.push([
+        `${auth.label} vs ${noauth.label}`,
+        s.name,
+        `${cpuMedian(auth)} / ${cpuMedian(noauth)}`,
+        fmt(median(share), 3),
+        `${fmt(quantile(share, 0.1), 3)}-${fmt(quantile(share, 0.9), 3)}`,
+        list(share, 3),
+        fmt(1 / median(share), 3),
+        fmt(median(rps), 3),
+        `${p99Median(auth)} / ${p99Median(noauth)}`,
+        `≥ ${fmt(auth.minShare, 2)} (≤ ${fmt(1 / auth.minShare, 3)}): ${verdict(median(share), auth.minShare)}`,
+      ]);
+    }
+  }
+  console.log('Server CPU per request, no-auth ÷ auth in the same round (issue 17: the authenticated request costs at most 1/target of the no-auth one):');
+  printTable(
+    ['pair', 'app', 'CPU µs/req auth / no-auth', 'no-auth ÷ auth median', 'p10-p90', 'per round', 'auth ÷ no-auth', 'req/s auth ÷ no-auth', 'p99 ms auth / no-auth', 'target no-auth ÷ auth'],
+    rows,
+    2,
+  );
+  // The targets are this package's; @clerk/remix's rows above are the reference beside them.
+  for (const { auth, noauth } of pairs) {
+    for (const s of servers.filter((x) => x.key !== 'clerk')) {
+      const share = median(perRound(s, auth, noauth, (a, n) => n.cpuUsPerReq / a.cpuUsPerReq));
+      console.log(
+        `issue 17 target, ${s.name}, ${auth.label}: server CPU/req ≤ 1/${fmt(auth.minShare, 2)} of ${noauth.label} (auth ÷ no-auth ≤ ${fmt(1 / auth.minShare, 3)}): ${fmt(1 / share, 3)} → ${verdict(share, auth.minShare)}`,
+      );
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -591,8 +883,9 @@ async function profileRounds() {
   profiler.close?.();
   const labels = profileSummarise(written);
   labels.sort((x, y) => x.label.localeCompare(y.label));
-  const prot = labels.find((l) => l.label.endsWith('-protected'));
-  const noauth = labels.find((l) => l.label.endsWith('-noauth'));
+  // The data pair (exact labels: `native-document-noauth` ends with `-noauth` too).
+  const prot = labels.find((l) => l.label === `${s.key}-protected`);
+  const noauth = labels.find((l) => l.label === `${s.key}-noauth`);
   profileReport(labels, { top: 20, compare: prot && noauth ? [prot.label, noauth.label] : undefined });
   console.log(`\nprofiles in ${profileDir}: node bench/profile-summary.mjs ${path.relative(process.cwd(), profileDir) || '.'} [--top N]`);
 }
