@@ -24,7 +24,8 @@ export function clerkMiddleware(options?: ReactRouterOptions) {
   return async (args: MiddlewareArgs, next: Next): Promise<Response> => {
     let stored;
     try {
-      stored = await decideRequest(args, options);
+      const decided = decideRequest(args, options);
+      stored = decided instanceof Promise ? await decided : decided;
     } catch (thrown) {
       // The handshake: Clerk answers it from the middleware.
       if (thrown instanceof Response) return thrown;

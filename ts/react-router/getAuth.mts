@@ -24,8 +24,12 @@ export async function getAuth(args: LoaderArgsLike, options?: GetAuthOptions) {
   const fromMiddleware = isRouterContextProvider(context)
     ? (context.get(authFnContext) as ((o?: { treatPendingAsSignedOut?: boolean }) => AuthObject) | null)
     : null;
-  const authObject = fromMiddleware
-    ? fromMiddleware({ treatPendingAsSignedOut })
-    : (await decideRequest(args, options)).requestState.toAuth({ treatPendingAsSignedOut });
+  let authObject: AuthObject;
+  if (fromMiddleware) authObject = fromMiddleware({ treatPendingAsSignedOut });
+  else {
+    const decided = decideRequest(args, options);
+    const stored = decided instanceof Promise ? await decided : decided;
+    authObject = stored.requestState.toAuth({ treatPendingAsSignedOut });
+  }
   return authObjectForAcceptedToken(authObject, acceptsToken);
 }

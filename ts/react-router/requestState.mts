@@ -62,9 +62,11 @@ export const additionalStateOf = (options: LoadedOptions): AdditionalState => ({
  * Decides the request (options resolved as `@clerk/react-router` does). A request that needs a handshake makes this
  * throw the 307 `Response`; configuration errors throw Clerk's `Error`s.
  */
-export async function decideRequest(args: LoaderArgsLike, options: ReactRouterOptions | undefined): Promise<StoredState> {
+export function decideRequest(args: LoaderArgsLike, options: ReactRouterOptions | undefined): StoredState | Promise<StoredState> {
   const input = requestInputOf(args.request);
   const { options: loaded, env } = resolveReactRouterOptions(args, options ?? {}, input);
-  const requestState = await authenticateRequest(args, loaded, input, 3);
-  return { requestState, additionalState: additionalStateOf(loaded), env };
+  const stored = (requestState: RequestState): StoredState => ({ requestState, additionalState: additionalStateOf(loaded), env });
+  // A promise only when the decision waited for the network (see authenticateRequest).
+  const requestState = authenticateRequest(args, loaded, input, 3);
+  return requestState instanceof Promise ? requestState.then(stored) : stored(requestState);
 }
