@@ -1,0 +1,590 @@
+// `npm run bench:http:react-router`: the React Router 7 example over HTTP, built twice — with this package's React
+// Router entry and with `@clerk/react-router@3.6.24` — each served by `react-router-serve` (NODE_ENV=production) and
+// loaded with autocannon in alternating rounds: the sibling of bench/http.mjs (the Remix example) for issue 17's
+// "the same HTTP targets with the middleware".
+//
+// The two apps are generated, never committed: examples/react-router-app is copied into
+// node_modules/.cache/clerk-remix-native-bench-http-rr/{native,clerk}/ (shared node_modules one level up: the packed
+// package and the example's own dependencies, @clerk/react-router 3.6.24 among them, installed from the npm registry
+// with the example's lockfile). The Clerk copy has every `clerk-remix-native/react-router…` import replaced by
+// `@clerk/react-router…` (`/server` for clerkMiddleware, rootAuthLoader, getAuth; the client side — ClerkProvider,
+// Show, useAuth — is Clerk's in both copies, as this package's client entry re-exports Clerk's), and vite.config.ts's
+// ssr.external names it, so Clerk's middleware does the work there.
+//
+// Both copies get four generated routes and a generated change to the root (the example itself is not changed):
+//   /bench-auth              layout route, its loader calls getAuth(args) (a signed-out request is redirected)
+//   /bench-auth (index)      nested index route, its loader calls getAuth(args) too
+//   /bench-noauth            the same two routes, same components and same data shape, loaders return constants
+// and in app/root.tsx, the middleware list is `[(args, next) => noAuth(args.request) ? next() : clerkMiddleware()(…)]`
+// (true for paths under /bench-noauth), the root loader returns constant root data there instead of calling
+// rootAuthLoader, and the root component renders the same nav and <Outlet/> without <ClerkProvider> (its "Signed
+// in as …" text from the constant data). So "no-auth" means: the same server, the same route tree, the same
+// middleware slot and the same page shape, with no Clerk work at all on the request — no clerkMiddleware, no
+// rootAuthLoader, no getAuth, no ClerkProvider rendering. Everything else the example does (the root's other routes,
+// clerkMiddleware on them) is unchanged.
+//
+// Routes (every request carries a signed-in browser's cookies: a valid `__session` from a local issuer —
+// createLocalIssuer of dist/testing.js, RS256-2048, valid for a day — and `__client_uat`; both apps get the same
+// issuer.env(): CLERK_SECRET_KEY, CLERK_PUBLISHABLE_KEY and CLERK_API_URL, so both fetch the issuer's
+// `/v1/jwks` on 127.0.0.1 and nothing goes to Clerk):
+//   data, protected   GET /bench-auth.data?_routes=routes/bench-auth      root middleware (clerkMiddleware) + one
+//                                                                         loader calling getAuth; no rendering
+//   data, no-auth     GET /bench-noauth.data?_routes=routes/bench-noauth  the middleware slot calls next(); one
+//                                                                         loader returning constants
+//   document, protected GET /bench-auth     clerkMiddleware + rootAuthLoader + two nested getAuth loaders + SSR
+//   document, no-auth   GET /bench-noauth   three constant loaders + SSR of the same page without ClerkProvider
+// Data requests are React Router 7 single fetch (turbo-stream), as the client makes them on a navigation: `_routes`
+// names the loaders to run (without it every matched loader runs, the root's too); the middleware of every matched
+// route runs regardless. With `--fresh-tokens N`, a fifth route is the protected data request with N distinct session
+// tokens sent in turn (N must exceed this package's default 4,096-entry verified-token cache: every request's
+// signature is checked).
+//
+// Each response body must equal the body fetched before the run (autocannon `verifyBody`; the protected and no-auth
+// bodies carry the issuer's user id; the data bodies must also be the same in both apps), so a signed-out answer
+// (single fetch's redirect, a 302 to /sign-in) or an error page counts as a mismatch, and the run fails on any error,
+// non-2xx or mismatch. Not a test: nothing about speed is asserted (the targets are printed as PASS / MISS).
+//
+// Figures: req/s, p50/p99 latency (autocannon, in this process: it shares the machine's CPUs with the servers), and
+// the server's CPU per request (utime + stime of the server process over the round ÷ requests served). Targets
+// (issue 17), as per-round ratios in the same round, median over rounds, for this package's app:
+//   data, repeated token:  no-auth CPU ÷ protected CPU ≥ 0.95  (protected ≤ 1/0.95 of no-auth)
+//   data, fresh tokens:    no-auth CPU ÷ protected CPU ≥ 0.90
+//   document:              no-auth CPU ÷ protected CPU ≥ 0.90
+//
+//   node bench/http-react-router.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S]
+//                                    [--fresh-tokens N] [--no-build]
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+
+import autocannon from 'autocannon';
+import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
+import { exampleDirOf, examples, freePort, npmCommand, root, startExample } from '../scripts/example.mjs';
+
+const require = createRequire(import.meta.url);
+const work = `${root}node_modules/.cache/clerk-remix-native-bench-http-rr/`;
+const exampleDir = exampleDirOf('react-router-app');
+const CLERK_VERSION = '3.6.24';
+
+const usage = `node bench/http-react-router.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S] [--fresh-tokens N] [--no-build]
+  defaults: 5 rounds x 10 s per app and route, 10 connections, 3 s warm-up per app and route
+  --quick: 2 rounds x 3 s, 1 s warm-up
+  --fresh-tokens N: also the protected data route with N distinct tokens sent in turn (N > 4096, the token cache's size)
+  --no-build: reuse the apps built by the previous run`;
+
+const opts = parseCli(process.argv.slice(2), {
+  numbers: { rounds: 5, duration: 10, connections: 10, warmup: 3, freshTokens: 0 },
+  flags: ['quick', 'no-build'],
+  usage,
+  min: 0,
+});
+if (opts.quick) Object.assign(opts, { rounds: 2, duration: 3, warmup: 1 });
+opts.build = !opts['no-build'];
+if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Error('--rounds, --duration and --connections must be >= 1');
+if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-tokens must exceed 4096 (the default token cache size)');
+
+const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
+
+function run(command, args, cwd, { shell = false, shown = `${command} ${args.join(' ')}`, env } = {}) {
+  log(`$ ${shown}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
+  const result = spawnSync(command, args, { cwd, shell, env, stdio: 'pipe', encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.status !== 0) {
+    throw new Error(`${shown} failed (exit ${result.status ?? result.signal ?? result.error?.code})\n${result.error?.message ?? ''}${result.stdout ?? ''}${result.stderr ?? ''}`);
+  }
+  return result.stdout;
+}
+
+function runNpm(args, cwd) {
+  const { command, args: argv, shell } = npmCommand(args);
+  return run(command, argv, cwd, { shell, shown: `npm ${args.join(' ')}` });
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => `${dir}${f}`)
+    .filter((f) => statSync(f).isFile());
+}
+
+/** utime + stime of a process in seconds (Linux /proc), or NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The two apps
+
+// `pkg`: the package whose server helpers the app imports (the other variant's must not appear in it).
+const variants = [
+  { key: 'native', name: 'clerk-remix-native', pkg: 'clerk-remix-native', dir: `${work}native/` },
+  { key: 'clerk', name: `@clerk/react-router ${CLERK_VERSION}`, pkg: '@clerk/react-router', dir: `${work}clerk/` },
+];
+const otherPkg = (v) => variants.find((o) => o !== v).pkg;
+const importsPkg = (text, pkg) => new RegExp(`['"]${pkg.replace(/[/.]/g, '\\$&')}['"/]`).test(text);
+
+/**
+ * A generated bench route (written as this package's; the Clerk copy's imports are renamed like the example's).
+ * `auth`: its loader calls getAuth (else it returns constants of the same shape); `layout`: the parent (an <Outlet/>)
+ * or the index child.
+ */
+function benchRoute({ auth, layout }) {
+  const head = `// Generated by bench/http-react-router.mjs (not part of the example): the ${auth ? 'protected' : 'no-auth'} twin, ${layout ? 'layout route' : 'its index route'}.\n`;
+  const constants = `// Constants of the protected twin's shape (the issuer's user and session, read once at start-up).
+const USER_ID = process.env.BENCH_USER_ID ?? 'user_bench';
+const SESSION_ID = process.env.BENCH_SESSION_ID ?? 'sess_bench';
+`;
+  if (layout) {
+    const loader = auth
+      ? `export const loader = async (args) => {
+  const { userId, sessionId } = await getAuth(args);
+  if (!userId) throw redirect('/sign-in?redirect_url=%2Fbench-auth');
+  return { userId, sessionId };
+};`
+      : `export const loader = async () => ({ userId: USER_ID, sessionId: SESSION_ID });`;
+    return `${head}import { Outlet${auth ? ', redirect' : ''} } from 'react-router';
+${auth ? "import { getAuth } from 'clerk-remix-native/react-router/server';\n" : constants}
+${loader}
+
+export default function BenchLayout({ loaderData }) {
+  return (
+    <>
+      <h1>Bench</h1>
+      <p data-testid="bench-user-id">{loaderData.userId}</p>
+      <p className="muted small" data-testid="bench-session-id">{loaderData.sessionId}</p>
+      <Outlet />
+    </>
+  );
+}
+`;
+  }
+  const loader = auth
+    ? `export const loader = async (args) => {
+  const { userId, sessionId, orgId, orgSlug, orgRole } = await getAuth(args);
+  if (!userId) return null;
+  return { userId, sessionId, orgId: orgId ?? null, orgSlug: orgSlug ?? null, orgRole: orgRole ?? null };
+};`
+    : `export const loader = async () => ({ userId: USER_ID, sessionId: SESSION_ID, orgId: null, orgSlug: null, orgRole: null });`;
+  return `${head}${auth ? "import { getAuth } from 'clerk-remix-native/react-router/server';\n" : constants}
+${loader}
+
+export default function BenchSession({ loaderData }) {
+  if (!loaderData) return null;
+  const { userId, sessionId, orgId, orgSlug, orgRole } = loaderData;
+  return (
+    <dl>
+      <dt>user id</dt>
+      <dd data-testid="bench-session-user-id">{userId}</dd>
+      <dt>session id</dt>
+      <dd>{sessionId}</dd>
+      <dt>organization</dt>
+      <dd>{orgId ? \`\${orgId}\${orgSlug ? \` (\${orgSlug}, \${orgRole ?? 'no role'})\` : ''}\` : 'none'}</dd>
+    </dl>
+  );
+}
+`;
+}
+
+const ROUTES_ADDED = `  // Added by bench/http-react-router.mjs: the protected page and its no-auth twin (a layout and its index each).
+  route('bench-auth', 'routes/bench-auth.tsx', [index('routes/bench-auth.session.tsx')]),
+  route('bench-noauth', 'routes/bench-noauth.tsx', [index('routes/bench-noauth.session.tsx')]),
+`;
+
+/** `[from, to]` replacements in app/root.tsx, each of which must match exactly once. */
+const ROOT_EDITS = [
+  [
+    'export const middleware: Route.MiddlewareFunction[] = [clerkMiddleware()];',
+    `// bench/http-react-router.mjs: requests under /bench-noauth skip Clerk's middleware (the no-auth twin does no Clerk
+// work); every other request goes through clerkMiddleware() as in the example.
+const benchNoAuth = (request: Request) => {
+  const url = request.url;
+  return url.startsWith('/bench-noauth', url.indexOf('/', url.indexOf('//') + 2));
+};
+const benchClerkMiddleware = clerkMiddleware();
+export const middleware: Route.MiddlewareFunction[] = [(args, next) => (benchNoAuth(args.request) ? next() : benchClerkMiddleware(args, next))];`,
+  ],
+  [
+    'export const loader = (args: Route.LoaderArgs) => rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }));',
+    `const BENCH_USER_ID = process.env.BENCH_USER_ID ?? 'user_bench';
+export const loader = (args: Route.LoaderArgs) =>
+  benchNoAuth(args.request)
+    ? { benchNoAuth: true, userId: BENCH_USER_ID, localIssuer: localIssuerEnabled() }
+    : rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }));`,
+  ],
+  ['export default function App({ loaderData }: Route.ComponentProps) {', 'function ClerkApp({ loaderData }: Route.ComponentProps) {'],
+];
+const ROOT_APPENDED = `
+// bench/http-react-router.mjs: the no-auth twin's root renders the same nav and outlet as a signed-in page, without
+// Clerk (no <ClerkProvider>, no Clerk hooks).
+function BenchNoAuthApp({ userId }: { userId: string }) {
+  return (
+    <>
+      <nav>
+        <Link to="/">Home</Link>
+        <Link to="/dashboard">Dashboard</Link>
+        <button type="button" className="link" data-testid="nav-sign-out">
+          Sign out
+        </button>
+        <p data-testid="auth-status">{\`Signed in as \${userId}\`}</p>
+      </nav>
+      <main>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export default function App(props: Route.ComponentProps) {
+  const data = props.loaderData as { benchNoAuth?: boolean; userId?: string };
+  return data?.benchNoAuth ? <BenchNoAuthApp userId={data.userId ?? ''} /> : <ClerkApp {...props} />;
+}
+`;
+
+function prepareApps() {
+  const started = performance.now();
+  if (!readdirSync(root).some((f) => f.endsWith('.node')) || !existsSync(`${root}dist/react-router/server.mjs`)) {
+    throw new Error('the package is not built (or its React Router entry is missing): run `npm run build` first');
+  }
+  mkdirSync(`${work}.pack/`, { recursive: true });
+  // The workspace: the example's dependencies (@clerk/react-router 3.6.24 among them) and the packed package.
+  const example = JSON.parse(readFileSync(`${exampleDir}package.json`, 'utf8'));
+  if (example.dependencies['@clerk/react-router'] !== CLERK_VERSION) {
+    throw new Error(`examples/react-router-app depends on @clerk/react-router ${example.dependencies['@clerk/react-router']}, expected ${CLERK_VERSION}`);
+  }
+  const pkg = {
+    name: 'clerk-remix-native-bench-http-rr',
+    private: true,
+    type: 'module',
+    dependencies: { ...example.dependencies, 'clerk-remix-native': 'file:.pack/clerk-remix-native.tgz' },
+    devDependencies: example.devDependencies,
+  };
+  writeFileSync(`${work}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
+  if (!existsSync(`${work}package-lock.json`)) cpSync(`${exampleDir}package-lock.json`, `${work}package-lock.json`);
+  for (const f of readdirSync(`${work}.pack/`)) rmSync(`${work}.pack/${f}`, { recursive: true });
+  runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
+  const tarball = readdirSync(`${work}.pack/`).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack produced no tarball');
+  renameSync(`${work}.pack/${tarball}`, `${work}.pack/clerk-remix-native.tgz`);
+  // Naming the tarball makes npm install it again although the lockfile has the same version.
+  runNpm(['install', '--no-audit', '--no-fund', '--prefer-offline', './.pack/clerk-remix-native.tgz'], work);
+  const clerkVersion = JSON.parse(readFileSync(`${work}node_modules/@clerk/react-router/package.json`, 'utf8')).version;
+  if (clerkVersion !== CLERK_VERSION) throw new Error(`expected @clerk/react-router ${CLERK_VERSION} in ${work}, found ${clerkVersion}`);
+
+  for (const v of variants) {
+    rmSync(v.dir, { recursive: true, force: true });
+    mkdirSync(v.dir, { recursive: true });
+    for (const f of ['app', 'vite.config.ts', 'react-router.config.ts', 'tsconfig.json']) cpSync(`${exampleDir}${f}`, `${v.dir}${f}`, { recursive: true });
+    writeFileSync(`${v.dir}package.json`, `${JSON.stringify({ ...example, name: `bench-http-rr-${v.key}` }, null, 2)}\n`);
+    // The generated routes, written as this package's (renamed below for the Clerk copy).
+    writeFileSync(`${v.dir}app/routes/bench-auth.tsx`, benchRoute({ auth: true, layout: true }));
+    writeFileSync(`${v.dir}app/routes/bench-auth.session.tsx`, benchRoute({ auth: true, layout: false }));
+    writeFileSync(`${v.dir}app/routes/bench-noauth.tsx`, benchRoute({ auth: false, layout: true }));
+    writeFileSync(`${v.dir}app/routes/bench-noauth.session.tsx`, benchRoute({ auth: false, layout: false }));
+    const routesTs = readFileSync(`${v.dir}app/routes.ts`, 'utf8');
+    if (!routesTs.includes('] satisfies RouteConfig;')) throw new Error('app/routes.ts does not look as expected: examples/react-router-app changed?');
+    writeFileSync(`${v.dir}app/routes.ts`, routesTs.replace('] satisfies RouteConfig;', `${ROUTES_ADDED}] satisfies RouteConfig;`));
+    let rootTsx = readFileSync(`${v.dir}app/root.tsx`, 'utf8');
+    for (const [from, to] of ROOT_EDITS) {
+      if (rootTsx.split(from).length !== 2) throw new Error(`app/root.tsx does not contain exactly one \`${from}\`: examples/react-router-app changed?`);
+      rootTsx = rootTsx.replace(from, () => to);
+    }
+    writeFileSync(`${v.dir}app/root.tsx`, rootTsx + ROOT_APPENDED);
+    if (v.key === 'clerk') {
+      for (const file of [...listFiles(`${v.dir}app/`), `${v.dir}vite.config.ts`]) {
+        const before = readFileSync(file, 'utf8');
+        const after = before
+          .replace(/(['"])clerk-remix-native\/react-router(\/server)?\1/g, '$1@clerk/react-router$2$1')
+          .replace(/(['"])clerk-remix-native\1/g, '$1@clerk/react-router$1');
+        if (after !== before) writeFileSync(file, after);
+      }
+      const root2 = readFileSync(`${v.dir}app/root.tsx`, 'utf8');
+      if (!root2.includes("from '@clerk/react-router/server'") || !root2.includes("from '@clerk/react-router'")) {
+        throw new Error('the @clerk/react-router variant of app/root.tsx does not look as expected');
+      }
+    }
+    const leftovers = [...listFiles(`${v.dir}app/`), `${v.dir}vite.config.ts`].filter((f) => importsPkg(readFileSync(f, 'utf8'), otherPkg(v)));
+    if (leftovers.length) throw new Error(`${v.name} app still names the other package: ${leftovers.join(', ')}`);
+    const cli = JSON.parse(readFileSync(`${work}node_modules/@react-router/dev/package.json`, 'utf8')).bin['react-router'];
+    run(process.execPath, [`${work}node_modules/@react-router/dev/${cli}`, 'build'], v.dir);
+    const server = readFileSync(`${v.dir}build/server/index.js`, 'utf8');
+    const wanted = `"${v.pkg === 'clerk-remix-native' ? 'clerk-remix-native/react-router' : v.pkg}/server"`;
+    if (!server.includes(wanted)) throw new Error(`${v.name}: the server build does not import ${wanted}`);
+    if (server.includes(`"${otherPkg(v) === 'clerk-remix-native' ? 'clerk-remix-native/react-router' : otherPkg(v)}/server"`)) {
+      throw new Error(`${v.name}: the server build imports the other package's server entry`);
+    }
+  }
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Servers
+
+async function startServer(v, port, env) {
+  const server = await startExample({
+    example: 'react-router-app',
+    port,
+    env: { ...env, NODE_ENV: 'production', HOST: '127.0.0.1' },
+    host: '127.0.0.1',
+    dir: v.dir,
+    serve: `${work}${examples['react-router-app'].serve}`,
+    readyPath: '/bench-noauth.data?_routes=routes%2Fbench-noauth',
+    accessLog: false,
+  }).catch((err) => {
+    throw new Error(`${v.name}: ${err.message}`);
+  });
+  return { ...v, url: server.url, pid: server.child.pid, stop: server.stop, stderr: server.output };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+
+console.log(`clerk-remix-native HTTP bench, React Router entry: examples/react-router-app with this package vs with @clerk/react-router ${CLERK_VERSION}`);
+console.log(describeMachine());
+console.log(`load average before (1/5/15 min): ${loadavg()}`);
+
+if (opts.build) log(`apps prepared in ${prepareApps()} s`);
+else if (!variants.every((v) => existsSync(`${v.dir}build/server/index.js`))) throw new Error('--no-build: no previous build in node_modules/.cache/');
+
+const { createLocalIssuer } = require('../dist/testing.js');
+const issuer = await createLocalIssuer();
+const nowS = Math.floor(Date.now() / 1000);
+// Valid for a day: a run never crosses `exp`. Issued after __client_uat, as a signed-in browser holds it.
+const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
+const clientUat = nowS - 100 - opts.freshTokens;
+const cookie = issuer.cookieHeader({ session: token, clientUat });
+const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+// As a browser sends them: a client-side navigation's fetch, and a page load.
+const dataHeaders = { cookie, accept: '*/*', 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors', 'user-agent': userAgent };
+const docHeaders = {
+  cookie,
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'sec-fetch-dest': 'document',
+  'sec-fetch-mode': 'navigate',
+  'user-agent': userAgent,
+};
+
+// Expired an hour ago (the sanity checks: the middleware would answer a page load with a handshake redirect).
+const expiredCookie = issuer.cookieHeader({ session: issuer.sessionToken({ issuedAt: nowS - 7200, expiresInSeconds: 3600 }), clientUat: nowS - 7300 });
+
+// Distinct tokens: only `iat` (and with it `nbf`, `exp`) differs, so the bodies stay the same.
+let freshCookies = [];
+if (opts.freshTokens) {
+  const t0 = performance.now();
+  freshCookies = Array.from({ length: opts.freshTokens }, (_, k) =>
+    issuer.cookieHeader({ session: issuer.sessionToken({ issuedAt: nowS - 10 - k, expiresInSeconds: 86_400 }), clientUat }),
+  );
+  log(`minted ${opts.freshTokens} distinct tokens in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+}
+
+const env = { ...issuer.env(), BENCH_USER_ID: issuer.userId, BENCH_SESSION_ID: issuer.sessionId };
+const servers = [];
+for (const v of variants) servers.push(await startServer(v, await freePort(), env));
+
+// `pair`: the no-auth route a protected route is compared with (same round); `target`: issue 17's bound on
+// no-auth CPU ÷ protected CPU for this package.
+const routes = [
+  { key: 'data', kind: 'data', path: '/bench-auth.data?_routes=routes%2Fbench-auth', headers: dataHeaders, label: 'data, protected (getAuth)', pair: 'data-noauth', target: 0.95 },
+  { key: 'data-noauth', kind: 'data', path: '/bench-noauth.data?_routes=routes%2Fbench-noauth', headers: dataHeaders, label: 'data, no-auth', noauth: true },
+  { key: 'doc', kind: 'doc', path: '/bench-auth', headers: docHeaders, label: 'document, protected (3 loaders)', pair: 'doc-noauth', target: 0.9 },
+  { key: 'doc-noauth', kind: 'doc', path: '/bench-noauth', headers: docHeaders, label: 'document, no-auth', noauth: true },
+];
+if (opts.freshTokens) {
+  routes.push({ ...routes[0], key: 'fresh', label: `data, protected, ${opts.freshTokens} tokens`, fresh: true, target: 0.9 });
+}
+const routeByKey = (key) => routes.find((r) => r.key === key);
+
+// Sanity, and the expected bodies (per app and route; the data bodies must be the same in both apps).
+const expected = new Map();
+const markers = (r) =>
+  r.kind === 'data'
+    ? [`"${issuer.userId}"`, `"${issuer.sessionId}"`]
+    : [`Signed in as ${issuer.userId}`, `data-testid="bench-user-id">${issuer.userId}<`, `data-testid="bench-session-user-id">${issuer.userId}<`];
+for (const s of servers) {
+  for (const r of routes) {
+    const headers = r.fresh ? { ...r.headers, cookie: freshCookies[freshCookies.length - 1] } : r.headers;
+    const fetchBody = async () => {
+      const res = await fetch(s.url + r.path, { headers, redirect: 'manual' });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${s.name} ${r.path}: status ${res.status} ${res.headers.get('location') ?? ''} ${body.slice(0, 300)}\n${s.stderr()}`);
+      return body;
+    };
+    const body = await fetchBody();
+    const missing = markers(r).filter((m) => !body.includes(m));
+    if (missing.length) throw new Error(`${s.name} ${r.path}: the body lacks ${missing.join(', ')}:\n${body.slice(0, 2000)}`);
+    // A second request must answer the same bytes: verifyBody compares whole bodies.
+    const again = await fetchBody();
+    if (again !== body) throw new Error(`${s.name} ${r.path}: two requests answered different bodies:\n${body}\n---\n${again}`);
+    const sameKey = `${s.key} ${r.fresh ? 'data' : r.key}`;
+    if (expected.has(sameKey) && expected.get(sameKey) !== body) throw new Error(`${s.name} ${r.path}: a fresh token answers differently than the repeated one`);
+    expected.set(`${s.key} ${r.key}`, body);
+    if (r.kind === 'data' && s !== servers[0] && expected.get(`${servers[0].key} ${r.key}`) !== body) {
+      throw new Error(`${r.path}: the two apps answer differently:\n${expected.get(`${servers[0].key} ${r.key}`)}\n${body}`);
+    }
+  }
+  // Signed out, the protected routes do not answer the signed-in bodies; the no-auth ones answer the same bytes
+  // (nothing on them depends on the request's auth).
+  for (const r of routes.filter((x) => !x.fresh)) {
+    const res = await fetch(s.url + r.path, { headers: { ...r.headers, cookie: '' }, redirect: 'manual' });
+    const body = await res.text();
+    if (r.noauth) {
+      if (res.status !== 200 || body !== expected.get(`${s.key} ${r.key}`)) throw new Error(`${s.name} ${r.path}: signed out, the no-auth route answers differently (${res.status})`);
+    } else {
+      const where = `${res.headers.get('location') ?? ''} ${body}`;
+      if ((res.status === 200 && body === expected.get(`${s.key} ${r.key}`)) || !where.includes('/sign-in')) {
+        throw new Error(`${s.name} ${r.path}: a signed-out request was not sent to /sign-in (status ${res.status}): ${where.slice(0, 300)}`);
+      }
+    }
+  }
+  // With an expired session token, a page load through clerkMiddleware is a handshake redirect; the no-auth routes
+  // still answer their bodies: Clerk's middleware does not run for them.
+  for (const r of routes.filter((x) => x.kind === 'doc' || x.noauth)) {
+    const res = await fetch(s.url + r.path, { headers: { ...r.headers, cookie: expiredCookie }, redirect: 'manual' });
+    const body = await res.text();
+    const ok = r.noauth ? res.status === 200 && body === expected.get(`${s.key} ${r.key}`) : res.status === 307 && /handshake/.test(res.headers.get('location') ?? '');
+    if (!ok) throw new Error(`${s.name} ${r.path} with an expired token: status ${res.status} ${res.headers.get('location') ?? ''} (expected ${r.noauth ? 'the no-auth body' : 'a handshake redirect'})`);
+  }
+}
+for (const r of routes.filter((x) => !x.fresh)) {
+  log(`${r.path}: ${servers.map((s) => `${s.key} ${expected.get(`${s.key} ${r.key}`).length} B`).join(', ')}`);
+}
+log(`data body: ${expected.get(`native data`).trim()}`);
+
+let freshIndex = 0;
+function cannon(server, route, duration) {
+  const request = { method: 'GET', path: route.path, headers: route.headers };
+  if (route.fresh) {
+    request.setupRequest = (req) => {
+      req.headers = { ...route.headers, cookie: freshCookies[freshIndex++ % freshCookies.length] };
+      return req;
+    };
+  }
+  const want = expected.get(`${server.key} ${route.key}`);
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: server.url, connections: opts.connections, duration, requests: [request], verifyBody: (body) => body === want },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+const cells = [];
+for (const r of routes) for (const s of servers) cells.push({ server: s, route: r, rounds: [] });
+const cellOf = (s, r) => cells.find((c) => c.server === s && c.route === r);
+
+const started = performance.now();
+if (opts.warmup) {
+  log(`warm-up: ${opts.warmup} s per app and route`);
+  for (const c of cells) await cannon(c.server, c.route, opts.warmup);
+}
+let failures = 0;
+for (let round = 0; round < opts.rounds; round++) {
+  // Alternate which app goes first (A B, then B A, ...), and the order of the routes.
+  const order = round % 2 === 0 ? servers : [...servers].reverse();
+  const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
+  for (const r of routeOrder) {
+    for (const s of order) {
+      const cpu0 = cpuSeconds(s.pid);
+      const res = await cannon(s, r, opts.duration);
+      const cpu1 = cpuSeconds(s.pid);
+      const bad = res.errors + res.timeouts + res.non2xx + res.mismatches;
+      failures += bad;
+      const row = {
+        rps: res.requests.average,
+        total: res.requests.total,
+        p50: res.latency.p50,
+        p99: res.latency.p99,
+        cpuUsPerReq: ((cpu1 - cpu0) * 1e6) / res.requests.total,
+        bad,
+        load1: os.loadavg()[0],
+      };
+      cellOf(s, r).rounds.push(row);
+      console.log(
+        `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(26)} ${r.label.padEnd(34)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req  load1 ${row.load1.toFixed(2)}${bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : ''}`,
+      );
+    }
+  }
+}
+const elapsed = (performance.now() - started) / 1000;
+for (const s of servers) await s.stop();
+// What the servers asked the issuer (the JWKS, and nothing per request): both verified against its keys.
+const issuerCalls = {};
+for (const q of issuer.requests) {
+  const key = `${q.method} ${q.path} (user-agent ${q.headers['user-agent'] ?? '-'})`;
+  issuerCalls[key] = (issuerCalls[key] ?? 0) + 1;
+}
+await issuer.close();
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const list = (xs, d = 2) => xs.map((x) => fmt(x, d)).join(', ');
+console.log('');
+console.log(`${opts.rounds} rounds x ${opts.duration} s per app and route, ${opts.connections} connections, ${opts.warmup} s warm-up each; ${fmt(elapsed, 0)} s of load${opts.quick ? ' (--quick)' : ''}`);
+console.log(`load average after (1/5/15 min): ${loadavg()}`);
+console.log(`requests the servers made to the local issuer: ${JSON.stringify(issuerCalls)}`);
+console.log('');
+printTable(
+  ['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req (median)', 'requests'],
+  cells.map((c) => {
+    const rps = c.rounds.map((x) => x.rps);
+    return [
+      c.server.name,
+      c.route.label,
+      fmt(mean(rps), 0),
+      fmt(median(rps), 0),
+      `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
+      fmt(median(c.rounds.map((x) => x.p50)), 0),
+      fmt(median(c.rounds.map((x) => x.p99)), 0),
+      fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
+      String(c.rounds.reduce((a, x) => a + x.total, 0)),
+    ];
+  }),
+  2,
+);
+console.log('');
+
+// Per app and protected route, in the same round: no-auth CPU ÷ protected CPU (1 = authentication is free; the
+// targets' ratio), protected req/s ÷ no-auth req/s, and the CPU authentication adds (protected − no-auth).
+const ratios = new Map();
+for (const s of servers) {
+  for (const r of routes.filter((x) => x.pair)) {
+    const prot = cellOf(s, r).rounds;
+    const base = cellOf(s, routeByKey(r.pair)).rounds;
+    const cpu = prot.map((x, i) => base[i].cpuUsPerReq / x.cpuUsPerReq);
+    const rps = prot.map((x, i) => x.rps / base[i].rps);
+    const added = prot.map((x, i) => x.cpuUsPerReq - base[i].cpuUsPerReq);
+    ratios.set(`${s.key} ${r.key}`, { cpu, rps, added });
+    console.log(`${s.name}, ${r.label} vs ${routeByKey(r.pair).label}:`);
+    console.log(`  server CPU no-auth ÷ protected: median ${fmt(median(cpu), 3)} (per round ${list(cpu, 3)})`);
+    console.log(`  req/s protected ÷ no-auth:      median ${fmt(median(rps), 3)} (per round ${list(rps, 3)})`);
+    console.log(`  server CPU added by auth:       median ${fmt(median(added), 0)} µs/req (per round ${list(added, 0)})`);
+  }
+}
+console.log('');
+// Issue 17's targets, for this package (Clerk's package's figure beside it, for reference).
+for (const r of routes.filter((x) => x.target)) {
+  const ours = median(ratios.get(`native ${r.key}`).cpu);
+  const theirs = median(ratios.get(`clerk ${r.key}`).cpu);
+  console.log(
+    `${ours >= r.target ? 'PASS' : 'MISS'}  ${r.label}: protected ≤ 1/${fmt(r.target, 2)} of no-auth server CPU per request — no-auth ÷ protected median ${fmt(ours, 3)} (target ≥ ${fmt(r.target, 2)}); ${servers[1].name}: ${fmt(theirs, 3)}`,
+  );
+}
+if (!opts.freshTokens) console.log('(not measured) data, protected with tokens the cache has not seen: no-auth ÷ protected ≥ 0.90 — run with --fresh-tokens N');
+console.log('');
+// Ours vs Clerk's, per route and round (both served in the same round).
+for (const r of routes) {
+  const [ours, theirs] = servers.map((s) => cellOf(s, r).rounds);
+  const cpu = ours.map((x, i) => theirs[i].cpuUsPerReq / x.cpuUsPerReq);
+  const rps = ours.map((x, i) => x.rps / theirs[i].rps);
+  console.log(
+    `${r.label}: server CPU per request ${servers[1].name} ÷ ${servers[0].name} median ${fmt(median(cpu), 2)} (${list(cpu)}); req/s ${servers[0].name} ÷ ${servers[1].name} median ${fmt(median(rps), 2)} (${list(rps)})`,
+  );
+}
+if (failures) {
+  console.error(`\n${failures} failed requests (errors, timeouts, non-2xx or body mismatches): see the rounds above`);
+  process.exit(1);
+}
