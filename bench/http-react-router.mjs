@@ -16,12 +16,12 @@
 //   /bench-auth (index)      nested index route, its loader calls getAuth(args) too
 //   /bench-noauth            the same two routes, same components and same data shape, loaders return constants
 // and in app/root.tsx, the middleware list is `[(args, next) => noAuth(args.request) ? next() : clerkMiddleware()(…)]`
-// (true for paths under /bench-noauth), the root loader returns constant root data there instead of calling
-// rootAuthLoader, and the root component renders the same nav and <Outlet/> without <ClerkProvider> (its "Signed
-// in as …" text from the constant data). So "no-auth" means: the same server, the same route tree, the same
-// middleware slot and the same page shape, with no Clerk work at all on the request — no clerkMiddleware, no
-// rootAuthLoader, no getAuth, no ClerkProvider rendering. Everything else the example does (the root's other routes,
-// clerkMiddleware on them) is unchanged.
+// (true for paths under /bench-noauth once the no-auth root data is kept), and the root loader answers there the root
+// data rootAuthLoader gave the process's first /bench-noauth request (which the bench makes before any other), kept. So "no-auth" means:
+// the same server, the same route tree, the same middleware slot and the same page — the example's root component,
+// <ClerkProvider> and its "Signed in as …" rendered from the same clerkState — with no Clerk work on the timed
+// request: no clerkMiddleware, no rootAuthLoader, no getAuth. Everything else the example does (the root's other
+// routes, clerkMiddleware on them) is unchanged.
 //
 // Routes (every request carries a signed-in browser's cookies: a valid `__session` from a local issuer —
 // createLocalIssuer of dist/testing.js, RS256-2048, valid for a day — and `__client_uat`; both apps get the same
@@ -32,7 +32,7 @@
 //   data, no-auth     GET /bench-noauth.data?_routes=routes/bench-noauth  the middleware slot calls next(); one
 //                                                                         loader returning constants
 //   document, protected GET /bench-auth     clerkMiddleware + rootAuthLoader + two nested getAuth loaders + SSR
-//   document, no-auth   GET /bench-noauth   three constant loaders + SSR of the same page without ClerkProvider
+//   document, no-auth   GET /bench-noauth   three loaders answering kept or constant data + SSR of the same page
 // Data requests are React Router 7 single fetch (turbo-stream), as the client makes them on a navigation: `_routes`
 // names the loaders to run (without it every matched loader runs, the root's too); the middleware of every matched
 // route runs regardless. With `--fresh-tokens N`, a fifth route is the protected data request with N distinct session
@@ -207,44 +207,28 @@ const benchNoAuth = (request: Request) => {
   return url.startsWith('/bench-noauth', url.indexOf('/', url.indexOf('//') + 2));
 };
 const benchClerkMiddleware = clerkMiddleware();
-export const middleware: Route.MiddlewareFunction[] = [(args, next) => (benchNoAuth(args.request) ? next() : benchClerkMiddleware(args, next))];`,
+// Until the no-auth root data is kept (the bench's first request, below), a /bench-noauth request goes through it too:
+// Clerk's rootAuthLoader needs the middleware.
+export const middleware: Route.MiddlewareFunction[] = [
+  (args, next) => (benchNoAuth(args.request) && benchRootData !== undefined ? next() : benchClerkMiddleware(args, next)),
+];`,
   ],
   [
     'export const loader = (args: Route.LoaderArgs) => rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }));',
-    `const BENCH_USER_ID = process.env.BENCH_USER_ID ?? 'user_bench';
-export const loader = (args: Route.LoaderArgs) =>
+    `// The no-auth twin's root data: what rootAuthLoader answered to the process's first /bench-noauth request (the
+// bench's check request, before any timed one), kept, so that both pages render the same <ClerkProvider> tree from
+// the same clerkState while the no-auth page never authenticates in a timed request.
+let benchRootData: unknown;
+async function benchCapturedRootData(args: Route.LoaderArgs): Promise<unknown> {
+  const answer: unknown = await rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }));
+  return answer instanceof Response ? answer.json() : answer;
+}
+export const loader = async (args: Route.LoaderArgs) =>
   benchNoAuth(args.request)
-    ? { benchNoAuth: true, userId: BENCH_USER_ID, localIssuer: localIssuerEnabled() }
+    ? (benchRootData ??= await benchCapturedRootData(args))
     : rootAuthLoader(args, () => ({ localIssuer: localIssuerEnabled() }));`,
   ],
-  ['export default function App({ loaderData }: Route.ComponentProps) {', 'function ClerkApp({ loaderData }: Route.ComponentProps) {'],
 ];
-const ROOT_APPENDED = `
-// bench/http-react-router.mjs: the no-auth twin's root renders the same nav and outlet as a signed-in page, without
-// Clerk (no <ClerkProvider>, no Clerk hooks).
-function BenchNoAuthApp({ userId }: { userId: string }) {
-  return (
-    <>
-      <nav>
-        <Link to="/">Home</Link>
-        <Link to="/dashboard">Dashboard</Link>
-        <button type="button" className="link" data-testid="nav-sign-out">
-          Sign out
-        </button>
-        <p data-testid="auth-status">{\`Signed in as \${userId}\`}</p>
-      </nav>
-      <main>
-        <Outlet />
-      </main>
-    </>
-  );
-}
-
-export default function App(props: Route.ComponentProps) {
-  const data = props.loaderData as { benchNoAuth?: boolean; userId?: string };
-  return data?.benchNoAuth ? <BenchNoAuthApp userId={data.userId ?? ''} /> : <ClerkApp {...props} />;
-}
-`;
 
 function prepareApps() {
   const started = performance.now();
@@ -294,7 +278,7 @@ function prepareApps() {
       if (rootTsx.split(from).length !== 2) throw new Error(`app/root.tsx does not contain exactly one \`${from}\`: examples/react-router-app changed?`);
       rootTsx = rootTsx.replace(from, () => to);
     }
-    writeFileSync(`${v.dir}app/root.tsx`, rootTsx + ROOT_APPENDED);
+    writeFileSync(`${v.dir}app/root.tsx`, rootTsx);
     if (v.key === 'clerk') {
       for (const file of [...listFiles(`${v.dir}app/`), `${v.dir}vite.config.ts`]) {
         const before = readFileSync(file, 'utf8');
@@ -406,6 +390,11 @@ const markers = (r) =>
     ? [`"${issuer.userId}"`, `"${issuer.sessionId}"`]
     : [`Signed in as ${issuer.userId}`, `data-testid="bench-user-id">${issuer.userId}<`, `data-testid="bench-session-user-id">${issuer.userId}<`];
 for (const s of servers) {
+  // The no-auth page's root data is kept from its first request (generated root.tsx): make that request first, so
+  // that no check or timed request on /bench-noauth authenticates.
+  const first = await fetch(s.url + '/bench-noauth', { headers: docHeaders, redirect: 'manual' });
+  if (first.status !== 200) throw new Error(`${s.name} /bench-noauth: status ${first.status}\n${s.stderr()}`);
+  await first.text();
   for (const r of routes) {
     const headers = r.fresh ? { ...r.headers, cookie: freshCookies[freshCookies.length - 1] } : r.headers;
     const fetchBody = async () => {
