@@ -300,3 +300,26 @@ fn a_query_parameter_is_read_exactly_as_url_search_params_reads_it() {
         }
     }
 }
+
+#[test]
+fn host_naming_the_url_own_authority_keeps_the_url_and_any_other_spelling_is_rebased_or_refused() {
+    // The request's own origin is recognised without building texts; every other spelling takes the general path,
+    // which lands on the same URL when the host means the same origin.
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("http://localhost:3000/a?b=1", "localhost:3000", Some("http://localhost:3000/a?b=1")),
+        ("http://localhost:3000/a", "LOCALHOST:3000", Some("http://localhost:3000/a")),
+        ("http://localhost:3000/a", "localhost:03000", Some("http://localhost:3000/a")),
+        ("http://localhost/a", "localhost:80", Some("http://localhost/a")),
+        ("http://localhost/a", "localhost", Some("http://localhost/a")),
+        ("http://[::1]:3000/a", "[::1]:3000", Some("http://[::1]:3000/a")),
+        ("https://app.example/a", "app.example:443", Some("https://app.example/a")),
+        ("http://localhost:3000/a", "localhost:3001", Some("http://localhost:3001/a")),
+        ("http://localhost:3000/a", "localhost:+3000", None),
+        ("http://user:pw@localhost:3000/a", "localhost:3000", Some("http://user:pw@localhost:3000/a")),
+    ];
+    for (url, host, want) in cases {
+        let mut p = parts(url);
+        p.host = Some((*host).into());
+        assert_eq!(clerk_url2(&p).map(String::from).as_deref(), *want, "{url} with Host {host}");
+    }
+}
