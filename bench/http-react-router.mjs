@@ -54,14 +54,14 @@
 //   node bench/http-react-router.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S]
 //                                    [--fresh-tokens N] [--no-build]
 
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
 import autocannon from 'autocannon';
 import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
-import { exampleDirOf, examples, freePort, npmCommand, root, startExample } from '../scripts/example.mjs';
+import { exampleDirOf, examples, freePort, root, startExample } from '../scripts/example.mjs';
+import { importsPkg, listFiles, log, measured, run, runNpm, signedInBrowser } from './http-common.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http-rr/`;
@@ -85,39 +85,6 @@ opts.build = !opts['no-build'];
 if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Error('--rounds, --duration and --connections must be >= 1');
 if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-tokens must exceed 4096 (the default token cache size)');
 
-const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
-
-function run(command, args, cwd, { shell = false, shown = `${command} ${args.join(' ')}`, env } = {}) {
-  log(`$ ${shown}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
-  const result = spawnSync(command, args, { cwd, shell, env, stdio: 'pipe', encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (result.status !== 0) {
-    throw new Error(`${shown} failed (exit ${result.status ?? result.signal ?? result.error?.code})\n${result.error?.message ?? ''}${result.stdout ?? ''}${result.stderr ?? ''}`);
-  }
-  return result.stdout;
-}
-
-function runNpm(args, cwd) {
-  const { command, args: argv, shell } = npmCommand(args);
-  return run(command, argv, cwd, { shell, shown: `npm ${args.join(' ')}` });
-}
-
-function listFiles(dir) {
-  return readdirSync(dir, { recursive: true })
-    .map((f) => `${dir}${f}`)
-    .filter((f) => statSync(f).isFile());
-}
-
-/** utime + stime of a process in seconds (Linux /proc), or NaN elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The two apps
 
@@ -127,7 +94,6 @@ const variants = [
   { key: 'clerk', name: `@clerk/react-router ${CLERK_VERSION}`, pkg: '@clerk/react-router', dir: `${work}clerk/` },
 ];
 const otherPkg = (v) => variants.find((o) => o !== v).pkg;
-const importsPkg = (text, pkg) => new RegExp(`['"]${pkg.replace(/[/.]/g, '\\$&')}['"/]`).test(text);
 
 /**
  * A generated bench route (written as this package's; the Clerk copy's imports are renamed like the example's).
@@ -335,13 +301,7 @@ console.log(`load average before (1/5/15 min): ${loadavg()}`);
 if (opts.build) log(`apps prepared in ${prepareApps()} s`);
 else if (!variants.every((v) => existsSync(`${v.dir}build/server/index.js`))) throw new Error('--no-build: no previous build in node_modules/.cache/');
 
-const { createLocalIssuer } = require('../dist/testing.js');
-const issuer = await createLocalIssuer();
-const nowS = Math.floor(Date.now() / 1000);
-// Valid for a day: a run never crosses `exp`. Issued after __client_uat, as a signed-in browser holds it.
-const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
-const clientUat = nowS - 100 - opts.freshTokens;
-const cookie = issuer.cookieHeader({ session: token, clientUat });
+const { issuer, nowS, cookie, freshCookies } = await signedInBrowser(opts.freshTokens);
 const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 // As a browser sends them: a client-side navigation's fetch, and a page load.
 const dataHeaders = { cookie, accept: '*/*', 'sec-fetch-dest': 'empty', 'sec-fetch-mode': 'cors', 'user-agent': userAgent };
@@ -356,15 +316,6 @@ const docHeaders = {
 // Expired an hour ago (the sanity checks: the middleware would answer a page load with a handshake redirect).
 const expiredCookie = issuer.cookieHeader({ session: issuer.sessionToken({ issuedAt: nowS - 7200, expiresInSeconds: 3600 }), clientUat: nowS - 7300 });
 
-// Distinct tokens: only `iat` (and with it `nbf`, `exp`) differs, so the bodies stay the same.
-let freshCookies = [];
-if (opts.freshTokens) {
-  const t0 = performance.now();
-  freshCookies = Array.from({ length: opts.freshTokens }, (_, k) =>
-    issuer.cookieHeader({ session: issuer.sessionToken({ issuedAt: nowS - 10 - k, expiresInSeconds: 86_400 }), clientUat }),
-  );
-  log(`minted ${opts.freshTokens} distinct tokens in ${fmt((performance.now() - t0) / 1000, 1)} s`);
-}
 
 const env = { ...issuer.env(), BENCH_USER_ID: issuer.userId, BENCH_SESSION_ID: issuer.sessionId };
 const servers = [];
@@ -478,20 +429,8 @@ for (let round = 0; round < opts.rounds; round++) {
   const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
   for (const r of routeOrder) {
     for (const s of order) {
-      const cpu0 = cpuSeconds(s.pid);
-      const res = await cannon(s, r, opts.duration);
-      const cpu1 = cpuSeconds(s.pid);
-      const bad = res.errors + res.timeouts + res.non2xx + res.mismatches;
+      const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
       failures += bad;
-      const row = {
-        rps: res.requests.average,
-        total: res.requests.total,
-        p50: res.latency.p50,
-        p99: res.latency.p99,
-        cpuUsPerReq: ((cpu1 - cpu0) * 1e6) / res.requests.total,
-        bad,
-        load1: os.loadavg()[0],
-      };
       cellOf(s, r).rounds.push(row);
       console.log(
         `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(26)} ${r.label.padEnd(34)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req  load1 ${row.load1.toFixed(2)}${bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : ''}`,

@@ -80,16 +80,17 @@
 //                       [--no-document] [--no-build] [--baseline TGZ|DIR] [--profile DIR | --perf DIR]
 //                       [--profile-requests N] [--profile-interval US] [--perf-freq HZ] [--keep-perf-data]
 
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
 import autocannon from 'autocannon';
 import { describeMachine, fmt, loadavg, median, parseCli, printTable, quantile } from './harness.mjs';
-import { exampleDir, freePort, npmCommand, root, startExample } from '../scripts/example.mjs';
+import { exampleDir, freePort, root, startExample } from '../scripts/example.mjs';
 import { foldPerf, report as profileReport, summarise as profileSummarise, writeFolded } from './profile-summary.mjs';
+import { cpuSeconds, importsPkg, listFiles, log, measured, run, runNpm, signedInBrowser } from './http-common.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http/`;
@@ -135,23 +136,6 @@ if (opts.rounds < 1 || opts.duration < 1 || opts.connections < 1) throw new Erro
 // Fewer distinct tokens than the verified-token cache holds would be cache hits after the first pass.
 if (opts.freshTokens && opts.freshTokens <= 4096) throw new Error('--fresh-tokens must exceed 4096 (the default token cache size)');
 
-const log = (line) => console.log(`\x1b[2m${line}\x1b[0m`);
-
-function run(command, args, cwd, { shell = false, shown = `${command} ${args.join(' ')}`, env, quiet = false } = {}) {
-  if (!quiet) log(`$ ${shown}   (in ${cwd.startsWith(root) ? cwd.slice(root.length) || '.' : cwd})`);
-  const result = spawnSync(command, args, { cwd, shell, env, stdio: 'pipe', encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (result.status !== 0) {
-    throw new Error(`${shown} failed (exit ${result.status ?? result.signal ?? result.error?.code})\n${result.error?.message ?? ''}${result.stdout ?? ''}${result.stderr ?? ''}`);
-  }
-  return result.stdout;
-}
-
-/** `npm <args>` in `cwd`, spawned as scripts/example.mjs's npmCommand says (npm.cmd needs care on Windows). */
-function runNpm(args, cwd) {
-  const { command, args: argv, shell } = npmCommand(args);
-  return run(command, argv, cwd, { shell, shown: `npm ${args.join(' ')}` });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The two apps
 
@@ -163,8 +147,6 @@ const variants = [
     : { key: 'clerk', name: '@clerk/remix 4.13.49', pkg: '@clerk/remix', dir: `${work}clerk/` },
 ];
 const otherPkg = (v) => variants.find((o) => o !== v).pkg;
-/** Whether `text` imports `pkg` (`'pkg'`, `"pkg/…"`): `clerk-remix-native-baseline` is not `clerk-remix-native`. */
-const importsPkg = (text, pkg) => new RegExp(`['"]${pkg.replace(/[/.]/g, '\\$&')}['"/]`).test(text);
 
 const PUBLIC_ROUTE = `import { json } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
@@ -299,12 +281,6 @@ export const loader = (args: LoaderFunctionArgs) => {
 `;
 }
 
-function listFiles(dir) {
-  return readdirSync(dir, { recursive: true })
-    .map((f) => `${dir}${f}`)
-    .filter((f) => statSync(f).isFile());
-}
-
 function prepareApps() {
   const started = performance.now();
   if (!readdirSync(root).some((f) => f.endsWith('.node')) || !existsSync(`${root}dist/ssr.server.js`)) {
@@ -410,17 +386,6 @@ async function startServer(v, port, env, { nodeArgs = [] } = {}) {
   return { ...v, url: server.url, pid: server.child.pid, stop: server.stop, stderr: server.output };
 }
 
-/** utime + stime of a process in seconds (Linux /proc), or NaN elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Main
 
@@ -431,13 +396,7 @@ console.log(`load average before (1/5/15 min): ${loadavg()}`);
 if (opts.build) log(`apps prepared in ${prepareApps()} s`);
 else if (!variants.every((v) => existsSync(`${v.dir}build/server/index.js`))) throw new Error('--no-build: no previous build in node_modules/.cache/');
 
-const { createLocalIssuer } = require('../dist/testing.js');
-const issuer = await createLocalIssuer();
-const nowS = Math.floor(Date.now() / 1000);
-// Valid for a day: a run never crosses `exp`. Issued after __client_uat, as a signed-in browser holds it.
-const token = issuer.sessionToken({ issuedAt: nowS - 10, expiresInSeconds: 86_400 });
-const clientUat = nowS - 100 - opts.freshTokens;
-const cookie = issuer.cookieHeader({ session: token, clientUat });
+const { issuer, token, cookie, freshCookies } = await signedInBrowser(opts.freshTokens);
 // A Remix data request, as the Remix client sends it on navigation.
 const headers = { cookie, accept: '*/*', 'sec-fetch-dest': 'empty', 'user-agent': 'Mozilla/5.0 (bench/http.mjs)' };
 // A document request (a page load), as a browser sends it, with the same cookies.
@@ -451,15 +410,6 @@ const documentHeaders = {
 // The token's session id: the no-auth document page is given it (and the user id) to render what the other shows.
 const sessionId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).sid;
 
-// Distinct tokens: only `iat` (and with it `nbf`, `exp`) differs, so the dashboard's JSON stays the same.
-let freshCookies = [];
-if (opts.freshTokens) {
-  const t0 = performance.now();
-  freshCookies = Array.from({ length: opts.freshTokens }, (_, k) =>
-    issuer.cookieHeader({ session: issuer.sessionToken({ issuedAt: nowS - 10 - k, expiresInSeconds: 86_400 }), clientUat }),
-  );
-  log(`minted ${opts.freshTokens} distinct tokens in ${fmt((performance.now() - t0) / 1000, 1)} s`);
-}
 
 const env = { ...issuer.env(), BENCH_USER_ID: issuer.userId, BENCH_SESSION_ID: sessionId };
 const servers = [];
@@ -619,21 +569,9 @@ for (let round = 0; round < opts.rounds; round++) {
   const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
   for (const r of routeOrder) {
     for (const s of order) {
-      const cpu0 = cpuSeconds(s.pid);
-      const res = await cannon(s, r, opts.duration);
-      const cpu1 = cpuSeconds(s.pid);
-      const bad = res.errors + res.timeouts + res.non2xx + res.mismatches;
+      const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
       failures += bad;
-      const row = {
-        rps: res.requests.average,
-        total: res.requests.total,
-        p50: res.latency.p50,
-        p99: res.latency.p99,
-        cpuUsPerReq: ((cpu1 - cpu0) * 1e6) / res.requests.total,
-        getAuthUs: res.getAuthMicros,
-        bad,
-        load1: os.loadavg()[0],
-      };
+      row.getAuthUs = res.getAuthMicros;
       cellOf(s, r).rounds.push(row);
       console.log(
         `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(20)} ${r.label.padEnd(28)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req${Number.isNaN(row.getAuthUs) ? '' : `  getAuth ${fmt(row.getAuthUs, 1)} µs`}  load1 ${row.load1.toFixed(2)}${bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : ''}`,
