@@ -2,11 +2,12 @@
 // commands and npm while they build the two apps, listing files, and reading a server's CPU time.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
 import { npmCommand, root } from '../scripts/example.mjs';
+import { fmt, median } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -91,4 +92,75 @@ export async function signedInBrowser(freshTokens) {
   );
   if (freshTokens) log(`minted ${freshTokens} distinct tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { issuer, nowS, token, clientUat, cookie, freshCookies };
+}
+
+/** One cell per route and server, each collecting its rounds' rows, and the cell of a server and route. */
+export function grid(routes, servers) {
+  const cells = [];
+  for (const route of routes) for (const server of servers) cells.push({ server, route, rounds: [] });
+  return { cells, cellOf: (server, route) => cells.find((c) => c.server === server && c.route === route) };
+}
+
+/**
+ * The timed runs of `rounds` rounds, in order: every route on every server per round, alternating which server goes
+ * first (A B, then B A, …) and reversing the route order every other round (a pair's routes stay adjacent and each
+ * goes first in every other round).
+ */
+export function* alternatingRuns(rounds, servers, routes) {
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
+    for (const route of routeOrder) for (const server of order) yield { round, server, route };
+  }
+}
+
+/** What failed in a run, for its progress line ('' when nothing did). */
+export const failedSuffix = (res, bad) =>
+  bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : '';
+
+/** The arithmetic mean. */
+export const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * A cell's columns of the route table: app, route, req/s mean, median and min-max, then the medians over rounds of
+ * p50 ms, p99 ms and server CPU µs per request.
+ */
+export function cellColumns(c) {
+  const rps = c.rounds.map((x) => x.rps);
+  return [
+    c.server.name,
+    c.route.label,
+    fmt(mean(rps), 0),
+    fmt(median(rps), 0),
+    `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
+    fmt(median(c.rounds.map((x) => x.p50)), 0),
+    fmt(median(c.rounds.map((x) => x.p99)), 0),
+    fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
+  ];
+}
+
+/** The requests a cell served over all its rounds. */
+export const requestsOf = (c) => String(c.rounds.reduce((a, x) => a + x.total, 0));
+
+/**
+ * The bench workspace `work` (ending with a separator): its package.json (`pkg`), `lockfile` copied in when it has
+ * none yet (installs stay as the example's), and this package packed as `.pack/clerk-remix-native.tgz` (anything else
+ * in `.pack/` removed).
+ */
+export function prepareWorkspace(work, pkg, lockfile) {
+  mkdirSync(`${work}.pack/`, { recursive: true });
+  writeFileSync(`${work}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
+  if (!existsSync(`${work}package-lock.json`)) cpSync(lockfile, `${work}package-lock.json`);
+  for (const f of readdirSync(`${work}.pack/`)) rmSync(`${work}.pack/${f}`, { recursive: true });
+  runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
+  const tarball = readdirSync(`${work}.pack/`).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack produced no tarball');
+  renameSync(`${work}.pack/${tarball}`, `${work}.pack/clerk-remix-native.tgz`);
+}
+
+/** The warm-up: `seconds` of `load(server, route, seconds)` on every cell, untimed. */
+export async function warmUp(cells, seconds, load) {
+  if (!seconds) return;
+  log(`warm-up: ${seconds} s per app and route`);
+  for (const c of cells) await load(c.server, c.route, seconds);
 }

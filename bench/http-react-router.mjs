@@ -54,14 +54,14 @@
 //   node bench/http-react-router.mjs [--quick] [--rounds N] [--duration S] [--connections N] [--warmup S]
 //                                    [--fresh-tokens N] [--no-build]
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
 import autocannon from 'autocannon';
 import { describeMachine, fmt, loadavg, median, parseCli, printTable } from './harness.mjs';
 import { exampleDirOf, examples, freePort, root, startExample } from '../scripts/example.mjs';
-import { importsPkg, listFiles, log, measured, run, runNpm, signedInBrowser } from './http-common.mjs';
+import { alternatingRuns, cellColumns, failedSuffix, grid, importsPkg, listFiles, log, mean, measured, prepareWorkspace, requestsOf, run, runNpm, signedInBrowser, warmUp } from './http-common.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http-rr/`;
@@ -201,7 +201,6 @@ function prepareApps() {
   if (!readdirSync(root).some((f) => f.endsWith('.node')) || !existsSync(`${root}dist/react-router/server.mjs`)) {
     throw new Error('the package is not built (or its React Router entry is missing): run `npm run build` first');
   }
-  mkdirSync(`${work}.pack/`, { recursive: true });
   // The workspace: the example's dependencies (@clerk/react-router 3.6.24 among them) and the packed package.
   const example = JSON.parse(readFileSync(`${exampleDir}package.json`, 'utf8'));
   if (example.dependencies['@clerk/react-router'] !== CLERK_VERSION) {
@@ -214,13 +213,7 @@ function prepareApps() {
     dependencies: { ...example.dependencies, 'clerk-remix-native': 'file:.pack/clerk-remix-native.tgz' },
     devDependencies: example.devDependencies,
   };
-  writeFileSync(`${work}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
-  if (!existsSync(`${work}package-lock.json`)) cpSync(`${exampleDir}package-lock.json`, `${work}package-lock.json`);
-  for (const f of readdirSync(`${work}.pack/`)) rmSync(`${work}.pack/${f}`, { recursive: true });
-  runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
-  const tarball = readdirSync(`${work}.pack/`).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error('npm pack produced no tarball');
-  renameSync(`${work}.pack/${tarball}`, `${work}.pack/clerk-remix-native.tgz`);
+  prepareWorkspace(work, pkg, `${exampleDir}package-lock.json`);
   // Naming the tarball makes npm install it again although the lockfile has the same version.
   runNpm(['install', '--no-audit', '--no-fund', '--prefer-offline', './.pack/clerk-remix-native.tgz'], work);
   const clerkVersion = JSON.parse(readFileSync(`${work}node_modules/@clerk/react-router/package.json`, 'utf8')).version;
@@ -413,30 +406,18 @@ function cannon(server, route, duration) {
   });
 }
 
-const cells = [];
-for (const r of routes) for (const s of servers) cells.push({ server: s, route: r, rounds: [] });
-const cellOf = (s, r) => cells.find((c) => c.server === s && c.route === r);
+const { cells, cellOf } = grid(routes, servers);
 
 const started = performance.now();
-if (opts.warmup) {
-  log(`warm-up: ${opts.warmup} s per app and route`);
-  for (const c of cells) await cannon(c.server, c.route, opts.warmup);
-}
+await warmUp(cells, opts.warmup, cannon);
 let failures = 0;
-for (let round = 0; round < opts.rounds; round++) {
-  // Alternate which app goes first (A B, then B A, ...), and the order of the routes.
-  const order = round % 2 === 0 ? servers : [...servers].reverse();
-  const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
-  for (const r of routeOrder) {
-    for (const s of order) {
-      const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
-      failures += bad;
-      cellOf(s, r).rounds.push(row);
-      console.log(
-        `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(26)} ${r.label.padEnd(34)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req  load1 ${row.load1.toFixed(2)}${bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : ''}`,
-      );
-    }
-  }
+for (const { round, server: s, route: r } of alternatingRuns(opts.rounds, servers, routes)) {
+  const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
+  failures += bad;
+  cellOf(s, r).rounds.push(row);
+  console.log(
+    `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(26)} ${r.label.padEnd(34)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req  load1 ${row.load1.toFixed(2)}${failedSuffix(res, bad)}`,
+  );
 }
 const elapsed = (performance.now() - started) / 1000;
 for (const s of servers) await s.stop();
@@ -448,7 +429,6 @@ for (const q of issuer.requests) {
 }
 await issuer.close();
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const list = (xs, d = 2) => xs.map((x) => fmt(x, d)).join(', ');
 console.log('');
 console.log(`${opts.rounds} rounds x ${opts.duration} s per app and route, ${opts.connections} connections, ${opts.warmup} s warm-up each; ${fmt(elapsed, 0)} s of load${opts.quick ? ' (--quick)' : ''}`);
@@ -457,20 +437,7 @@ console.log(`requests the servers made to the local issuer: ${JSON.stringify(iss
 console.log('');
 printTable(
   ['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req (median)', 'requests'],
-  cells.map((c) => {
-    const rps = c.rounds.map((x) => x.rps);
-    return [
-      c.server.name,
-      c.route.label,
-      fmt(mean(rps), 0),
-      fmt(median(rps), 0),
-      `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
-      fmt(median(c.rounds.map((x) => x.p50)), 0),
-      fmt(median(c.rounds.map((x) => x.p99)), 0),
-      fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
-      String(c.rounds.reduce((a, x) => a + x.total, 0)),
-    ];
-  }),
+  cells.map((c) => [...cellColumns(c), requestsOf(c)]),
   2,
 );
 console.log('');

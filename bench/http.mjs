@@ -90,7 +90,7 @@ import autocannon from 'autocannon';
 import { describeMachine, fmt, loadavg, median, parseCli, printTable, quantile } from './harness.mjs';
 import { exampleDir, freePort, root, startExample } from '../scripts/example.mjs';
 import { foldPerf, report as profileReport, summarise as profileSummarise, writeFolded } from './profile-summary.mjs';
-import { cpuSeconds, importsPkg, listFiles, log, measured, run, runNpm, signedInBrowser } from './http-common.mjs';
+import { alternatingRuns, cellColumns, cpuSeconds, failedSuffix, grid, importsPkg, listFiles, log, mean, measured, prepareWorkspace, requestsOf, run, runNpm, signedInBrowser, warmUp } from './http-common.mjs';
 
 const require = createRequire(import.meta.url);
 const work = `${root}node_modules/.cache/clerk-remix-native-bench-http/`;
@@ -286,7 +286,6 @@ function prepareApps() {
   if (!readdirSync(root).some((f) => f.endsWith('.node')) || !existsSync(`${root}dist/ssr.server.js`)) {
     throw new Error('the package is not built: run `npm run build` first');
   }
-  mkdirSync(`${work}.pack/`, { recursive: true });
   // The workspace: the example's dependencies, plus @clerk/remix (exact version) and the packed package.
   const example = JSON.parse(readFileSync(`${exampleDir}package.json`, 'utf8'));
   const pkg = {
@@ -301,13 +300,7 @@ function prepareApps() {
     },
     devDependencies: example.devDependencies,
   };
-  writeFileSync(`${work}package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
-  if (!existsSync(`${work}package-lock.json`)) cpSync(`${exampleDir}package-lock.json`, `${work}package-lock.json`);
-  for (const f of readdirSync(`${work}.pack/`)) rmSync(`${work}.pack/${f}`, { recursive: true });
-  runNpm(['pack', '--ignore-scripts', '--silent', '--pack-destination', `${work}.pack/`], root);
-  const tarball = readdirSync(`${work}.pack/`).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error('npm pack produced no tarball');
-  renameSync(`${work}.pack/${tarball}`, `${work}.pack/clerk-remix-native.tgz`);
+  prepareWorkspace(work, pkg, `${exampleDir}package-lock.json`);
   const installs = ['./.pack/clerk-remix-native.tgz'];
   if (baselinePath) {
     // The other build, installed under another name (a tarball as given; a package directory packed first).
@@ -548,42 +541,28 @@ function cannon(server, route, duration, amount) {
   });
 }
 
-const cells = [];
-for (const r of routes) for (const s of servers) cells.push({ server: s, route: r, rounds: [] });
-const cellOf = (s, r) => cells.find((c) => c.server === s && c.route === r);
+const { cells, cellOf } = grid(routes, servers);
 
 const started = performance.now();
-if (opts.warmup) {
-  log(`warm-up: ${opts.warmup} s per app and route`);
-  for (const c of cells) await cannon(c.server, c.route, opts.warmup);
-}
+await warmUp(cells, opts.warmup, cannon);
 let failures = 0;
 if (profileDir) {
   await profileRounds();
   process.exit(failures ? 1 : 0);
 }
-for (let round = 0; round < opts.rounds; round++) {
-  // Alternate which app goes first (A B, then B A, ...), and the route order (reversed, so a pair's routes stay
-  // adjacent and each goes first in every other round).
-  const order = round % 2 === 0 ? servers : [...servers].reverse();
-  const routeOrder = round % 2 === 0 ? routes : [...routes].reverse();
-  for (const r of routeOrder) {
-    for (const s of order) {
-      const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
-      failures += bad;
-      row.getAuthUs = res.getAuthMicros;
-      cellOf(s, r).rounds.push(row);
-      console.log(
-        `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(20)} ${r.label.padEnd(28)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req${Number.isNaN(row.getAuthUs) ? '' : `  getAuth ${fmt(row.getAuthUs, 1)} µs`}  load1 ${row.load1.toFixed(2)}${bad ? `  FAILED: ${res.errors} errors, ${res.timeouts} timeouts, ${res.non2xx} non-2xx, ${res.mismatches} body mismatches` : ''}`,
-      );
-    }
-  }
+for (const { round, server: s, route: r } of alternatingRuns(opts.rounds, servers, routes)) {
+  const { res, bad, row } = await measured(s, () => cannon(s, r, opts.duration));
+  failures += bad;
+  row.getAuthUs = res.getAuthMicros;
+  cellOf(s, r).rounds.push(row);
+  console.log(
+    `round ${round + 1}/${opts.rounds}  ${s.name.padEnd(20)} ${r.label.padEnd(28)} ${fmt(row.rps, 0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  server CPU ${fmt(row.cpuUsPerReq, 0)} µs/req${Number.isNaN(row.getAuthUs) ? '' : `  getAuth ${fmt(row.getAuthUs, 1)} µs`}  load1 ${row.load1.toFixed(2)}${failedSuffix(res, bad)}`,
+  );
 }
 const elapsed = (performance.now() - started) / 1000;
 for (const s of servers) await s.stop();
 await issuer.close();
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** Per round, f(row of route a, row of route b) for server s: the two ran in the same round, one run apart. */
 const perRound = (s, a, b, f) => cellOf(s, a).rounds.map((x, i) => f(x, cellOf(s, b).rounds[i]));
 const list = (xs, d) => xs.map((x) => fmt(x, d)).join(', ');
@@ -607,21 +586,11 @@ if (failures) {
 
 /** Per app and route: req/s, latency, server CPU per request (medians over rounds). */
 function printRouteTable() {
-  const rows = cells.map((c) => {
-    const rps = c.rounds.map((x) => x.rps);
-    return [
-      c.server.name,
-      c.route.label,
-      fmt(mean(rps), 0),
-      fmt(median(rps), 0),
-      `${fmt(Math.min(...rps), 0)}-${fmt(Math.max(...rps), 0)}`,
-      fmt(median(c.rounds.map((x) => x.p50)), 0),
-      fmt(median(c.rounds.map((x) => x.p99)), 0),
-      fmt(median(c.rounds.map((x) => x.cpuUsPerReq)), 0),
-      c.route.timesGetAuth ? fmt(median(c.rounds.map((x) => x.getAuthUs)), 1) : '',
-      String(c.rounds.reduce((a, x) => a + x.total, 0)),
-    ];
-  });
+  const rows = cells.map((c) => [
+    ...cellColumns(c),
+    c.route.timesGetAuth ? fmt(median(c.rounds.map((x) => x.getAuthUs)), 1) : '',
+    requestsOf(c),
+  ]);
   printTable(['app', 'route', 'req/s mean', 'req/s median', 'min-max', 'p50 ms', 'p99 ms (median)', 'server CPU µs/req', 'getAuth µs in server', 'requests'], rows, 2);
   console.log('getAuth µs in server: the wall time of the dashboard loader\'s getAuth call (its verifyMicros), median per round, then over rounds');
 }

@@ -129,9 +129,13 @@ const isBag = (value: unknown): value is Bag => typeof value === 'object' && val
  * `undefined`, so the result is always a string or `undefined`.
  */
 export function getEnvVariable(name: string, context?: unknown): string | undefined {
-  const fromProcess = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
-  if (typeof fromProcess === 'string') return fromProcess;
-  return envFromContext(name, context);
+  return fromProcessEnv(name) ?? envFromContext(name, context);
+}
+
+/** Step 1 of {@link getEnvVariable}: `process.env[name]` when it is a string. */
+function fromProcessEnv(name: string): string | undefined {
+  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Steps 2–6 of {@link getEnvVariable}: the lookups after `process.env`. */
@@ -243,20 +247,11 @@ export function envReader(context: unknown): EnvReader {
   const fromContext = contextLookup(context);
   const snapshot = clerkEnvironment();
   if (!snapshot) {
-    return (name) => {
-      const read = typeof process !== 'undefined' && process.env ? process.env[name] : undefined;
-      return typeof read === 'string' ? read : fromContext(name);
-    };
+    return (name) => fromProcessEnv(name) ?? fromContext(name);
   }
   return (name) => {
     let value = snapshot.get(name);
-    if (value === undefined && !watched.has(name)) {
-      if (GLOBAL_READERS.has(name)) value = watch(name, snapshot);
-      else {
-        const read = process.env[name];
-        value = typeof read === 'string' ? read : undefined;
-      }
-    }
+    if (value === undefined && !watched.has(name)) value = GLOBAL_READERS.has(name) ? watch(name, snapshot) : fromProcessEnv(name);
     return value !== undefined ? value : fromContext(name);
   };
 }
@@ -273,10 +268,9 @@ let lastSnapshot: Map<string, string> | undefined;
 function watch(name: string, snapshot: Map<string, string>): string | undefined {
   watched.add(name);
   native.watchEnvironment([...watched]);
-  const read = process.env[name];
-  if (typeof read !== 'string') return undefined;
-  snapshot.set(name, read);
-  return read;
+  const value = fromProcessEnv(name);
+  if (value !== undefined) snapshot.set(name, value);
+  return value;
 }
 
 function clerkEnvironment(): Map<string, string> | null {

@@ -34,7 +34,9 @@ use crate::origin::{is_allowed_redirect, parse_allowed_origins, parse_app_origin
 use crate::publishable_key::{InstanceType, PublishableKey};
 use crate::search_params;
 use crate::token_kind;
-use crate::token_verifier::{Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings};
+use crate::token_verifier::{
+    CacheLookup, Checked, NeedsNetwork, Network, Verification, Verified, Verifier, VerifierSettings,
+};
 
 /// Clock skew allowed when a development instance retries a handshake's session token (Clerk: one day).
 const DEVELOPMENT_HANDSHAKE_SKEW_MS: f64 = 86_400_000.0;
@@ -500,7 +502,7 @@ impl Request<'_> {
         if not_a_session {
             return Ok(signed_out("token-type-mismatch", String::new(), Vec::new()));
         }
-        match self.auth.verifier.check_with(&token, found, || self.now_ms, self.net).await {
+        match self.auth.verifier.check_with(&token, CacheLookup::Done(found), || self.now_ms, self.net).await {
             Checked::Passed(verified) => Ok(signed_in(verified, token, Vec::new())),
             Checked::Failed(e) => self.session_token_error(e, Carrier::Header).await,
             Checked::NeedsNetwork => Err(NeedsNetwork),
@@ -629,7 +631,9 @@ impl Request<'_> {
         if iat.is_some_and(|iat| iat < self.inputs.client_uat as f64) {
             return Ok(self.maybe_handshake("session-token-iat-before-client-uat", String::new(), None));
         }
-        let found = self.inputs.session_cache_entry.clone();
+        // The cookie choice looked the chosen session token up already (`read_inputs`); an entry it could not use (a
+        // payload its unverified decode cannot read) is verified again, with the same answer.
+        let found = CacheLookup::Done(self.inputs.session_cache_entry.clone());
         let verified = match self.auth.verifier.check_with(&token, found, || self.now_ms, self.net).await {
             Checked::Passed(verified) => verified,
             Checked::Failed(e) => return self.session_token_error(e, Carrier::Cookie).await,

@@ -168,14 +168,14 @@ impl<'h> Cookies<'h> {
 
     /// A cookie value, decoded as `cookie.parse` decodes it; empty counts as absent, as Clerk's `|| undefined` makes it.
     pub fn get(&self, name: &str) -> Option<String> {
-        let raw = if name.starts_with(CLERK_COOKIE_PREFIX) {
+        let value = if name.starts_with(CLERK_COOKIE_PREFIX) {
             let (_, value) = self.clerk_pairs.iter().find(|(n, _)| &self.header[n.clone()] == name)?;
-            &self.header[value.clone()]
+            cookie::decode_value(&self.header[value.clone()])
         } else {
             // Not one of Clerk's names (only tests ask): the header walked for it alone.
-            cookie::pairs(self.header).find(|(k, _)| *k == name)?.1
+            cookie::get(self.header, name)?
         };
-        Some(cookie::decode_value(raw).into_owned()).filter(|v| !v.is_empty())
+        Some(value.into_owned()).filter(|v| !v.is_empty())
     }
 }
 

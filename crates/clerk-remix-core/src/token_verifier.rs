@@ -138,6 +138,14 @@ impl<T, E> From<Result<T, E>> for Checked<T, E> {
     }
 }
 
+/// What the caller of [`Verifier::check_with`] knows of a token's cache entry.
+pub enum CacheLookup {
+    /// Not looked up: `check_with` looks.
+    Pending,
+    /// Looked up already: the entry, or `None` when the token is not cached (a miss is not looked up twice).
+    Done(Option<Arc<CachedToken>>),
+}
+
 impl Verifier {
     /// The key source, claim rules and token cache of `settings`. `Err` for an unusable `jwt_key`.
     pub fn new(settings: VerifierSettings) -> Result<Verifier, ConfigError> {
@@ -194,18 +202,22 @@ impl Verifier {
 
     /// Decodes once, finds the key (fetching only when `net` allows), then signature and claims.
     pub async fn check(&self, token: &str, now_ms: impl Fn() -> f64, net: Network) -> Verification {
-        self.check_with(token, None, now_ms, net).await
+        self.check_with(token, CacheLookup::Pending, now_ms, net).await
     }
 
-    /// `check` for a token whose cache entry the caller may have found already (`None`: it is looked up here).
+    /// `check` for a token whose cache entry the caller may have looked up already (then it is not looked up again).
     pub async fn check_with(
         &self,
         token: &str,
-        found: Option<Arc<CachedToken>>,
+        lookup: CacheLookup,
         now_ms: impl Fn() -> f64,
         net: Network,
     ) -> Verification {
-        if let Some(hit) = found.or_else(|| self.cached(token)) {
+        let found = match lookup {
+            CacheLookup::Pending => self.cached(token),
+            CacheLookup::Done(found) => found,
+        };
+        if let Some(hit) = found {
             match self.key(hit.kid.as_deref(), net).await {
                 Checked::Passed(key) if Arc::ptr_eq(&key, &hit.key) => {
                     let verified = || Verified::new(hit.payload.to_string(), &hit.claims);
